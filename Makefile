@@ -1,0 +1,35 @@
+# pulumi-freebsd: `make demo` and `make test` do all the set-up a fresh Debian machine needs.
+SHELL := /bin/sh
+NODE_BIN := $(shell ./scripts/ensure-node.sh)
+export PATH := $(CURDIR)/node_modules/.bin:$(NODE_BIN):$(PATH)
+
+.PHONY: all install system build typecheck test demo bench schema clean
+
+all: build
+
+node_modules/.install-stamp: package.json package-lock.json provider/package.json sdk/package.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: node_modules/.install-stamp
+
+system:
+	./scripts/ensure-system.sh
+
+build: install
+	tsc -p provider/tsconfig.json
+
+typecheck: install
+	tsc -p tsconfig.json
+
+test: build system typecheck
+	vitest run
+
+demo: build system
+	node scripts/demo.ts
+
+bench: build system
+	node test/bench/run.ts
+
+clean:
+	rm -rf provider/dist .sim
