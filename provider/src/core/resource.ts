@@ -1,0 +1,54 @@
+import type { z } from "zod";
+import type { Command } from "./command.ts";
+import type { Inventory } from "../host/inventory.ts";
+
+/** Plain property bags: secrets and unknowns are removed by protocol/ before a resource sees them. */
+export type Props = Record<string, unknown>;
+
+/** How a change to one input path is carried out. */
+export type FieldRule = "update" | "replace";
+
+/** An object found on a host: its id, its outputs and the inputs that would recreate it. */
+export interface Found<S extends Props, I extends Props> {
+  id: string;
+  state: S;
+  inputs: I;
+}
+
+/** What a resource is told about an existing object. */
+export interface Existing<S extends Props, I extends Props> {
+  id: string;
+  state: S;
+  inputs: I;
+}
+
+/**
+ * One resource type. The protocol layer runs the one generic algorithm over it:
+ * check -> inputs schema; diff -> rule(); create/update/delete -> run the plan, then read back.
+ */
+export interface ResourceDefinition<I extends Props = Props, S extends Props = Props> {
+  token: string;
+  description: string;
+  /** zod schema of the inputs; `.describe()` on every field feeds schema.json. */
+  inputs: z.ZodType<I>;
+  /** zod schema of the outputs (for schema.json and tests). */
+  outputs: z.ZodType<S>;
+  /** Outputs an in-place update never changes, so a preview can keep them known. */
+  stableOutputs: readonly string[];
+  /** Replacements keep the same physical name, so the old object must go first. */
+  deleteBeforeReplace: boolean;
+  /** The rule for a change at an input path such as ["properties", "casesensitivity"]. */
+  rule(path: readonly string[]): FieldRule;
+  /** Output paths that must also be secret when the input at `path` is (the same path always is). */
+  derivedSecrets?(path: readonly (string | number)[]): (string | number)[][];
+  /** The natural id an object created from these inputs will have. */
+  idOf(inputs: I): string;
+  /** Finds the object in the host inventory; undefined when it is gone. `known` carries old state and inputs. */
+  read(inv: Inventory, id: string, known?: { state?: Props; inputs?: Props }): Found<S, I> | undefined;
+  /** Commands that create the object. Throws ValidationError/RefusedError when the host forbids it. */
+  planCreate(inputs: I, inv: Inventory): Command[];
+  /** Commands that turn `current` into `news` in place. */
+  planUpdate(current: Existing<S, I>, news: I, inv: Inventory): Command[];
+  /** Commands that delete the object; RefusedError when that would lose data the inputs do not allow. */
+  planDelete(current: Existing<S, I>, inv: Inventory): Command[];
+}

@@ -1,0 +1,55 @@
+import { command, type Command } from "../core/command.ts";
+
+// Builders of zfs(8) command lines (OpenZFS 2.2). Argv lists only; quoting happens in host/.
+
+/** `zfs get` of every property of every filesystem and volume, exact and tab-separated. */
+export function zfsGetAll(): Command {
+  return command("zfs", "get", "-H", "-p", "-o", "name,property,value,source", "-t", "filesystem,volume", "all");
+}
+
+/** `zfs list` of every snapshot with the fields the inventory keeps. */
+export function zfsListSnapshots(): Command {
+  return command("zfs", "list", "-H", "-p", "-t", "snapshot", "-o", "name,guid,createtxg,creation,used,referenced,clones");
+}
+
+/** `zpool list` of every pool, exact and tab-separated. */
+export function zpoolList(): Command {
+  return command("zpool", "list", "-H", "-p", "-o", "name,size,allocated,free,health");
+}
+
+/** `zfs create` of a filesystem, or of a volume when `volsize` is given. */
+export function zfsCreate(
+  name: string,
+  options: { parents?: boolean; volsize?: string; volblocksize?: string; properties?: Record<string, string> },
+): Command {
+  const argv = ["zfs", "create"];
+  if (options.parents) argv.push("-p");
+  for (const [prop, value] of Object.entries(options.properties ?? {})) argv.push("-o", `${prop}=${value}`);
+  if (options.volsize !== undefined) {
+    if (options.volblocksize !== undefined) argv.push("-b", options.volblocksize);
+    argv.push("-V", options.volsize);
+  }
+  argv.push(name);
+  return { argv };
+}
+
+/** `zfs set` of one or more properties. */
+export function zfsSet(name: string, properties: Record<string, string>): Command {
+  const pairs = Object.entries(properties).map(([prop, value]) => `${prop}=${value}`);
+  return command("zfs", "set", ...pairs, name);
+}
+
+/** `zfs inherit` of one property. */
+export function zfsInherit(name: string, property: string): Command {
+  return command("zfs", "inherit", property, name);
+}
+
+/** `zfs rename` of a dataset in place, optionally creating the new parents. */
+export function zfsRename(from: string, to: string, options: { parents?: boolean } = {}): Command {
+  return options.parents ? command("zfs", "rename", "-p", from, to) : command("zfs", "rename", from, to);
+}
+
+/** `zfs destroy`, recursive (children and snapshots) when asked. */
+export function zfsDestroy(name: string, options: { recursive?: boolean } = {}): Command {
+  return options.recursive ? command("zfs", "destroy", "-r", name) : command("zfs", "destroy", name);
+}

@@ -1,0 +1,102 @@
+// Parsers of zfs(8)/zpool(8) machine-readable output (OpenZFS 2.2: `-H` = TAB-separated, no header;
+// `-p` = exact integers). They throw on lines they do not understand rather than guess.
+
+/** A property value with its source as zfs prints it (`local`, `default`, `inherited from X`, `-`, ...). */
+export interface PropertyValue {
+  value: string;
+  source: string;
+}
+
+/** A filesystem or volume with every property `zfs get all` printed for it. */
+export interface DatasetRecord {
+  name: string;
+  properties: Record<string, PropertyValue>;
+}
+
+/** A snapshot, from `zfs list -t snapshot`. */
+export interface SnapshotRecord {
+  name: string;
+  dataset: string;
+  guid: string;
+  createtxg: string;
+  creation: number;
+  used: number;
+  referenced: number;
+  clones: string[];
+}
+
+/** A pool, from `zpool list`. */
+export interface PoolRecord {
+  name: string;
+  size: number;
+  allocated: number;
+  free: number;
+  health: string;
+}
+
+/** Splits output into non-empty lines. */
+function linesOf(text: string): string[] {
+  return text.split("\n").filter((line) => line.length > 0);
+}
+
+/** Parses `zfs get -H -p -o name,property,value,source ... all` into datasets by name. */
+export function parseZfsGet(text: string): Map<string, DatasetRecord> {
+  const datasets = new Map<string, DatasetRecord>();
+  for (const line of linesOf(text)) {
+    const fields = line.split("\t");
+    if (fields.length < 4) throw new Error(`unexpected zfs get line: ${JSON.stringify(line)}`);
+    // A user property's value may itself contain TABs: name and property come first, source last.
+    const name = fields[0]!;
+    const property = fields[1]!;
+    const source = fields[fields.length - 1]!;
+    const value = fields.slice(2, -1).join("\t");
+    let record = datasets.get(name);
+    if (!record) {
+      record = { name, properties: {} };
+      datasets.set(name, record);
+    }
+    record.properties[property] = { value, source };
+  }
+  return datasets;
+}
+
+/** Parses an exact integer printed by `-p`; `-` and `none` mean 0. */
+export function parseExact(text: string): number {
+  if (text === "-" || text === "none") return 0;
+  if (!/^\d+$/.test(text)) throw new Error(`expected an exact integer, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** Parses `zfs list -H -p -t snapshot -o name,guid,createtxg,creation,used,referenced,clones`. */
+export function parseSnapshotList(text: string): Map<string, SnapshotRecord> {
+  const snapshots = new Map<string, SnapshotRecord>();
+  for (const line of linesOf(text)) {
+    const fields = line.split("\t");
+    if (fields.length !== 7 || !fields[0]!.includes("@")) {
+      throw new Error(`unexpected zfs list line: ${JSON.stringify(line)}`);
+    }
+    const [name, guid, createtxg, creation, used, referenced, clones] = fields as [string, string, string, string, string, string, string];
+    snapshots.set(name, {
+      name,
+      dataset: name.slice(0, name.indexOf("@")),
+      guid,
+      createtxg,
+      creation: parseExact(creation),
+      used: parseExact(used),
+      referenced: parseExact(referenced),
+      clones: clones === "" || clones === "-" ? [] : clones.split(","),
+    });
+  }
+  return snapshots;
+}
+
+/** Parses `zpool list -H -p -o name,size,allocated,free,health`. */
+export function parseZpoolList(text: string): PoolRecord[] {
+  if (text.trim() === "no pools available") return [];
+  return linesOf(text).map((line) => {
+    const fields = line.split("\t");
+    if (fields.length !== 5) throw new Error(`unexpected zpool list line: ${JSON.stringify(line)}`);
+    const [name, size, allocated, free, health] = fields as [string, string, string, string, string];
+    return { name, size: parseExact(size), allocated: parseExact(allocated), free: parseExact(free), health };
+  });
+}

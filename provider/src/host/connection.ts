@@ -1,0 +1,160 @@
+import { Client, type ConnectConfig } from "ssh2";
+import { TransportError } from "../core/errors.ts";
+import type { ProviderConfig } from "../core/config.ts";
+import { verifyHostKey } from "./host-key.ts";
+import { Semaphore } from "./semaphore.ts";
+
+/** What one remote command printed and how it exited. */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface ExecOptions {
+  stdin?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** One ssh2 connection to a host, opened lazily, shared by every call, reopened after a drop. */
+export class SshConnection {
+  readonly label: string;
+  /** Exec channels opened so far (for tests and benchmarks). */
+  channelsOpened = 0;
+  private client: Client | undefined;
+  private connecting: Promise<Client> | undefined;
+  private readonly slots: Semaphore;
+  private readonly config: ProviderConfig;
+
+  constructor(config: ProviderConfig) {
+    this.config = config;
+    this.label = `${config.user}@${config.host}:${config.port}`;
+    this.slots = new Semaphore(config.maxSessions);
+  }
+
+  /** Runs one shell command line on its own exec channel. Transport problems throw TransportError. */
+  exec(line: string, options: ExecOptions = {}): Promise<ExecResult> {
+    return this.slots.run(async () => {
+      const client = await this.connect();
+      return this.runOnChannel(client, line, options);
+    });
+  }
+
+  /** Closes the connection; a later exec opens a new one. */
+  close(): void {
+    this.client?.end();
+    this.client = undefined;
+    this.connecting = undefined;
+  }
+
+  private connect(): Promise<Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= this.open().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private open(): Promise<Client> {
+    const cfg = this.config;
+    if (!cfg.privateKey && !cfg.password && !cfg.agent) {
+      return Promise.reject(
+        new TransportError(this.label, "no SSH credentials: set freebsd:privateKey, freebsd:password or an agent"),
+      );
+    }
+    return new Promise<Client>((resolve, reject) => {
+      const client = new Client();
+      let refusal: string | undefined;
+      let settled = false;
+      const options: ConnectConfig = {
+        host: cfg.host,
+        port: cfg.port,
+        username: cfg.user,
+        readyTimeout: cfg.connectTimeout * 1000,
+        keepaliveInterval: 15_000,
+        keepaliveCountMax: 4,
+        hostVerifier: (key: Buffer) => {
+          const verdict = verifyHostKey(key, cfg);
+          if (!verdict.ok) refusal = verdict.reason;
+          return verdict.ok;
+        },
+      };
+      if (cfg.privateKey) options.privateKey = cfg.privateKey;
+      if (cfg.privateKeyPassphrase) options.passphrase = cfg.privateKeyPassphrase;
+      if (cfg.password) options.password = cfg.password;
+      if (cfg.agent) options.agent = cfg.agent;
+      client.on("ready", () => {
+        settled = true;
+        this.client = client;
+        resolve(client);
+      });
+      client.on("error", (err: Error & { level?: string }) => {
+        if (settled) return;
+        settled = true;
+        reject(new TransportError(this.label, describeConnectError(err, refusal), { cause: err }));
+      });
+      client.on("close", () => {
+        if (this.client === client) this.client = undefined;
+        if (!settled) {
+          settled = true;
+          reject(new TransportError(this.label, refusal ?? "connection closed during the SSH handshake"));
+        }
+      });
+      try {
+        client.connect(options);
+      } catch (err) {
+        settled = true;
+        reject(new TransportError(this.label, `cannot connect: ${(err as Error).message}`, { cause: err }));
+      }
+    });
+  }
+
+  private runOnChannel(client: Client, line: string, options: ExecOptions): Promise<ExecResult> {
+    return new Promise<ExecResult>((resolve, reject) => {
+      if (options.signal?.aborted) return reject(new TransportError(this.label, "cancelled before the command ran"));
+      client.exec(line, (err, stream) => {
+        if (err) return reject(new TransportError(this.label, `cannot open an exec channel: ${err.message}`));
+        this.channelsOpened++;
+        const out: Buffer[] = [];
+        const errOut: Buffer[] = [];
+        let code: number | undefined;
+        let signal: string | undefined;
+        let failure: TransportError | undefined;
+        const abort = (why: string) => {
+          failure ??= new TransportError(this.label, why);
+          stream.close();
+        };
+        const timer = options.timeoutMs
+          ? setTimeout(() => abort(`command timed out after ${options.timeoutMs} ms`), options.timeoutMs)
+          : undefined;
+        const onAbort = () => abort("command cancelled");
+        options.signal?.addEventListener("abort", onAbort, { once: true });
+        stream.on("data", (chunk: Buffer) => out.push(chunk));
+        stream.stderr.on("data", (chunk: Buffer) => errOut.push(chunk));
+        stream.on("exit", (exitCode: number | null, exitSignal?: string) => {
+          if (exitCode !== null && exitCode !== undefined) code = exitCode;
+          if (exitSignal) signal = exitSignal;
+        });
+        stream.on("close", () => {
+          if (timer) clearTimeout(timer);
+          options.signal?.removeEventListener("abort", onAbort);
+          if (failure) return reject(failure);
+          if (code === undefined) {
+            const why = signal ? `command killed by signal ${signal}` : "connection lost before the command finished";
+            return reject(new TransportError(this.label, why));
+          }
+          resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errOut).toString("utf8"), code });
+        });
+        if (options.stdin !== undefined) stream.end(options.stdin);
+        else stream.end();
+      });
+    });
+  }
+}
+
+/** Words a connection failure the way an operator can act on it. */
+function describeConnectError(err: Error & { level?: string }, refusal: string | undefined): string {
+  if (refusal) return refusal;
+  if (err.level === "client-authentication") return "authentication failed (check user, key or password)";
+  if (err.level === "client-timeout") return "timed out waiting for the SSH handshake";
+  return `cannot connect: ${err.message}`;
+}

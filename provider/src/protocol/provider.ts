@@ -1,0 +1,125 @@
+import type { ProviderConfig } from "../core/config.ts";
+import { ValidationError } from "../core/errors.ts";
+import type { ResourceDefinition } from "../core/resource.ts";
+import { sessionFor } from "../host/hosts.ts";
+import type { HostSession, RunOptions } from "../host/session.ts";
+import { resourceFor } from "../resources/index.ts";
+import { checkInputs, type CheckResult } from "./check.ts";
+import { checkConfig, resolveConfig } from "./config.ts";
+import { applyIgnoreChanges, diffInputs, type DiffResult } from "./diff.ts";
+import {
+  createObject, deleteObject, previewCreate, previewUpdate, readObject, updateObject, type Outcome,
+} from "./lifecycle.ts";
+import type { EngineLog } from "./log.ts";
+import { containsUnknown } from "./values.ts";
+
+type Bag = Record<string, unknown>;
+
+/** Why Configure could not produce a usable config. */
+export class ConfigureError extends Error {
+  readonly missing: string[];
+  constructor(message: string, missing: string[] = []) {
+    super(message);
+    this.name = "ConfigureError";
+    this.missing = missing;
+  }
+}
+
+/** The provider's operations on decoded values; the gRPC server only translates messages. */
+export class Provider {
+  private config: ProviderConfig | undefined;
+  private abort = new AbortController();
+  readonly log: EngineLog;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(log: EngineLog, env: NodeJS.ProcessEnv = process.env) {
+    this.log = log;
+    this.env = env;
+  }
+
+  /** CheckConfig: decode string-typed stack config and validate it. */
+  checkConfig(news: Bag): CheckResult {
+    return checkConfig(news);
+  }
+
+  /** DiffConfig: a changed connection setting is an update, never a replacement of every resource. */
+  diffConfig(oldInputs: Bag, news: Bag): DiffResult {
+    const strip = (b: Bag) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== "version"));
+    return diffInputs(strip(oldInputs), strip(news), () => "update", false);
+  }
+
+  /** Configure: keep the config; no connection is made until a resource needs the host. */
+  configure(args: Bag): void {
+    if (containsUnknown(args)) return; // the engine does not send unknown config; be safe anyway
+    const resolved = resolveConfig(args, this.env);
+    if ("missing" in resolved) {
+      throw new ConfigureError(`missing required configuration: ${resolved.missing.join(", ")}`, resolved.missing);
+    }
+    if ("failures" in resolved) throw new ConfigureError(resolved.failures.join("; "));
+    this.config = resolved.config;
+  }
+
+  /** Check: validate inputs before anything touches a host. */
+  check(token: string, news: Bag): CheckResult {
+    return checkInputs(this.definition(token).inputs, news);
+  }
+
+  /** Diff: old inputs against new inputs, each change classified by the resource's rules. */
+  diff(token: string, olds: Bag, oldInputs: Bag | undefined, news: Bag, ignoreChanges: string[]): DiffResult {
+    const def = this.definition(token);
+    const before = oldInputs ?? pick(olds, Object.keys(news));
+    const after = ignoreChanges.length > 0 ? applyIgnoreChanges(before, news, ignoreChanges) : news;
+    return diffInputs(before, after, (p) => def.rule(p), def.deleteBeforeReplace);
+  }
+
+  /** Create: in preview only predicts outputs; otherwise plans, runs and reads back. */
+  async create(token: string, inputs: Bag, preview: boolean, timeoutSec: number): Promise<Outcome> {
+    const def = this.definition(token);
+    if (preview) return { id: "", properties: previewCreate(def, inputs), inputs };
+    return createObject(def, this.session(), inputs, this.options(timeoutSec));
+  }
+
+  /** Read: refresh and import; undefined when the object is gone. */
+  async read(token: string, id: string, state: Bag, inputs: Bag | undefined, timeoutSec: number): Promise<Outcome | undefined> {
+    return readObject(this.definition(token), this.session(), id, state, inputs, this.options(timeoutSec));
+  }
+
+  /** Update in place. */
+  async update(token: string, id: string, olds: Bag, oldInputs: Bag | undefined, news: Bag, preview: boolean, timeoutSec: number): Promise<Outcome> {
+    const def = this.definition(token);
+    if (preview) return { id, properties: previewUpdate(def, olds, news), inputs: news };
+    const before = oldInputs ?? pick(olds, Object.keys(news));
+    return updateObject(def, this.session(), id, olds, before, news, this.options(timeoutSec));
+  }
+
+  /** Delete; an object already gone is a success. */
+  async delete(token: string, id: string, olds: Bag, oldInputs: Bag | undefined, timeoutSec: number): Promise<void> {
+    await deleteObject(this.definition(token), this.session(), id, olds, oldInputs ?? olds, this.options(timeoutSec));
+  }
+
+  /** Cancel: abort what is running; later calls get a fresh signal. */
+  cancel(): void {
+    this.abort.abort();
+    this.abort = new AbortController();
+  }
+
+  private definition(token: string): ResourceDefinition<any, any> {
+    const def = resourceFor(token);
+    if (!def) throw new ValidationError("type", `unknown resource type ${token}`);
+    return def;
+  }
+
+  private session(): HostSession {
+    if (!this.config) throw new ConfigureError("the freebsd provider is not configured: set freebsd:host and credentials");
+    return sessionFor(this.config);
+  }
+
+  private options(timeoutSec: number): RunOptions {
+    return { signal: this.abort.signal, timeoutMs: timeoutSec > 0 ? timeoutSec * 1000 : undefined };
+  }
+}
+
+/** The keys of a bag that also appear in another. */
+function pick(bag: Bag, keys: string[]): Bag {
+  return Object.fromEntries(keys.filter((k) => k in bag).map((k) => [k, bag[k]]));
+}

@@ -1,0 +1,122 @@
+import { createRequire } from "node:module";
+
+// The value codec: google.protobuf.Struct <-> JS values, with Pulumi's secret wrappers and unknown
+// sentinels turned into markers (pulumi-provider-protocol.md §3), and back.
+
+const require = createRequire(import.meta.url);
+const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/proto/provider_pb.js"));
+/** google-protobuf's Struct, from the same copy @pulumi/pulumi's generated modules use. */
+export const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb.js") as {
+  Struct: { fromJavaScript(v: Record<string, unknown>): StructMessage };
+};
+
+export interface StructMessage {
+  toJavaScript(): Record<string, unknown>;
+}
+
+export const sigKey = "4dabf18193072939515e22adb298388d";
+export const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const unknownSentinels = new Set([
+  unknownValue,
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+  "030794c1-ac77-496b-92df-f27374a8bd58",
+  "e48ece36-62e2-4504-bad9-02848725956a",
+]);
+
+/** A secret value, as decoded. */
+export class Secret {
+  readonly value: unknown;
+  constructor(value: unknown) {
+    this.value = value;
+  }
+}
+
+/** The marker for a value not known until the resource exists. */
+export const Unknown: unique symbol = Symbol("unknown");
+
+/** Decodes a wire value: secret wrappers become Secret, sentinels become Unknown. */
+export function decodeValue(v: unknown): unknown {
+  if (typeof v === "string") return unknownSentinels.has(v) ? Unknown : v;
+  if (Array.isArray(v)) return v.map(decodeValue);
+  if (v !== null && typeof v === "object") {
+    const obj = v as Record<string, unknown>;
+    if (obj[sigKey] === secretSig) return new Secret(decodeValue(obj["value"]));
+    if (typeof obj[sigKey] === "string") return obj; // resource references and assets pass through
+    return Object.fromEntries(Object.entries(obj).map(([k, x]) => [k, decodeValue(x)]));
+  }
+  return v;
+}
+
+/** Encodes a decoded value for the wire; undefined members are dropped. */
+export function encodeValue(v: unknown): unknown {
+  if (v === Unknown) return unknownValue;
+  if (v instanceof Secret) return { [sigKey]: secretSig, value: encodeValue(v.value) };
+  if (Array.isArray(v)) return v.map(encodeValue);
+  if (v !== null && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = encodeValue(x);
+    return out;
+  }
+  return v;
+}
+
+/** Decodes a Struct message (absent means empty). */
+export function fromStruct(s: StructMessage | undefined): Record<string, unknown> {
+  return s ? (decodeValue(s.toJavaScript()) as Record<string, unknown>) : {};
+}
+
+/** Encodes a property bag into a Struct message. */
+export function toStruct(v: Record<string, unknown>): StructMessage {
+  return Struct.fromJavaScript(encodeValue(v) as Record<string, unknown>);
+}
+
+/** True when a decoded value contains an unknown anywhere. */
+export function containsUnknown(v: unknown): boolean {
+  if (v === Unknown) return true;
+  if (v instanceof Secret) return containsUnknown(v.value);
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
+  return false;
+}
+
+/** A path into a property bag: keys and list indices. */
+export type Path = (string | number)[];
+
+/** Removes secret wrappers, returning the plain value and the paths that were secret. */
+export function revealSecrets(v: unknown, path: Path = [], found: Path[] = []): { plain: unknown; secrets: Path[] } {
+  const walk = (x: unknown, p: Path): unknown => {
+    if (x instanceof Secret) {
+      found.push(p);
+      return walk(x.value, p);
+    }
+    if (Array.isArray(x)) return x.map((item, i) => walk(item, [...p, i]));
+    if (x !== null && typeof x === "object") {
+      return Object.fromEntries(Object.entries(x).map(([k, item]) => [k, walk(item, [...p, k])]));
+    }
+    return x;
+  };
+  return { plain: walk(v, path), secrets: found };
+}
+
+/** Wraps the values at the given paths (where they exist) as secrets. */
+export function applySecrets(v: Record<string, unknown>, paths: readonly Path[]): Record<string, unknown> {
+  let result: unknown = v;
+  for (const path of paths) result = wrapAt(result, path);
+  return result as Record<string, unknown>;
+}
+
+function wrapAt(v: unknown, path: Path): unknown {
+  if (path.length === 0) return v instanceof Secret || v === undefined ? v : new Secret(v);
+  const [head, ...rest] = path;
+  if (Array.isArray(v) && typeof head === "number" && head < v.length) {
+    return v.map((item, i) => (i === head ? wrapAt(item, rest) : item));
+  }
+  if (v !== null && typeof v === "object" && !(v instanceof Secret) && typeof head === "string" && head in v) {
+    return { ...(v as Record<string, unknown>), [head]: wrapAt((v as Record<string, unknown>)[head], rest) };
+  }
+  return v;
+}

@@ -1,0 +1,12 @@
+import type { ResourceDefinition } from "../core/resource.ts";
+import { zfsDataset } from "./zfs-dataset/index.ts";
+
+// The registry: one line per resource type.
+export const resources: readonly ResourceDefinition<any, any>[] = [
+  zfsDataset,
+];
+
+/** The resource definition of a type token. */
+export function resourceFor(token: string): ResourceDefinition<any, any> | undefined {
+  return resources.find((r) => r.token === token);
+}

@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { checkDatasetName, checkPropertyName, checkPropertyValue } from "../../freebsd/zfs-names.ts";
+import { nativeProperties, propertyAliases } from "../../freebsd/zfs-properties.ts";
+import { parseSize } from "../../freebsd/zfs-values.ts";
+
+// Inputs and outputs of freebsd:zfs:Dataset.
+
+/** Properties that have their own top-level input and may not appear in `properties`. */
+const topLevel = ["volsize", "volblocksize"];
+
+export const datasetInputs = z
+  .strictObject({
+    name: z
+      .string()
+      .describe("Full name of the dataset, e.g. `zroot/jails/web`. Changing it renames the dataset in place (`zfs rename`)."),
+    type: z
+      .enum(["filesystem", "volume"])
+      .default("filesystem")
+      .describe("`filesystem` or `volume` (a zvol). Changing it replaces the dataset."),
+    volsize: z.string().optional().describe("Size of a volume, e.g. `10G`. Required for volumes; can grow in place."),
+    volblocksize: z
+      .string()
+      .optional()
+      .describe("Block size of a volume, e.g. `16K`. Set only at creation; changing it replaces the volume."),
+    properties: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe(
+        "ZFS properties set locally on the dataset, native (`compression`, `quota`, `mountpoint`, ...) or user " +
+          "(`module:property`), with values as zfs(8) accepts them. A property removed from here is inherited again. " +
+          "Properties zfs only takes at creation (`casesensitivity`, `normalization`, `utf8only`, `encryption`, ...) replace the dataset when changed.",
+      ),
+    createParents: z
+      .boolean()
+      .default(false)
+      .describe("Create missing parent datasets (`zfs create -p`, `zfs rename -p`)."),
+    forceDestroy: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Allow deleting or replacing the dataset when it has child datasets or snapshots, destroying them with it " +
+          "(`zfs destroy -r`). Off by default: a dataset holds data.",
+      ),
+  })
+  .superRefine((inputs, ctx) => {
+    const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const nameProblem = checkDatasetName(inputs.name);
+    if (nameProblem) fail(["name"], nameProblem);
+    if (inputs.type === "volume" && inputs.volsize === undefined) fail(["volsize"], "is required for a volume");
+    if (inputs.type === "filesystem") {
+      if (inputs.volsize !== undefined) fail(["volsize"], "applies only to volumes (type: volume)");
+      if (inputs.volblocksize !== undefined) fail(["volblocksize"], "applies only to volumes (type: volume)");
+    }
+    for (const key of ["volsize", "volblocksize"] as const) {
+      const value = inputs[key];
+      if (value !== undefined && parseSize(value) === undefined) fail([key], "must be a size such as 16K or 10G");
+    }
+    for (const [prop, value] of Object.entries(inputs.properties)) {
+      if (topLevel.includes(prop)) {
+        fail(["properties", prop], `is set with the top-level \`${prop}\` input`);
+        continue;
+      }
+      const alias = propertyAliases[prop];
+      if (alias) {
+        fail(["properties", prop], `is zfs's short name; write the full name \`${alias}\``);
+        continue;
+      }
+      const nameProblem = checkPropertyName(prop);
+      if (nameProblem) {
+        fail(["properties", prop], nameProblem);
+        continue;
+      }
+      const valueProblem = checkPropertyValue(prop, value, inputs.type);
+      if (valueProblem) fail(["properties", prop], `value ${JSON.stringify(value)} ${valueProblem}`);
+    }
+  });
+
+export type DatasetInputs = z.output<typeof datasetInputs>;
+
+const propertyValue = z.object({ value: z.string(), source: z.string() });
+
+export const datasetOutputs = z.object({
+  name: z.string().describe("Full name of the dataset."),
+  type: z.enum(["filesystem", "volume"]).describe("`filesystem` or `volume`."),
+  volsize: z.string().optional().describe("Size of the volume."),
+  volblocksize: z.string().optional().describe("Block size of the volume."),
+  properties: z.record(z.string(), z.string()).describe("The locally set properties, as managed."),
+  createParents: z.boolean().describe("Whether missing parents are created."),
+  forceDestroy: z.boolean().describe("Whether a delete may destroy children and snapshots."),
+  allProperties: z
+    .record(z.string(), propertyValue)
+    .describe("Every property of the dataset with its value (exact, as `zfs get -p` prints it) and its source."),
+  guid: z.string().describe("The dataset's GUID; it survives renames."),
+  used: z.number().describe("Bytes used by the dataset and its descendants."),
+  available: z.number().describe("Bytes available to the dataset."),
+  referenced: z.number().describe("Bytes referenced by the dataset."),
+  mountpoint: z.string().describe("Effective mountpoint (`none`, `legacy` or a path; `-` for volumes)."),
+  creation: z.string().describe("When the dataset was created (ISO 8601)."),
+});
+
+export type DatasetOutputs = z.output<typeof datasetOutputs>;
+
+/** Native properties zfs takes only at creation: a change replaces the dataset. */
+export const createOnlyProperties = Object.entries(nativeProperties)
+  .filter(([, p]) => p.settable === "create")
+  .map(([name]) => name);
