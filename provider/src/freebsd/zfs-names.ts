@@ -13,10 +13,10 @@ const reservedPoolNames = /^(mirror|raidz|draid|spare|log|c[0-9].*)$/;
 export function checkDatasetName(name: string): string | undefined {
   if (name.length === 0) return "must not be empty";
   if (name.length > maxDatasetNameLength) return `must be at most ${maxDatasetNameLength} characters (it has ${name.length})`;
-  if (name.startsWith("/") || name.endsWith("/")) return "must not start or end with '/'";
-  if (!name.includes("/")) return "must name a dataset inside a pool, as pool/dataset (a pool's root dataset is not managed)";
   const bad = /[^A-Za-z0-9_.: /-]/.exec(name);
   if (bad) return `invalid character ${JSON.stringify(bad[0])}: only letters, digits, '_', '-', '.', ':', ' ' and '/' are allowed`;
+  if (name.startsWith("/") || name.endsWith("/")) return "must not start or end with '/'";
+  if (!name.includes("/")) return "must name a dataset inside a pool, as pool/dataset (a pool's root dataset is not managed)";
   const components = name.split("/");
   if (components.some((c) => c.length === 0)) return "must not contain empty components ('//')";
   if (components.some((c) => c === "." || c === "..")) return "components must not be '.' or '..'";

@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseExact, parseSnapshotList, parseZfsGet, parseZpoolList } from "../../provider/src/freebsd/zfs-output.ts";
+
+// Fixtures are text in the formats of freebsd-cli.md §5.5, §5.6 and §6 (zfs get/list -H -p, zpool list -H -p).
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
+
+describe("parseZfsGet", () => {
+  const datasets = parseZfsGet(fixture("zfs-get-all.txt"));
+
+  it("groups properties by dataset with value and source", () => {
+    expect([...datasets.keys()]).toEqual(["zroot", "zroot/jails", "zroot/vol"]);
+    expect(datasets.get("zroot/jails")!.properties["compression"]).toEqual({ value: "lz4", source: "inherited from zroot" });
+    expect(datasets.get("zroot/jails")!.properties["quota"]).toEqual({ value: "10737418240", source: "local" });
+  });
+
+  it("keeps TABs inside a user property value", () => {
+    expect(datasets.get("zroot/jails")!.properties["com.example:note"]).toEqual({ value: "two\twords", source: "local" });
+  });
+
+  it("throws on a line it does not understand", () => {
+    expect(() => parseZfsGet("zroot\ttype\n")).toThrow(/unexpected zfs get line/);
+  });
+});
+
+describe("parseZpoolList", () => {
+  it("reads exact sizes and health", () => {
+    expect(parseZpoolList(fixture("zpool-list.txt"))).toEqual([
+      { name: "zroot", size: 107374182400, allocated: 2147483648, free: 105226698752, health: "ONLINE" },
+      { name: "tank", size: 1099511627776, allocated: 0, free: 1099511627776, health: "DEGRADED" },
+    ]);
+  });
+  it("reads 'no pools available' as none", () => {
+    expect(parseZpoolList("no pools available\n")).toEqual([]);
+  });
+});
+
+describe("parseSnapshotList", () => {
+  it("splits clones and the dataset", () => {
+    const snaps = parseSnapshotList(fixture("zfs-list-snapshots.txt"));
+    expect(snaps.get("zroot/jails@base")).toMatchObject({ dataset: "zroot/jails", clones: ["zroot/clone1", "zroot/clone2"], creation: 1700000300 });
+    expect(snaps.get("zroot/vol@s1")!.clones).toEqual([]);
+  });
+  it("refuses a line that is not a snapshot", () => {
+    expect(() => parseSnapshotList("zroot/jails\t1\t2\t3\t4\t5\t-\n")).toThrow(/unexpected zfs list line/);
+  });
+});
+
+describe("parseExact", () => {
+  it("reads integers and treats - and none as zero, refuses human sizes", () => {
+    expect(parseExact("98304")).toBe(98304);
+    expect(parseExact("-")).toBe(0);
+    expect(() => parseExact("96K")).toThrow();
+  });
+});
