@@ -33,3 +33,6 @@ bench: build system
 
 clean:
 	rm -rf provider/dist .sim
+
+schema: install
+	node scripts/gen-schema.ts

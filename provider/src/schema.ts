@@ -44,8 +44,10 @@ function propertySpec(schema: z.ZodType, typeName: string, types: Types): Spec {
     case "record":
       return { type: "object", additionalProperties: propertySpec(def["valueType"] as z.ZodType, typeName, types), ...description };
     case "object": {
-      types[typeName] = { type: "object", ...objectSpec(schema as z.ZodObject, typeName, types) };
-      return { $ref: `#/types/${typeName}`, ...description };
+      // A nested object is a named type: its token comes from `.meta({ pulumiType })`, else from the path.
+      const named = (schema.meta?.() as { pulumiType?: string } | undefined)?.pulumiType ?? typeName;
+      types[named] = { type: "object", ...description, ...objectSpec(schema as z.ZodObject, named, types) };
+      return { $ref: `#/types/${named}` };
     }
     default:
       throw new Error(`schema: no Pulumi type for zod type ${def.type} (${typeName})`);

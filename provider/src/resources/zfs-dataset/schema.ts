@@ -77,7 +77,12 @@ export const datasetInputs = z
 
 export type DatasetInputs = z.output<typeof datasetInputs>;
 
-const propertyValue = z.object({ value: z.string(), source: z.string() });
+const propertyValue = z
+  .object({
+    value: z.string().describe("The value, exact as `zfs get -p` prints it."),
+    source: z.string().describe("Where it comes from: `local`, `default`, `inherited from <dataset>`, `received`, `temporary` or `-`."),
+  })
+  .meta({ pulumiType: "freebsd:zfs:PropertyValue", description: "A ZFS property value and its source." });
 
 export const datasetOutputs = z.object({
   name: z.string().describe("Full name of the dataset."),
