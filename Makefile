@@ -18,6 +18,7 @@ system:
 
 build: install
 	tsc -p provider/tsconfig.json
+	cd sdk && tsc -p tsconfig.json && cp package.json bin/
 
 typecheck: install
 	tsc -p tsconfig.json
@@ -36,3 +37,4 @@ clean:
 
 schema: install
 	node scripts/gen-schema.ts
+	node scripts/gen-sdk.ts
