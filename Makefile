@@ -20,8 +20,9 @@ build: install
 	tsc -p provider/tsconfig.json
 	cd sdk && tsc -p tsconfig.json && cp package.json bin/
 
-typecheck: install
+typecheck: build
 	tsc -p tsconfig.json
+	tsc -p examples/datasets/tsconfig.json --noEmit
 
 test: build system typecheck
 	vitest run

@@ -1,0 +1,27 @@
+import * as freebsd from "@pulumi-freebsd/freebsd";
+
+// Datasets for a small jail host: a parent for jail roots, one root per jail, a volume for a VM
+// and a dataset for PostgreSQL with the properties its data wants.
+const jails = new freebsd.zfs.Dataset("jails", {
+    name: "zroot/jails",
+    properties: { mountpoint: "/usr/jails", compression: "zstd", atime: "off" },
+});
+
+export const webRoot = new freebsd.zfs.Dataset("web", {
+    name: "zroot/jails/web",
+    properties: { quota: "20G", "org.example:owner": "web-team" },
+}, { dependsOn: jails }).mountpoint;
+
+new freebsd.zfs.Dataset("pgdata", {
+    name: "zroot/jails/db/pgdata",
+    createParents: true,
+    properties: { recordsize: "16K", logbias: "throughput", primarycache: "metadata" },
+}, { dependsOn: jails });
+
+new freebsd.zfs.Dataset("vm-disk", {
+    name: "zroot/vm/disk0",
+    type: "volume",
+    volsize: "10G",
+    volblocksize: "16K",
+    createParents: true,
+});
