@@ -1,0 +1,388 @@
+// The engine's gRPC client of a provider (pkg/resource/plugin/provider_plugin.go), in TypeScript:
+// typed methods over every RPC, with the engine's marshalling flags and its short cuts (unimplemented
+// CheckConfig/DiffConfig/Cancel, unknown provider config) reproduced call by call.
+import { Metadata, status as grpcStatus, type CallOptions, type ServiceError } from "@grpc/grpc-js";
+import { DiffUnavailableError, missingKeysMessage, ProviderError } from "./errors.ts";
+import { goJsonMarshal } from "./go-json.ts";
+import type { PropertyDiff } from "./object-diff.ts";
+import type { FakeEngine } from "./fake-engine.ts";
+import type { PluginProcess } from "./plugin-process.ts";
+import { emptyPb, pluginPb, providerPb, type ResourceProviderClient } from "./proto.ts";
+import type * as T from "./rpc-types.ts";
+import { urnName, urnType } from "./urn.ts";
+import { annotateSecrets, containsSecrets, containsUnknowns, secret, unwrapSecrets, type ValueMap } from "./value-model.ts";
+import { decodeStruct, encodeStruct, type WireOptions } from "./wire.ts";
+
+const KINDS: readonly PropertyDiff["kind"][] = ["add", "add-replace", "delete", "delete-replace", "update", "update-replace"];
+const CHANGES: readonly T.DiffResult["changes"][] = ["unknown", "none", "some"];
+const NO_PROTOCOL: T.Protocol = {
+  acceptSecrets: false, acceptResources: false, acceptOutputs: false,
+  supportsAutonamingConfiguration: false, acceptsByteString: false, supportsPreview: false,
+};
+
+type Callback<Res> = (err: ServiceError | null, res: Res) => void;
+
+/** What a launcher attaches to a client: the process, the fake engine, handshake defaults, clean-up. */
+export interface ClientAttachments {
+  plugin?: PluginProcess;
+  engine?: FakeEngine;
+  handshakeDefaults?: T.HandshakeRequest;
+  onClose?: () => Promise<void>;
+}
+
+/** A connected provider plugin, driven as the engine drives it. */
+export class ProviderClient {
+  readonly raw: ResourceProviderClient;
+  /** The negotiated protocol: from Handshake, or from Configure when Handshake is unimplemented. */
+  protocol: T.Protocol | undefined;
+  /** False once Configure was skipped because config had unknowns (the engine's cfgknown bit). */
+  configKnown = true;
+  /** The fake engine the plugin was pointed at, if any (its `logs` are the provider's diagnostics). */
+  readonly engine: FakeEngine | undefined;
+  /** The plugin process, when the harness started it. */
+  readonly plugin: PluginProcess | undefined;
+  private readonly attachments: ClientAttachments;
+
+  constructor(raw: ResourceProviderClient, attachments: ClientAttachments = {}) {
+    this.raw = raw;
+    this.attachments = attachments;
+    this.engine = attachments.engine;
+    this.plugin = attachments.plugin;
+  }
+
+  // Everything the plugin wrote to stderr (hidden from users by the engine, useful when a test fails).
+  stderr(): string {
+    return this.plugin?.stderr() ?? "";
+  }
+
+  private get proto(): T.Protocol {
+    return this.protocol ?? NO_PROTOCOL;
+  }
+
+  // The flags used to send resource properties, per the negotiated protocol.
+  private send(extra: WireOptions = {}): WireOptions {
+    const p = this.proto;
+    return { keepSecrets: p.acceptSecrets, keepResources: p.acceptResources, keepByteString: p.acceptsByteString, propagateNil: true, ...extra };
+  }
+
+  // One unary call; failures become ProviderError with details decoded using `wire`.
+  private call<Req, Res>(rpc: string, method: (req: Req, md: Metadata, opts: Partial<CallOptions>, cb: Callback<Res>) => unknown,
+    req: Req, wire: WireOptions = {}): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      method.call(this.raw, req, new Metadata(), {}, (err: ServiceError | null, res: Res) => {
+        if (!err) return resolve(res);
+        try {
+          reject(new ProviderError(rpc, err, wire));
+        } catch (decodeError) {
+          reject(decodeError); // e.g. an unknown in the partial state of a non-preview Create
+        }
+      });
+    });
+  }
+
+  // Handshake with what a current engine sends (retrying while UNAVAILABLE, as dialPlugin does);
+  // undefined when the provider does not implement it.
+  async handshake(request: T.HandshakeRequest = {}): Promise<T.Protocol | undefined> {
+    const req = { ...this.attachments.handshakeDefaults, ...request };
+    const r = new providerPb.ProviderHandshakeRequest()
+      .setEngineAddress(req.engineAddress ?? "")
+      .setConfigureWithUrn(req.configureWithUrn ?? true)
+      .setSupportsViews(req.supportsViews ?? true)
+      .setSupportsRefreshBeforeUpdate(req.supportsRefreshBeforeUpdate ?? true)
+      .setInvokeWithPreview(req.invokeWithPreview ?? true)
+      .setAcceptsByteString(req.acceptsByteString ?? true);
+    if (req.rootDirectory !== undefined) r.setRootDirectory(req.rootDirectory);
+    if (req.programDirectory !== undefined) r.setProgramDirectory(req.programDirectory);
+    try {
+      const res = await this.retryUnavailable(() => this.call("Handshake", this.raw.handshake, r));
+      this.protocol = {
+        acceptSecrets: res.getAcceptSecrets(),
+        acceptResources: res.getAcceptResources(),
+        acceptOutputs: res.getAcceptOutputs(),
+        supportsAutonamingConfiguration: res.getSupportsAutonamingConfiguration(),
+        acceptsByteString: res.getAcceptsByteString(),
+        supportsPreview: true, // a provider that handshakes always gets preview calls
+      };
+      return this.protocol;
+    } catch (e) {
+      if (e instanceof ProviderError && e.code === grpcStatus.UNIMPLEMENTED) return undefined;
+      throw e;
+    }
+  }
+
+  // GetPluginInfo; fails like the engine when the version is not a (tolerant) semver.
+  async getPluginInfo(): Promise<{ version: string }> {
+    const res = await this.call("GetPluginInfo", this.raw.getPluginInfo, new emptyPb.Empty());
+    const version = res.getVersion();
+    if (version !== "" && !/^v?\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(version.trim())) {
+      throw new Error(`GetPluginInfo: version ${JSON.stringify(version)} is not a semver`);
+    }
+    return { version };
+  }
+
+  // GetSchema; returns the schema text.
+  async getSchema(req: { version?: number; subpackageName?: string; subpackageVersion?: string } = {}): Promise<string> {
+    const r = new providerPb.GetSchemaRequest()
+      .setVersion(req.version ?? 0)
+      .setSubpackageName(req.subpackageName ?? "")
+      .setSubpackageVersion(req.subpackageVersion ?? "");
+    return (await this.call("GetSchema", this.raw.getSchema, r)).getSchema();
+  }
+
+  // CheckConfig: secrets go plain, and come back marked secret again by name (annotateSecrets).
+  async checkConfig(req: { urn: string; olds: ValueMap; news: ValueMap; allowUnknowns: boolean }): Promise<T.CheckResult> {
+    const sendOpts: WireOptions = { keepUnknowns: req.allowUnknowns, propagateNil: true };
+    const r = this.checkRequest(req.urn, encodeStruct(req.olds, sendOpts), encodeStruct(req.news, sendOpts));
+    const recv = this.recv(req.allowUnknowns);
+    try {
+      const res = await this.call("CheckConfig", this.raw.checkConfig, r, recv);
+      const result = this.checkResult(res, recv);
+      annotateSecrets(result.inputs, req.news);
+      return result;
+    } catch (e) {
+      if (e instanceof ProviderError && e.code === grpcStatus.UNIMPLEMENTED) return { inputs: req.news, failures: [] };
+      throw e;
+    }
+  }
+
+  // DiffConfig: unknowns kept, secrets plain; UNIMPLEMENTED reads as DIFF_UNKNOWN.
+  async diffConfig(req: { urn: string; oldInputs: ValueMap; oldOutputs: ValueMap; newInputs: ValueMap; ignoreChanges?: string[] }): Promise<T.DiffResult> {
+    const o: WireOptions = { keepUnknowns: true, propagateNil: true };
+    const r = this.diffRequest(req.urn, "", encodeStruct(req.oldInputs, o), encodeStruct(req.oldOutputs, o), encodeStruct(req.newInputs, o), req.ignoreChanges);
+    try {
+      return decodeDiff(await this.call("DiffConfig", this.raw.diffConfig, r));
+    } catch (e) {
+      if (e instanceof ProviderError && e.code === grpcStatus.UNIMPLEMENTED) return emptyDiff("unknown");
+      throw e;
+    }
+  }
+
+  // Configure, or skip it when any config value is unknown (then later calls short-cut).
+  async configure(req: { urn: string; id: string; inputs: ValueMap }): Promise<T.ConfigureResult> {
+    const variables = new Map<string, string>();
+    const pkg = urnType(req.urn).replace(/^pulumi:providers:/, "");
+    for (const [k, v] of Object.entries(req.inputs)) {
+      if (k === "version") continue;
+      if (containsUnknowns(v)) {
+        this.configKnown = false;
+        this.protocol ??= { ...NO_PROTOCOL };
+        return { configured: false, ...flagsOf(this.proto) };
+      }
+      const plain = unwrapSecrets(v);
+      variables.set(`${pkg}:config:${k}`, typeof plain === "string" ? plain : goJsonMarshal(plain));
+    }
+    const r = new providerPb.ConfigureRequest()
+      .setUrn(req.urn).setName(urnName(req.urn)).setType(urnType(req.urn)).setId(req.id)
+      .setAcceptsecrets(true).setAcceptresources(true).setSendsOldInputs(true).setSendsOldInputsToDelete(true)
+      .setArgs(encodeStruct(req.inputs, { keepUnknowns: true, keepSecrets: true, keepResources: true }));
+    for (const [k, v] of variables) r.getVariablesMap().set(k, v);
+    let res;
+    try {
+      res = await this.call("Configure", this.raw.configure, r);
+    } catch (e) {
+      if (e instanceof ProviderError && e.missingKeys?.length) throw new Error(missingKeysMessage(e.missingKeys), { cause: e });
+      throw e;
+    }
+    this.configKnown = true;
+    const flags = {
+      acceptSecrets: res.getAcceptsecrets(), supportsPreview: res.getSupportspreview(), acceptResources: res.getAcceptresources(),
+      acceptOutputs: res.getAcceptoutputs(), supportsAutonamingConfiguration: res.getSupportsAutonamingConfiguration(),
+    };
+    this.protocol ??= { ...flags, acceptsByteString: false };
+    return { configured: true, ...flags };
+  }
+
+  // Check; with unknown config the engine returns the news without calling the provider.
+  async check(req: { urn: string; olds?: ValueMap | undefined; news: ValueMap; allowUnknowns: boolean; randomSeed?: Uint8Array; autonaming?: T.AutonamingOptions }): Promise<T.CheckResult> {
+    if (!this.configKnown) return { inputs: req.news, failures: [] };
+    const olds = encodeStruct(req.olds, this.send({ keepUnknowns: req.allowUnknowns, propagateNil: false }));
+    const news = encodeStruct(req.news, this.send({ keepUnknowns: req.allowUnknowns }));
+    const r = this.checkRequest(req.urn, olds, news);
+    if (req.randomSeed) r.setRandomseed(req.randomSeed);
+    if (req.autonaming && this.proto.supportsAutonamingConfiguration) {
+      const a = new providerPb.CheckRequest.AutonamingOptions().setProposedName(req.autonaming.proposedName);
+      a.setMode({ propose: 0, enforce: 1, disable: 2 }[req.autonaming.mode]);
+      r.setAutonaming(a);
+    }
+    const recv = this.recv(req.allowUnknowns);
+    const result = this.checkResult(await this.call("Check", this.raw.check, r, recv), recv);
+    if (!this.proto.acceptSecrets) annotateSecrets(result.inputs, req.news);
+    return result;
+  }
+
+  // Diff; throws DiffUnavailableError where the engine would not call the provider.
+  async diff(req: { urn: string; id: string; oldInputs: ValueMap; oldOutputs: ValueMap; newInputs: ValueMap; allowUnknowns: boolean; ignoreChanges?: string[] }): Promise<T.DiffResult> {
+    if (!this.configKnown) throw new DiffUnavailableError();
+    const o = this.send({ keepUnknowns: req.allowUnknowns, elideAssetContents: true });
+    const r = this.diffRequest(req.urn, req.id, encodeStruct(req.oldInputs, o), encodeStruct(req.oldOutputs, o), encodeStruct(req.newInputs, o), req.ignoreChanges);
+    return decodeDiff(await this.call("Diff", this.raw.diff, r));
+  }
+
+  // Create; non-preview results must be known and carry an id.
+  async create(req: { urn: string; properties: ValueMap; preview: boolean; timeout?: number }): Promise<T.CreateResult> {
+    if (req.preview && !this.configKnown) return { id: "", properties: undefined, refreshBeforeUpdate: false };
+    const r = new providerPb.CreateRequest()
+      .setUrn(req.urn).setName(urnName(req.urn)).setType(urnType(req.urn))
+      .setProperties(encodeStruct(req.properties, this.send({ keepUnknowns: req.preview })))
+      .setTimeout(req.timeout ?? 0).setPreview(req.preview);
+    const recv = this.recv(req.preview);
+    try {
+      const res = await this.call("Create", this.raw.create, r, recv);
+      if (res.getId() === "" && !req.preview) throw new Error(`plugin returned empty resource.ID from create '${req.urn}'`);
+      const properties = decodeStruct(res.getProperties(), recv);
+      if (!this.proto.acceptSecrets) annotateSecrets(properties, req.properties);
+      return { id: res.getId(), properties, refreshBeforeUpdate: res.getRefreshBeforeUpdate() };
+    } catch (e) {
+      if (e instanceof ProviderError && e.initFailed && e.initFailed.id === "" && !req.preview) {
+        throw new Error(`plugin returned empty resource.ID from create '${req.urn}'`, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  // Read; `properties` unset means the resource is gone (refresh) or absent (import).
+  async read(req: { urn: string; id: string; properties?: ValueMap | undefined; inputs?: ValueMap | undefined; timeout?: number }): Promise<T.ReadResult> {
+    if (!this.configKnown) return { id: "", properties: {}, inputs: {}, refreshBeforeUpdate: false };
+    const o = this.send({ elideAssetContents: true });
+    const r = new providerPb.ReadRequest()
+      .setId(req.id).setUrn(req.urn).setName(urnName(req.urn)).setType(urnType(req.urn))
+      .setProperties(encodeStruct(req.properties, o)).setInputs(encodeStruct(req.inputs, o)).setTimeout(req.timeout ?? 0);
+    const recv = this.recv(false);
+    const res = await this.call("Read", this.raw.read, r, recv);
+    return {
+      id: res.getId(),
+      properties: decodeStruct(res.getProperties(), recv),
+      inputs: decodeStruct(res.getInputs(), recv),
+      refreshBeforeUpdate: res.getRefreshBeforeUpdate(),
+    };
+  }
+
+  // Update; the id cannot change, results follow the Create rules.
+  async update(req: { urn: string; id: string; oldInputs: ValueMap; oldOutputs: ValueMap; newInputs: ValueMap; preview: boolean; ignoreChanges?: string[]; timeout?: number }): Promise<T.UpdateResult> {
+    if (req.preview && !this.configKnown) return { properties: {}, refreshBeforeUpdate: false };
+    const o = this.send({ elideAssetContents: true });
+    const r = new providerPb.UpdateRequest()
+      .setId(req.id).setUrn(req.urn).setName(urnName(req.urn)).setType(urnType(req.urn))
+      .setOlds(encodeStruct(req.oldOutputs, o)).setOldInputs(encodeStruct(req.oldInputs, o))
+      .setNews(encodeStruct(req.newInputs, this.send({ keepUnknowns: req.preview })))
+      .setIgnorechangesList(req.ignoreChanges ?? []).setPreview(req.preview).setTimeout(req.timeout ?? 0);
+    const recv = this.recv(req.preview);
+    const res = await this.call("Update", this.raw.update, r, recv);
+    const properties = decodeStruct(res.getProperties(), recv);
+    if (!this.proto.acceptSecrets) annotateSecrets(properties, req.newInputs);
+    return { properties, refreshBeforeUpdate: res.getRefreshBeforeUpdate() };
+  }
+
+  // Delete; never sent during a preview.
+  async delete(req: { urn: string; id: string; inputs: ValueMap; outputs: ValueMap; timeout?: number }): Promise<void> {
+    const o = this.send({ elideAssetContents: true });
+    const r = new providerPb.DeleteRequest()
+      .setId(req.id).setUrn(req.urn).setName(urnName(req.urn)).setType(urnType(req.urn))
+      .setProperties(encodeStruct(req.outputs, o)).setOldInputs(encodeStruct(req.inputs, o)).setTimeout(req.timeout ?? 0);
+    await this.call("Delete", this.raw.delete, r);
+  }
+
+  // Invoke; unknown args are left out, results must be known.
+  async invoke(req: { tok: string; args: ValueMap; preview?: boolean }): Promise<T.InvokeResult> {
+    if (!this.configKnown) return { return: {}, failures: [] };
+    const r = new providerPb.InvokeRequest().setTok(req.tok).setArgs(encodeStruct(req.args, this.send())).setPreview(req.preview ?? false);
+    const recv = this.recv(false);
+    const res = await this.call("Invoke", this.raw.invoke, r, recv);
+    const ret = decodeStruct(res.getReturn(), recv);
+    if (ret && containsSecrets(req.args) && !this.proto.acceptSecrets) {
+      for (const [k, v] of Object.entries(ret)) ret[k] = secret(v);
+    }
+    return { return: ret, failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
+  }
+
+  // Cancel; an UNIMPLEMENTED answer counts as acknowledged.
+  async cancel(): Promise<void> {
+    try {
+      await this.call("Cancel", this.raw.cancel, new emptyPb.Empty());
+    } catch (e) {
+      if (!(e instanceof ProviderError && e.code === grpcStatus.UNIMPLEMENTED)) throw e;
+    }
+  }
+
+  // Attach: tells a provider started by hand where the engine is.
+  async attach(address: string): Promise<void> {
+    await this.call("Attach", this.raw.attach, new pluginPb.PluginAttach().setAddress(address));
+  }
+
+  // Closes the channel and stops the plugin (and anything else the launcher set up).
+  async kill(): Promise<void> {
+    this.raw.close();
+    await this.attachments.onClose?.();
+  }
+
+  private async retryUnavailable<R>(attempt: () => Promise<R>, timeoutMs = 10_000): Promise<R> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await attempt();
+      } catch (e) {
+        if (!(e instanceof ProviderError && e.code === grpcStatus.UNAVAILABLE) || Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+  }
+
+  private recv(allowUnknowns: boolean): WireOptions {
+    return { keepUnknowns: allowUnknowns, rejectUnknowns: !allowUnknowns, keepSecrets: true, keepResources: true, propagateNil: true };
+  }
+
+  private checkRequest(urn: string, olds: ReturnType<typeof encodeStruct>, news: ReturnType<typeof encodeStruct>): InstanceType<typeof providerPb.CheckRequest> {
+    const r = new providerPb.CheckRequest().setUrn(urn).setName(urnName(urn)).setType(urnType(urn));
+    if (olds) r.setOlds(olds);
+    if (news) r.setNews(news);
+    return r;
+  }
+
+  private checkResult(res: InstanceType<typeof providerPb.CheckResponse>, recv: WireOptions): T.CheckResult {
+    return {
+      inputs: decodeStruct(res.getInputs(), recv),
+      failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
+  }
+
+  private diffRequest(urn: string, id: string, oldInputs: ReturnType<typeof encodeStruct>, olds: ReturnType<typeof encodeStruct>,
+    news: ReturnType<typeof encodeStruct>, ignoreChanges: string[] | undefined): InstanceType<typeof providerPb.DiffRequest> {
+    const r = new providerPb.DiffRequest().setId(id).setUrn(urn).setName(urnName(urn)).setType(urnType(urn)).setIgnorechangesList(ignoreChanges ?? []);
+    if (oldInputs) r.setOldInputs(oldInputs);
+    if (olds) r.setOlds(olds);
+    if (news) r.setNews(news);
+    return r;
+  }
+}
+
+function flagsOf(p: T.Protocol): Omit<T.ConfigureResult, "configured"> {
+  return {
+    acceptSecrets: p.acceptSecrets, supportsPreview: p.supportsPreview, acceptResources: p.acceptResources,
+    acceptOutputs: p.acceptOutputs, supportsAutonamingConfiguration: p.supportsAutonamingConfiguration,
+  };
+}
+
+// An empty diff with the given change state.
+export function emptyDiff(changes: T.DiffResult["changes"]): T.DiffResult {
+  return { changes, replaces: [], stables: [], diffs: [], deleteBeforeReplace: false, hasDetailedDiff: false, detailedDiff: undefined, rawDetailedDiff: {} };
+}
+
+// Decodes a DiffResponse; unknown kinds read as "update" and detailedDiff needs hasDetailedDiff, as in the engine.
+function decodeDiff(res: InstanceType<typeof providerPb.DiffResponse>): T.DiffResult {
+  const raw: Record<string, PropertyDiff> = {};
+  res.getDetaileddiffMap().forEach((v, k) => {
+    raw[k] = { kind: KINDS[v.getKind()] ?? "update", inputDiff: v.getInputdiff() };
+  });
+  const changes = CHANGES[res.getChanges()];
+  if (changes === undefined) throw new Error(`unrecognized diff state: ${res.getChanges()}`);
+  return {
+    changes,
+    replaces: res.getReplacesList(),
+    stables: res.getStablesList(),
+    diffs: res.getDiffsList(),
+    deleteBeforeReplace: res.getDeletebeforereplace(),
+    hasDetailedDiff: res.getHasdetaileddiff(),
+    detailedDiff: res.getHasdetaileddiff() ? raw : undefined,
+    rawDetailedDiff: raw,
+  };
+}

@@ -1,0 +1,75 @@
+// Starting the real plugin executable as the engine does and connecting a harness client to it.
+//
+//   const provider = await startProvider();
+//   await provider.handshake();
+//   const { version } = await provider.getPluginInfo();
+//   ...
+//   await provider.kill();
+import { credentials } from "@grpc/grpc-js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ProviderClient } from "./client.ts";
+import { FakeEngine } from "./fake-engine.ts";
+import { launchPlugin } from "./plugin-process.ts";
+import { CHANNEL_OPTIONS, providerGrpc } from "./proto.ts";
+
+export { ProviderClient } from "./client.ts";
+export { ProviderError, DiffUnavailableError } from "./errors.ts";
+export type { InitFailedDetail, MissingKeyDetail, PropertyErrorDetail } from "./errors.ts";
+export type * from "./rpc-types.ts";
+
+/** The repository's plugin executable (a wrapper that runs provider/dist/main.js). */
+export const PLUGIN_BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../provider/bin/pulumi-resource-freebsd");
+
+/** How to start the plugin. */
+export interface StartOptions {
+  /** Extra environment on top of this process's (the engine passes the user's environment). */
+  env?: Record<string, string>;
+  /** Flags placed before the engine address; default ["--logtostderr", "-v=9"]. */
+  args?: string[];
+  /** The executable; default PLUGIN_BIN. */
+  bin?: string;
+  /** Working directory (the Pulumi program's directory); default a fresh temporary directory. */
+  cwd?: string;
+  /** A fake engine to share between plugins; default a new one, stopped by kill(). */
+  engine?: FakeEngine;
+}
+
+// Spawns the plugin with `<args> <engineAddress>`, reads its port line and connects a client.
+export async function startProvider(opts: StartOptions = {}): Promise<ProviderClient> {
+  const engine = opts.engine ?? (await FakeEngine.start());
+  const ownsEngine = opts.engine === undefined;
+  const cwd = opts.cwd ?? mkdtempSync(join(tmpdir(), "pulumi-freebsd-program-"));
+  const ownsCwd = opts.cwd === undefined;
+  const bin = opts.bin ?? PLUGIN_BIN;
+  const cleanUp = async (): Promise<void> => {
+    if (ownsEngine) await engine.stop();
+    if (ownsCwd) rmSync(cwd, { recursive: true, force: true });
+  };
+  let plugin;
+  try {
+    plugin = await launchPlugin({
+      bin,
+      args: [...(opts.args ?? ["--logtostderr", "-v=9"]), engine.address],
+      cwd,
+      env: { ...process.env, ...opts.env },
+      prefix: "freebsd (resource)",
+    });
+  } catch (e) {
+    await cleanUp();
+    throw e;
+  }
+  const raw = new providerGrpc.ResourceProviderClient(`127.0.0.1:${plugin.port}`, credentials.createInsecure(), CHANNEL_OPTIONS);
+  const started = plugin;
+  return new ProviderClient(raw, {
+    plugin,
+    engine,
+    handshakeDefaults: { engineAddress: engine.address, rootDirectory: dirname(bin), programDirectory: dirname(bin) },
+    onClose: async () => {
+      await started.kill();
+      await cleanUp();
+    },
+  });
+}
