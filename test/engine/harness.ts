@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ProviderClient } from "./client.ts";
+import { ProviderClient, type ClientAttachments } from "./client.ts";
 import { FakeEngine } from "./fake-engine.ts";
 import { launchPlugin } from "./plugin-process.ts";
 import { CHANNEL_OPTIONS, providerGrpc } from "./proto.ts";
@@ -37,6 +37,13 @@ export interface StartOptions {
   engine?: FakeEngine;
 }
 
+// Connects a client to a provider that is already listening (the PULUMI_DEBUG_PROVIDERS case:
+// the engine then handshakes with no directories and calls Attach with its address).
+export function connectProvider(port: number, attachments: ClientAttachments = {}): ProviderClient {
+  const raw = new providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, credentials.createInsecure(), CHANNEL_OPTIONS);
+  return new ProviderClient(raw, attachments);
+}
+
 // Spawns the plugin with `<args> <engineAddress>`, reads its port line and connects a client.
 export async function startProvider(opts: StartOptions = {}): Promise<ProviderClient> {
   const engine = opts.engine ?? (await FakeEngine.start());
@@ -61,9 +68,8 @@ export async function startProvider(opts: StartOptions = {}): Promise<ProviderCl
     await cleanUp();
     throw e;
   }
-  const raw = new providerGrpc.ResourceProviderClient(`127.0.0.1:${plugin.port}`, credentials.createInsecure(), CHANNEL_OPTIONS);
   const started = plugin;
-  return new ProviderClient(raw, {
+  return connectProvider(plugin.port, {
     plugin,
     engine,
     handshakeDefaults: { engineAddress: engine.address, rootDirectory: dirname(bin), programDirectory: dirname(bin) },
