@@ -41,6 +41,8 @@ export class ProviderClient {
   readonly engine: FakeEngine | undefined;
   /** The plugin process, when the harness started it. */
   readonly plugin: PluginProcess | undefined;
+  /** Called before every RPC actually sent (not for the engine's short cuts): name, URN, preview flag. */
+  onCall: ((rpc: string, urn: string | undefined, preview: boolean | undefined) => void) | undefined;
   private readonly attachments: ClientAttachments;
 
   constructor(raw: ResourceProviderClient, attachments: ClientAttachments = {}) {
@@ -68,6 +70,8 @@ export class ProviderClient {
   // One unary call; failures become ProviderError with details decoded using `wire`.
   private call<Req, Res>(rpc: string, method: (req: Req, md: Metadata, opts: Partial<CallOptions>, cb: Callback<Res>) => unknown,
     req: Req, wire: WireOptions = {}): Promise<Res> {
+    const r = req as { getUrn?: () => string | undefined; getPreview?: () => boolean };
+    this.onCall?.(rpc, r.getUrn?.(), r.getPreview?.());
     return new Promise((resolve, reject) => {
       method.call(this.raw, req, new Metadata(), {}, (err: ServiceError | null, res: Res) => {
         if (!err) return resolve(res);

@@ -1,0 +1,130 @@
+// One engine operation (a preview or an update pass): the working state, the report, the providers.
+import { randomBytes } from "node:crypto";
+import type { ProviderClient } from "./client.ts";
+import type { CheckFailure } from "./rpc-types.ts";
+import {
+  DeploymentError, type Diagnostic, type OperationResult, type ProviderState, type ResourceState, type StackState, type StepRecord,
+} from "./stack-types.ts";
+import { urnName, urnType } from "./urn.ts";
+import { isSecret, unwrapSecrets, type Value } from "./value-model.ts";
+
+/** Identity of the stack: what URNs are made of. */
+export interface StackIdentity {
+  project: string;
+  stack: string;
+  /** The provider package, e.g. "freebsd". */
+  pkg: string;
+}
+
+/** Settings of one deployment. */
+export interface DeploymentOptions extends StackIdentity {
+  dryRun: boolean;
+  olds: StackState;
+  /** The client for the default provider of this deployment. */
+  provider: ProviderClient;
+  /** Starts and configures a provider for the old provider state (deletes after a provider replacement). */
+  loadOldProvider: (state: ProviderState) => Promise<ProviderClient>;
+  randomSeed?: (urn: string) => Uint8Array;
+}
+
+/** A deployment in progress. Its `news` become the stack state after a successful update pass. */
+export class Deployment {
+  readonly dryRun: boolean;
+  readonly identity: StackIdentity;
+  readonly olds: StackState;
+  readonly news: StackState;
+  readonly result: OperationResult = { steps: {}, log: [], diagnostics: [], calls: [] };
+  readonly provider: ProviderClient;
+  /** "<urn>::<id>" of the default provider in this deployment. */
+  providerRef = "";
+  /** Old resources replaced create-before-delete, deleted at the end of the update. */
+  readonly pendingDeletes: ResourceState[] = [];
+  private oldProvider: Promise<ProviderClient> | undefined;
+  private readonly opts: DeploymentOptions;
+
+  constructor(opts: DeploymentOptions) {
+    this.opts = opts;
+    this.dryRun = opts.dryRun;
+    this.identity = { project: opts.project, stack: opts.stack, pkg: opts.pkg };
+    this.olds = opts.olds;
+    this.news = { provider: opts.olds.provider, resources: opts.olds.resources.map((r) => ({ ...r })) };
+    this.provider = opts.provider;
+    this.trace(opts.provider);
+  }
+
+  // Records the RPCs a client actually sends into result.calls.
+  trace(client: ProviderClient): void {
+    client.onCall = (rpc, urn, preview) => {
+      const label = urn === undefined || urnType(urn).startsWith("pulumi:providers:") ? rpc : `${rpc}(${urnName(urn)}${preview ? ", preview" : ""})`;
+      this.result.calls.push(label);
+    };
+  }
+
+  // The 32 random bytes the engine sends with Check (fresh per resource per deployment without update plans).
+  seed(urn: string): Uint8Array {
+    return this.opts.randomSeed?.(urn) ?? new Uint8Array(randomBytes(32));
+  }
+
+  // The client that manages resources created under the given provider reference.
+  async providerFor(ref: string): Promise<ProviderClient> {
+    const old = this.olds.provider;
+    if (ref === this.providerRef || old === undefined || ref !== `${old.urn}::${old.id}`) return this.provider;
+    this.oldProvider ??= this.opts.loadOldProvider(old).then((c) => {
+      this.trace(c);
+      return c;
+    });
+    return this.oldProvider;
+  }
+
+  // Stops tracing, and the extra provider started for old resources, if any.
+  async close(): Promise<void> {
+    this.provider.onCall = undefined;
+    const old = await this.oldProvider;
+    if (old !== undefined && old !== this.provider) await old.kill();
+  }
+
+  // Adds a step to the report.
+  record(step: StepRecord): void {
+    this.result.steps[step.name] = step;
+    this.result.log.push(step);
+  }
+
+  // Adds a diagnostic to the report.
+  diag(severity: Diagnostic["severity"], message: string, urn?: string): void {
+    this.result.diagnostics.push(urn === undefined ? { severity, message } : { severity, message, urn });
+  }
+
+  // Fails the operation with the report so far.
+  fail(message: string, cause?: unknown): never {
+    this.diag("error", message);
+    throw new DeploymentError(message, this.result, cause);
+  }
+
+  // Replaces (or adds, at the end) a resource in the working state.
+  put(state: ResourceState): void {
+    const i = this.news.resources.findIndex((r) => r.urn === state.urn);
+    if (i === -1) this.news.resources.push(state);
+    else this.news.resources[i] = state;
+  }
+
+  // Removes a resource from the working state.
+  drop(urn: string): void {
+    this.news.resources = this.news.resources.filter((r) => r.urn !== urn);
+  }
+
+  // Reports Check failures as the engine prints them, then fails.
+  failChecks(urn: string, failures: CheckFailure[], inputs: Record<string, Value>): never {
+    for (const f of failures) this.diag("error", checkFailureMessage(urn, f, inputs), urn);
+    this.fail(`resource ${urn} is invalid`);
+  }
+}
+
+// The engine's message for a Check failure (diag codes 2002/2003).
+export function checkFailureMessage(urn: string, f: CheckFailure, inputs: Record<string, Value>): string {
+  const type = urnType(urn);
+  const name = urnName(urn);
+  if (f.property === "") return `${type} resource '${name}' has a problem: ${f.reason}`;
+  const v = inputs[f.property];
+  const shown = v === undefined ? "{}" : isSecret(v) ? "[secret]" : `{${JSON.stringify(unwrapSecrets(v))}}`;
+  return `${type} resource '${name}': property ${f.property} value ${shown} has a problem: ${f.reason}`;
+}
