@@ -3,22 +3,16 @@
 // CheckConfig/DiffConfig/Cancel, unknown provider config) reproduced call by call.
 import { Metadata, status as grpcStatus, type CallOptions, type ServiceError } from "@grpc/grpc-js";
 import { DiffUnavailableError, missingKeysMessage, ProviderError } from "./errors.ts";
-import { goJsonMarshal } from "./go-json.ts";
-import type { PropertyDiff } from "./object-diff.ts";
 import type { FakeEngine } from "./fake-engine.ts";
+import {
+  checkRequest, checkResult, configureFlags, configVariables, decodeDiff, diffRequest, emptyDiff, isTolerantSemver, NO_PROTOCOL, recvOptions,
+} from "./messages.ts";
 import type { PluginProcess } from "./plugin-process.ts";
 import { emptyPb, pluginPb, providerPb, type ResourceProviderClient } from "./proto.ts";
 import type * as T from "./rpc-types.ts";
 import { urnName, urnType } from "./urn.ts";
-import { annotateSecrets, containsSecrets, containsUnknowns, secret, unwrapSecrets, type ValueMap } from "./value-model.ts";
+import { annotateSecrets, containsSecrets, secret } from "./value-model.ts";
 import { decodeStruct, encodeStruct, type WireOptions } from "./wire.ts";
-
-const KINDS: readonly PropertyDiff["kind"][] = ["add", "add-replace", "delete", "delete-replace", "update", "update-replace"];
-const CHANGES: readonly T.DiffResult["changes"][] = ["unknown", "none", "some"];
-const NO_PROTOCOL: T.Protocol = {
-  acceptSecrets: false, acceptResources: false, acceptOutputs: false,
-  supportsAutonamingConfiguration: false, acceptsByteString: false, supportsPreview: false,
-};
 
 type Callback<Res> = (err: ServiceError | null, res: Res) => void;
 
@@ -109,7 +103,7 @@ export class ProviderClient {
       };
       return this.protocol;
     } catch (e) {
-      if (e instanceof ProviderError && e.code === grpcStatus.UNIMPLEMENTED) return undefined;
+      if (isUnimplemented(e)) return undefined;
       throw e;
     }
   }
@@ -118,7 +112,7 @@ export class ProviderClient {
   async getPluginInfo(): Promise<{ version: string }> {
     const res = await this.call("GetPluginInfo", this.raw.getPluginInfo, new emptyPb.Empty());
     const version = res.getVersion();
-    if (version !== "" && !/^v?\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(version.trim())) {
+    if (version !== "" && !isTolerantSemver(version)) {
       throw new Error(`GetPluginInfo: version ${JSON.stringify(version)} is not a semver`);
     }
     return { version };
@@ -134,46 +128,41 @@ export class ProviderClient {
   }
 
   // CheckConfig: secrets go plain, and come back marked secret again by name (annotateSecrets).
-  async checkConfig(req: { urn: string; olds: ValueMap; news: ValueMap; allowUnknowns: boolean }): Promise<T.CheckResult> {
-    const sendOpts: WireOptions = { keepUnknowns: req.allowUnknowns, propagateNil: true };
-    const r = this.checkRequest(req.urn, encodeStruct(req.olds, sendOpts), encodeStruct(req.news, sendOpts));
-    const recv = this.recv(req.allowUnknowns);
+  async checkConfig(req: T.CheckConfigRequest): Promise<T.CheckResult> {
+    const o: WireOptions = { keepUnknowns: req.allowUnknowns, propagateNil: true };
+    const recv = recvOptions(req.allowUnknowns);
     try {
-      const res = await this.call("CheckConfig", this.raw.checkConfig, r, recv);
-      const result = this.checkResult(res, recv);
+      const res = await this.call("CheckConfig", this.raw.checkConfig, checkRequest(req.urn, encodeStruct(req.olds, o), encodeStruct(req.news, o)), recv);
+      const result = checkResult(res, recv);
       annotateSecrets(result.inputs, req.news);
       return result;
     } catch (e) {
-      if (e instanceof ProviderError && e.code === grpcStatus.UNIMPLEMENTED) return { inputs: req.news, failures: [] };
+      if (isUnimplemented(e)) return { inputs: req.news, failures: [] };
       throw e;
     }
   }
 
   // DiffConfig: unknowns kept, secrets plain; UNIMPLEMENTED reads as DIFF_UNKNOWN.
-  async diffConfig(req: { urn: string; oldInputs: ValueMap; oldOutputs: ValueMap; newInputs: ValueMap; ignoreChanges?: string[] }): Promise<T.DiffResult> {
+  async diffConfig(req: T.DiffConfigRequest): Promise<T.DiffResult> {
     const o: WireOptions = { keepUnknowns: true, propagateNil: true };
-    const r = this.diffRequest(req.urn, "", encodeStruct(req.oldInputs, o), encodeStruct(req.oldOutputs, o), encodeStruct(req.newInputs, o), req.ignoreChanges);
+    const r = diffRequest(req.urn, "", encodeStruct(req.oldInputs, o), encodeStruct(req.oldOutputs, o), encodeStruct(req.newInputs, o), req.ignoreChanges);
     try {
       return decodeDiff(await this.call("DiffConfig", this.raw.diffConfig, r));
     } catch (e) {
-      if (e instanceof ProviderError && e.code === grpcStatus.UNIMPLEMENTED) return emptyDiff("unknown");
+      if (isUnimplemented(e)) return emptyDiff("unknown");
       throw e;
     }
   }
 
-  // Configure, or skip it when any config value is unknown (then later calls short-cut).
-  async configure(req: { urn: string; id: string; inputs: ValueMap }): Promise<T.ConfigureResult> {
-    const variables = new Map<string, string>();
-    const pkg = urnType(req.urn).replace(/^pulumi:providers:/, "");
-    for (const [k, v] of Object.entries(req.inputs)) {
-      if (k === "version") continue;
-      if (containsUnknowns(v)) {
-        this.configKnown = false;
-        this.protocol ??= { ...NO_PROTOCOL };
-        return { configured: false, ...flagsOf(this.proto) };
-      }
-      const plain = unwrapSecrets(v);
-      variables.set(`${pkg}:config:${k}`, typeof plain === "string" ? plain : goJsonMarshal(plain));
+  // Configure, or skip it when any config value is unknown (later calls then take the engine's short cuts).
+  async configure(req: T.ConfigureRequest): Promise<T.ConfigureResult> {
+    const variables = configVariables(req.urn, req.inputs);
+    if (variables === undefined) {
+      this.configKnown = false;
+      this.protocol ??= { ...NO_PROTOCOL };
+      const p = this.proto;
+      return { configured: false, acceptSecrets: p.acceptSecrets, supportsPreview: p.supportsPreview, acceptResources: p.acceptResources,
+        acceptOutputs: p.acceptOutputs, supportsAutonamingConfiguration: p.supportsAutonamingConfiguration };
     }
     const r = new providerPb.ConfigureRequest()
       .setUrn(req.urn).setName(urnName(req.urn)).setType(urnType(req.urn)).setId(req.id)
@@ -188,70 +177,65 @@ export class ProviderClient {
       throw e;
     }
     this.configKnown = true;
-    const flags = {
-      acceptSecrets: res.getAcceptsecrets(), supportsPreview: res.getSupportspreview(), acceptResources: res.getAcceptresources(),
-      acceptOutputs: res.getAcceptoutputs(), supportsAutonamingConfiguration: res.getSupportsAutonamingConfiguration(),
-    };
+    const flags = configureFlags(res);
     this.protocol ??= { ...flags, acceptsByteString: false };
     return { configured: true, ...flags };
   }
 
   // Check; with unknown config the engine returns the news without calling the provider.
-  async check(req: { urn: string; olds?: ValueMap | undefined; news: ValueMap; allowUnknowns: boolean; randomSeed?: Uint8Array; autonaming?: T.AutonamingOptions }): Promise<T.CheckResult> {
+  async check(req: T.CheckRequest): Promise<T.CheckResult> {
     if (!this.configKnown) return { inputs: req.news, failures: [] };
     const olds = encodeStruct(req.olds, this.send({ keepUnknowns: req.allowUnknowns, propagateNil: false }));
-    const news = encodeStruct(req.news, this.send({ keepUnknowns: req.allowUnknowns }));
-    const r = this.checkRequest(req.urn, olds, news);
+    const r = checkRequest(req.urn, olds, encodeStruct(req.news, this.send({ keepUnknowns: req.allowUnknowns })));
     if (req.randomSeed) r.setRandomseed(req.randomSeed);
     if (req.autonaming && this.proto.supportsAutonamingConfiguration) {
       const a = new providerPb.CheckRequest.AutonamingOptions().setProposedName(req.autonaming.proposedName);
-      a.setMode({ propose: 0, enforce: 1, disable: 2 }[req.autonaming.mode]);
-      r.setAutonaming(a);
+      r.setAutonaming(a.setMode({ propose: 0, enforce: 1, disable: 2 }[req.autonaming.mode]));
     }
-    const recv = this.recv(req.allowUnknowns);
-    const result = this.checkResult(await this.call("Check", this.raw.check, r, recv), recv);
+    const recv = recvOptions(req.allowUnknowns);
+    const result = checkResult(await this.call("Check", this.raw.check, r, recv), recv);
     if (!this.proto.acceptSecrets) annotateSecrets(result.inputs, req.news);
     return result;
   }
 
   // Diff; throws DiffUnavailableError where the engine would not call the provider.
-  async diff(req: { urn: string; id: string; oldInputs: ValueMap; oldOutputs: ValueMap; newInputs: ValueMap; allowUnknowns: boolean; ignoreChanges?: string[] }): Promise<T.DiffResult> {
+  async diff(req: T.DiffRequest): Promise<T.DiffResult> {
     if (!this.configKnown) throw new DiffUnavailableError();
     const o = this.send({ keepUnknowns: req.allowUnknowns, elideAssetContents: true });
-    const r = this.diffRequest(req.urn, req.id, encodeStruct(req.oldInputs, o), encodeStruct(req.oldOutputs, o), encodeStruct(req.newInputs, o), req.ignoreChanges);
+    const r = diffRequest(req.urn, req.id, encodeStruct(req.oldInputs, o), encodeStruct(req.oldOutputs, o), encodeStruct(req.newInputs, o), req.ignoreChanges);
     return decodeDiff(await this.call("Diff", this.raw.diff, r));
   }
 
-  // Create; non-preview results must be known and carry an id.
-  async create(req: { urn: string; properties: ValueMap; preview: boolean; timeout?: number }): Promise<T.CreateResult> {
+  // Create; non-preview results must be known and carry an id (a partial failure too).
+  async create(req: T.CreateRequest): Promise<T.CreateResult> {
     if (req.preview && !this.configKnown) return { id: "", properties: undefined, refreshBeforeUpdate: false };
     const r = new providerPb.CreateRequest()
       .setUrn(req.urn).setName(urnName(req.urn)).setType(urnType(req.urn))
       .setProperties(encodeStruct(req.properties, this.send({ keepUnknowns: req.preview })))
       .setTimeout(req.timeout ?? 0).setPreview(req.preview);
-    const recv = this.recv(req.preview);
+    const recv = recvOptions(req.preview);
+    const emptyId = `plugin returned empty resource.ID from create '${req.urn}'`;
+    let res;
     try {
-      const res = await this.call("Create", this.raw.create, r, recv);
-      if (res.getId() === "" && !req.preview) throw new Error(`plugin returned empty resource.ID from create '${req.urn}'`);
-      const properties = decodeStruct(res.getProperties(), recv);
-      if (!this.proto.acceptSecrets) annotateSecrets(properties, req.properties);
-      return { id: res.getId(), properties, refreshBeforeUpdate: res.getRefreshBeforeUpdate() };
+      res = await this.call("Create", this.raw.create, r, recv);
     } catch (e) {
-      if (e instanceof ProviderError && e.initFailed && e.initFailed.id === "" && !req.preview) {
-        throw new Error(`plugin returned empty resource.ID from create '${req.urn}'`, { cause: e });
-      }
+      if (e instanceof ProviderError && e.initFailed?.id === "" && !req.preview) throw new Error(emptyId, { cause: e });
       throw e;
     }
+    if (res.getId() === "" && !req.preview) throw new Error(emptyId);
+    const properties = decodeStruct(res.getProperties(), recv);
+    if (!this.proto.acceptSecrets) annotateSecrets(properties, req.properties);
+    return { id: res.getId(), properties, refreshBeforeUpdate: res.getRefreshBeforeUpdate() };
   }
 
   // Read; `properties` unset means the resource is gone (refresh) or absent (import).
-  async read(req: { urn: string; id: string; properties?: ValueMap | undefined; inputs?: ValueMap | undefined; timeout?: number }): Promise<T.ReadResult> {
+  async read(req: T.ReadRequest): Promise<T.ReadResult> {
     if (!this.configKnown) return { id: "", properties: {}, inputs: {}, refreshBeforeUpdate: false };
     const o = this.send({ elideAssetContents: true });
     const r = new providerPb.ReadRequest()
       .setId(req.id).setUrn(req.urn).setName(urnName(req.urn)).setType(urnType(req.urn))
       .setProperties(encodeStruct(req.properties, o)).setInputs(encodeStruct(req.inputs, o)).setTimeout(req.timeout ?? 0);
-    const recv = this.recv(false);
+    const recv = recvOptions(false);
     const res = await this.call("Read", this.raw.read, r, recv);
     return {
       id: res.getId(),
@@ -262,7 +246,7 @@ export class ProviderClient {
   }
 
   // Update; the id cannot change, results follow the Create rules.
-  async update(req: { urn: string; id: string; oldInputs: ValueMap; oldOutputs: ValueMap; newInputs: ValueMap; preview: boolean; ignoreChanges?: string[]; timeout?: number }): Promise<T.UpdateResult> {
+  async update(req: T.UpdateRequest): Promise<T.UpdateResult> {
     if (req.preview && !this.configKnown) return { properties: {}, refreshBeforeUpdate: false };
     const o = this.send({ elideAssetContents: true });
     const r = new providerPb.UpdateRequest()
@@ -270,7 +254,7 @@ export class ProviderClient {
       .setOlds(encodeStruct(req.oldOutputs, o)).setOldInputs(encodeStruct(req.oldInputs, o))
       .setNews(encodeStruct(req.newInputs, this.send({ keepUnknowns: req.preview })))
       .setIgnorechangesList(req.ignoreChanges ?? []).setPreview(req.preview).setTimeout(req.timeout ?? 0);
-    const recv = this.recv(req.preview);
+    const recv = recvOptions(req.preview);
     const res = await this.call("Update", this.raw.update, r, recv);
     const properties = decodeStruct(res.getProperties(), recv);
     if (!this.proto.acceptSecrets) annotateSecrets(properties, req.newInputs);
@@ -278,7 +262,7 @@ export class ProviderClient {
   }
 
   // Delete; never sent during a preview.
-  async delete(req: { urn: string; id: string; inputs: ValueMap; outputs: ValueMap; timeout?: number }): Promise<void> {
+  async delete(req: T.DeleteRequest): Promise<void> {
     const o = this.send({ elideAssetContents: true });
     const r = new providerPb.DeleteRequest()
       .setId(req.id).setUrn(req.urn).setName(urnName(req.urn)).setType(urnType(req.urn))
@@ -287,10 +271,10 @@ export class ProviderClient {
   }
 
   // Invoke; unknown args are left out, results must be known.
-  async invoke(req: { tok: string; args: ValueMap; preview?: boolean }): Promise<T.InvokeResult> {
+  async invoke(req: T.InvokeRequest): Promise<T.InvokeResult> {
     if (!this.configKnown) return { return: {}, failures: [] };
     const r = new providerPb.InvokeRequest().setTok(req.tok).setArgs(encodeStruct(req.args, this.send())).setPreview(req.preview ?? false);
-    const recv = this.recv(false);
+    const recv = recvOptions(false);
     const res = await this.call("Invoke", this.raw.invoke, r, recv);
     const ret = decodeStruct(res.getReturn(), recv);
     if (ret && containsSecrets(req.args) && !this.proto.acceptSecrets) {
@@ -304,7 +288,7 @@ export class ProviderClient {
     try {
       await this.call("Cancel", this.raw.cancel, new emptyPb.Empty());
     } catch (e) {
-      if (!(e instanceof ProviderError && e.code === grpcStatus.UNIMPLEMENTED)) throw e;
+      if (!isUnimplemented(e)) throw e;
     }
   }
 
@@ -330,63 +314,8 @@ export class ProviderClient {
       }
     }
   }
-
-  private recv(allowUnknowns: boolean): WireOptions {
-    return { keepUnknowns: allowUnknowns, rejectUnknowns: !allowUnknowns, keepSecrets: true, keepResources: true, propagateNil: true };
-  }
-
-  private checkRequest(urn: string, olds: ReturnType<typeof encodeStruct>, news: ReturnType<typeof encodeStruct>): InstanceType<typeof providerPb.CheckRequest> {
-    const r = new providerPb.CheckRequest().setUrn(urn).setName(urnName(urn)).setType(urnType(urn));
-    if (olds) r.setOlds(olds);
-    if (news) r.setNews(news);
-    return r;
-  }
-
-  private checkResult(res: InstanceType<typeof providerPb.CheckResponse>, recv: WireOptions): T.CheckResult {
-    return {
-      inputs: decodeStruct(res.getInputs(), recv),
-      failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
-    };
-  }
-
-  private diffRequest(urn: string, id: string, oldInputs: ReturnType<typeof encodeStruct>, olds: ReturnType<typeof encodeStruct>,
-    news: ReturnType<typeof encodeStruct>, ignoreChanges: string[] | undefined): InstanceType<typeof providerPb.DiffRequest> {
-    const r = new providerPb.DiffRequest().setId(id).setUrn(urn).setName(urnName(urn)).setType(urnType(urn)).setIgnorechangesList(ignoreChanges ?? []);
-    if (oldInputs) r.setOldInputs(oldInputs);
-    if (olds) r.setOlds(olds);
-    if (news) r.setNews(news);
-    return r;
-  }
 }
 
-function flagsOf(p: T.Protocol): Omit<T.ConfigureResult, "configured"> {
-  return {
-    acceptSecrets: p.acceptSecrets, supportsPreview: p.supportsPreview, acceptResources: p.acceptResources,
-    acceptOutputs: p.acceptOutputs, supportsAutonamingConfiguration: p.supportsAutonamingConfiguration,
-  };
-}
-
-// An empty diff with the given change state.
-export function emptyDiff(changes: T.DiffResult["changes"]): T.DiffResult {
-  return { changes, replaces: [], stables: [], diffs: [], deleteBeforeReplace: false, hasDetailedDiff: false, detailedDiff: undefined, rawDetailedDiff: {} };
-}
-
-// Decodes a DiffResponse; unknown kinds read as "update" and detailedDiff needs hasDetailedDiff, as in the engine.
-function decodeDiff(res: InstanceType<typeof providerPb.DiffResponse>): T.DiffResult {
-  const raw: Record<string, PropertyDiff> = {};
-  res.getDetaileddiffMap().forEach((v, k) => {
-    raw[k] = { kind: KINDS[v.getKind()] ?? "update", inputDiff: v.getInputdiff() };
-  });
-  const changes = CHANGES[res.getChanges()];
-  if (changes === undefined) throw new Error(`unrecognized diff state: ${res.getChanges()}`);
-  return {
-    changes,
-    replaces: res.getReplacesList(),
-    stables: res.getStablesList(),
-    diffs: res.getDiffsList(),
-    deleteBeforeReplace: res.getDeletebeforereplace(),
-    hasDetailedDiff: res.getHasdetaileddiff(),
-    detailedDiff: res.getHasdetaileddiff() ? raw : undefined,
-    rawDetailedDiff: raw,
-  };
+function isUnimplemented(e: unknown): boolean {
+  return e instanceof ProviderError && e.code === grpcStatus.UNIMPLEMENTED;
 }

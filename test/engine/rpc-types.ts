@@ -93,3 +93,93 @@ export interface AutonamingOptions {
   proposedName: string;
   mode: "propose" | "enforce" | "disable";
 }
+
+/** CheckConfig request. */
+export interface CheckConfigRequest {
+  urn: string;
+  olds: ValueMap;
+  news: ValueMap;
+  allowUnknowns: boolean;
+}
+
+/** DiffConfig request. */
+export interface DiffConfigRequest {
+  urn: string;
+  oldInputs: ValueMap;
+  oldOutputs: ValueMap;
+  newInputs: ValueMap;
+  ignoreChanges?: string[];
+}
+
+/** Configure request (the engine always sets urn, name, type and id with configure_with_urn). */
+export interface ConfigureRequest {
+  urn: string;
+  id: string;
+  inputs: ValueMap;
+}
+
+/** Check request; `olds` unset on create (sent as an empty Struct). */
+export interface CheckRequest {
+  urn: string;
+  olds?: ValueMap | undefined;
+  news: ValueMap;
+  allowUnknowns: boolean;
+  randomSeed?: Uint8Array;
+  autonaming?: AutonamingOptions;
+}
+
+/** Diff request. */
+export interface DiffRequest {
+  urn: string;
+  id: string;
+  oldInputs: ValueMap;
+  oldOutputs: ValueMap;
+  newInputs: ValueMap;
+  allowUnknowns: boolean;
+  ignoreChanges?: string[];
+}
+
+/** Create request. */
+export interface CreateRequest {
+  urn: string;
+  properties: ValueMap;
+  preview: boolean;
+  timeout?: number;
+}
+
+/** Read request; for an import only `urn` and `id` are set. */
+export interface ReadRequest {
+  urn: string;
+  id: string;
+  properties?: ValueMap | undefined;
+  inputs?: ValueMap | undefined;
+  timeout?: number;
+}
+
+/** Update request. */
+export interface UpdateRequest {
+  urn: string;
+  id: string;
+  oldInputs: ValueMap;
+  oldOutputs: ValueMap;
+  newInputs: ValueMap;
+  preview: boolean;
+  ignoreChanges?: string[];
+  timeout?: number;
+}
+
+/** Delete request. */
+export interface DeleteRequest {
+  urn: string;
+  id: string;
+  inputs: ValueMap;
+  outputs: ValueMap;
+  timeout?: number;
+}
+
+/** Invoke request. */
+export interface InvokeRequest {
+  tok: string;
+  args: ValueMap;
+  preview?: boolean;
+}

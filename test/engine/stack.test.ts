@@ -114,6 +114,22 @@ describe("provider config", () => {
     expect(r.steps.web?.op).toBe("create");
   });
 
+  it("refuses unknown config outside a preview", async () => {
+    const stack = newStack({ config: { host: UNKNOWN } });
+    await expect(stack.up({ web: thing("web") }, { skipPreview: true })).rejects.toThrow("config host is unknown");
+    await expect(newStack({ config: { port: 22 as unknown as string } }).preview({ web: thing("web") })).rejects.toThrow("must be a string");
+  });
+
+  it("reuses a single client for every operation, handshaking once", async () => {
+    const client = fake.launcher();
+    const stack = new Stack(await client(), { config: { host: "h1" } });
+    await stack.up({ web: thing("web") });
+    await stack.destroy({ skipPreview: true });
+    expect(fake.calls.filter((c) => c === "Handshake")).toHaveLength(1);
+    expect(fake.calls.filter((c) => c === "Configure")).toHaveLength(3);
+    await stack.providers[0]?.kill();
+  });
+
   it("replaces every resource when DiffConfig replaces the provider, deleting with the old config", async () => {
     const stack = newStack();
     await stack.up({ web: thing("web") }, { skipPreview: true });

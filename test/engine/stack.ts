@@ -12,6 +12,7 @@
 import type { ProviderClient } from "./client.ts";
 import { deleteLeftovers, deleteResource } from "./delete-step.ts";
 import { Deployment } from "./deployment.ts";
+import type { LogEntry, LogSeverity } from "./fake-engine.ts";
 import { readForImport } from "./import-step.ts";
 import { loadProviderFromState, registerDefaultProvider } from "./provider-registry.ts";
 import { refreshResource } from "./refresh-step.ts";
@@ -70,6 +71,11 @@ export class Stack {
   /** The state after the last operation (replaced, never mutated, by later operations). */
   get state(): Readonly<StackState> {
     return this.current;
+  }
+
+  // Everything the providers of this stack logged through Engine.Log, across deployments.
+  logs(min: LogSeverity = "debug"): LogEntry[] {
+    return this.providers.flatMap((p) => p.engine?.entries(min) ?? []);
   }
 
   // The state of one resource by name.
@@ -185,6 +191,7 @@ export class Stack {
 
   private async withProvider<T>(fn: (client: ProviderClient) => Promise<T>): Promise<T> {
     if (typeof this.source !== "function") {
+      if (this.providers.length === 0) this.providers.push(this.source);
       if (!this.handshaken) await this.greet(this.source);
       this.handshaken = true;
       return fn(this.source);
