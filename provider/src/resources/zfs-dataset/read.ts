@@ -2,6 +2,7 @@ import type { Found, Props } from "../../core/resource.ts";
 import type { Inventory } from "../../host/inventory.ts";
 import type { DatasetRecord, PropertyValue } from "../../freebsd/zfs-output.ts";
 import { parseExact } from "../../freebsd/zfs-output.ts";
+import { nativeProperties } from "../../freebsd/zfs-properties.ts";
 import { presentValue, sameValue } from "../../freebsd/zfs-values.ts";
 import type { DatasetInputs, DatasetOutputs } from "./schema.ts";
 
@@ -28,13 +29,28 @@ function ownedByZfs(property: string, type: string, managed: Record<string, stri
   return property === "refreservation" && type === "volume" && managed?.[property] === undefined;
 }
 
+/** What create-only properties are when nobody set them (zfs prints their source as `-`, set or not). */
+const createOnlyDefaults: Readonly<Record<string, readonly string[]>> = {
+  casesensitivity: ["sensitive"], normalization: ["none"], utf8only: ["off"], encryption: ["off"],
+  keyformat: ["none", "-"], pbkdf2iters: ["0"],
+};
+
+/** Whether a property the host reports belongs in the inputs. */
+function isManaged(prop: string, pv: PropertyValue, type: string, knownProps: Record<string, string> | undefined): boolean {
+  if (ownedByZfs(prop, type, knownProps)) return false;
+  if (pv.source === "local") return true;
+  // Properties set at creation report source `-`; they are inputs when asked for or not at their default.
+  if (nativeProperties[prop]?.settable !== "create" || pv.source !== "-") return false;
+  return knownProps?.[prop] !== undefined || !(createOnlyDefaults[prop] ?? []).includes(pv.value);
+}
+
 /** The inputs that describe a dataset as it is on the host, spelled like the known inputs where equal. */
 export function inputsOf(record: DatasetRecord, known?: Props): DatasetInputs {
   const knownProps = (known?.["properties"] ?? undefined) as Record<string, string> | undefined;
   const type = record.properties["type"]?.value === "volume" ? "volume" : "filesystem";
   const properties: Record<string, string> = {};
   for (const [prop, pv] of Object.entries(record.properties)) {
-    if (pv.source !== "local" || ownedByZfs(prop, type, knownProps)) continue;
+    if (!isManaged(prop, pv, type, knownProps)) continue;
     properties[prop] = spelled(prop, pv.value, knownProps?.[prop]);
   }
   const inputs: DatasetInputs = {

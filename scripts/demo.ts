@@ -1,0 +1,59 @@
+// `make demo`: a simulated FreeBSD host, datasets created through the real provider plugin driven
+// over gRPC as the Pulumi engine drives it, an out-of-band change, the drift a refresh reports,
+// and the `up` that converges it.
+import { startProvider } from "../test/engine/harness.ts";
+import { Stack, type OperationResult, type Program } from "../test/engine/stack.ts";
+import { secret } from "../test/engine/values.ts";
+import { startSimHost } from "../test/sim/host.ts";
+
+const T = "freebsd:zfs:Dataset";
+const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
+const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
+const marks: Record<string, string> = { create: "\x1b[32m+\x1b[0m", update: "\x1b[33m~\x1b[0m", replace: "\x1b[35m+-\x1b[0m", delete: "\x1b[31m-\x1b[0m", same: " ", import: "\x1b[36m=\x1b[0m" };
+
+function show(title: string, r: OperationResult): void {
+  console.log(`\n${bold(title)}`);
+  for (const step of r.log) {
+    console.log(`  ${marks[step.op] ?? "?"} ${step.type} ${step.name} ${dim(step.op)}`);
+    for (const [path, d] of Object.entries(step.diff?.detailedDiff ?? {})) console.log(`      ${dim(d.kind)} ${path}`);
+  }
+}
+
+async function admin(host: Awaited<ReturnType<typeof startSimHost>>, command: string): Promise<void> {
+  console.log(`  ${dim("root@freebsd:~ #")} ${command}`);
+  const r = await host.exec(command);
+  process.stdout.write((r.stdout + r.stderr).replace(/^/gm, "  "));
+}
+
+const program = (webCompression: string): Program => ({
+  jails: { type: T, inputs: { name: "zroot/jails", properties: { mountpoint: "/usr/jails", compression: "zstd", atime: "off" } } },
+  web: { type: T, inputs: { name: "zroot/jails/web", properties: { quota: "5G", compression: webCompression, "org.example:owner": "web-team" } } },
+  db: { type: T, inputs: { name: "zroot/jails/db", properties: { recordsize: "16K", logbias: "throughput" } } },
+});
+
+const host = await startSimHost();
+try {
+  console.log(bold("A simulated FreeBSD 14.3 host is listening over SSH"));
+  console.log(`  ${host.user}@${host.host}:${host.port}  host key ${host.hostKeyFingerprint}`);
+  const stack = new Stack((env) => startProvider({ env }), {
+    config: { host: host.host, port: String(host.port), user: host.user, privateKey: secret(host.privateKey), hostKey: host.hostKeyFingerprint },
+  });
+
+  const up = await stack.up(program("lz4"));
+  show("pulumi up", up);
+  console.log(`\n${bold("On the host")}`);
+  await admin(host, "zfs list -r -o name,compression,quota,recordsize,mountpoint zroot/jails");
+
+  console.log(`\n${bold("An administrator changes the host by hand")}`);
+  await admin(host, "zfs set compression=off zroot/jails/web");
+  await admin(host, "zfs set quota=1G zroot/jails/web");
+
+  show("pulumi refresh (drift found)", await stack.refresh({ skipPreview: true }));
+  show("pulumi up (converges)", await stack.up(program("lz4"), { skipPreview: true }));
+  console.log(`\n${bold("On the host again")}`);
+  await admin(host, "zfs get -r -o name,property,value,source compression,quota zroot/jails/web");
+  show("pulumi refresh (no drift)", await stack.refresh({ skipPreview: true }));
+  console.log(`\n${dim(`${host.stats.execChannels} SSH exec channels in all; each refresh read every dataset in one.`)}`);
+} finally {
+  await host.stop();
+}
