@@ -75,7 +75,7 @@ async function diffAndApply(d: Deployment, reg: Registration, old: ResourceState
   }
   if (old.initErrors.length > 0) return updateResource(d, reg, old, inputs, diff, imported);
   if (imported) return; // the import step already reported and recorded it
-  d.put({ ...old, inputs, ...stateOptions(reg) });
+  d.put({ ...old, inputs, provider: d.providerRef, ...stateOptions(reg) });
   d.record({ ...stepBase(reg), op: "same", diff, id: old.id, inputs, outputs: old.outputs });
 }
 
@@ -99,21 +99,20 @@ async function createResource(d: Deployment, reg: Registration, inputs: ValueMap
 
 // Update in place (also the "finish initialising" update of a resource with initErrors).
 async function updateResource(d: Deployment, reg: Registration, old: ResourceState, inputs: ValueMap, diff: DiffSummary, imported: boolean): Promise<void> {
-  const prov = await d.providerFor(old.provider);
   const timeout = reg.spec.options?.customTimeouts?.update;
   const step = { ...stepBase(reg), op: "update" as const, diff, id: old.id, inputs, ...(imported ? { imported } : {}) };
   try {
-    const res = await prov.update({
+    const res = await d.provider.update({ // the step's provider is the new one (UpdateStep.Provider)
       urn: reg.urn, id: old.id, oldInputs: old.inputs, oldOutputs: old.outputs, newInputs: inputs, preview: d.dryRun,
       ignoreChanges: reg.spec.options?.ignoreChanges ?? [], ...(timeout ? { timeout } : {}),
     });
     const outputs = res.properties ?? {};
-    d.put({ ...old, ...stateOptions(reg), inputs, outputs, initErrors: [] });
+    d.put({ ...old, ...stateOptions(reg), provider: d.providerRef, inputs, outputs, initErrors: [] });
     d.record({ ...step, outputs });
   } catch (e) {
     if (e instanceof ProviderError && e.initFailed) {
       const outputs = e.initFailed.properties ?? {};
-      d.put({ ...old, ...stateOptions(reg), inputs, outputs, initErrors: e.initFailed.reasons });
+      d.put({ ...old, ...stateOptions(reg), provider: d.providerRef, inputs, outputs, initErrors: e.initFailed.reasons });
       d.record({ ...step, outputs });
     }
     d.fail(`${reg.urn}: updating failed: ${(e as Error).message}`, e);
