@@ -106,9 +106,12 @@ describe("provider configuration", () => {
     const detail = new providerPb.ConfigureErrorMissingKeys();
     detail.addMissingkeys(new providerPb.ConfigureErrorMissingKeys.MissingKey().setName("freebsd:host").setDescription("the host to manage"));
     const p = await serve({ configure: (_c, cb) => cb(errorWithDetail(grpc.status.INVALID_ARGUMENT, "missing", "pulumirpc.ConfigureErrorMissingKeys", detail)) });
-    await expect(p.configure({ urn: PROVIDER_URN, id: "x", inputs: {} })).rejects.toThrow(
+    const err = await p.configure({ urn: PROVIDER_URN, id: "x", inputs: {} }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).message).toBe(
       'missing required configuration key "freebsd:host": the host to manage\nSet a value using the command `pulumi config set freebsd:host <value>`.',
     );
+    expect((err as ProviderError).missingKeys).toEqual([{ name: "freebsd:host", description: "the host to manage" }]);
   });
 });
 

@@ -173,7 +173,8 @@ export class ProviderClient {
     try {
       res = await this.call("Configure", this.raw.configure, r);
     } catch (e) {
-      if (e instanceof ProviderError && e.missingKeys?.length) throw new Error(missingKeysMessage(e.missingKeys), { cause: e });
+      // The CLI replaces the message by one line per missing key (createConfigureError).
+      if (e instanceof ProviderError && e.missingKeys?.length) e.message = missingKeysMessage(e.missingKeys);
       throw e;
     }
     this.configKnown = true;
