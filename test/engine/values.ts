@@ -11,3 +11,4 @@ export {
 export type { Value, ValueMap, PlainValue, Secret, Unknown, UnknownKind, ResourceRef } from "./value-model.ts";
 export { encodeStruct, decodeStruct, encodeValue, decodeValue, SIG, UNKNOWN_SENTINELS } from "./wire.ts";
 export type { WireOptions } from "./wire.ts";
+export type { ConfigValue } from "./stack-types.ts";
