@@ -104,7 +104,8 @@ export class Stack {
   async refresh(opts: RunOptions & { previewOnly?: boolean } = {}): Promise<OperationResult> {
     const body = async (d: Deployment): Promise<void> => {
       await loadProviderFromState(d);
-      for (const r of d.olds.resources) await refreshResource(d, r);
+      // The engine runs refresh steps in parallel (unbounded `--parallel` by default), so Reads overlap.
+      await Promise.all(d.olds.resources.map((r) => refreshResource(d, r)));
     };
     if (!opts.skipPreview || opts.previewOnly) {
       const preview = await this.deploy(true, body);
