@@ -1,0 +1,107 @@
+// freebsd-sim command line: init a host, serve it over SSH, or run a command on it out of band.
+//
+//   freebsd-sim init  --state DIR [--hostname NAME] [--pool NAME[:SIZE]]...
+//   freebsd-sim serve --state DIR [--listen 127.0.0.1:PORT] [--authorized-key FILE] [--password PW]
+//                     [--hostname NAME] [--pool NAME[:SIZE]]...
+//   freebsd-sim exec  --state DIR -- COMMAND...
+
+import { statePaths } from "./core/paths.ts";
+import { initHost, type InitOptions, type PoolSpec } from "./host/init.ts";
+import { ensureKeys } from "./host/keys.ts";
+import { execOnHost } from "./host/sandbox.ts";
+import { SimSshServer } from "./host/ssh-server.ts";
+import { nicestrtonum } from "./zfs/prop-parse.ts";
+
+const USAGE = `usage: freebsd-sim init  --state DIR [--hostname NAME] [--pool NAME[:SIZE]]...
+       freebsd-sim serve --state DIR [--listen 127.0.0.1:PORT] [--authorized-key FILE] [--password PW]
+                         [--hostname NAME] [--pool NAME[:SIZE]]...
+       freebsd-sim exec  --state DIR -- COMMAND...
+`;
+
+interface Args {
+  command: string;
+  flags: Map<string, string[]>;
+  rest: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const [command = "", ...tail] = argv;
+  const flags = new Map<string, string[]>();
+  let i = 0;
+  for (; i < tail.length; i++) {
+    const a = tail[i]!;
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (!a.startsWith("--")) break;
+    const [key, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const value = inline ?? tail[++i];
+    if (value === undefined) fail(`missing value for --${key}`);
+    flags.set(key, [...(flags.get(key) ?? []), value]);
+  }
+  return { command, flags, rest: tail.slice(i) };
+}
+
+function fail(message: string): never {
+  process.stderr.write(`freebsd-sim: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function one(args: Args, key: string): string | undefined {
+  return args.flags.get(key)?.at(-1);
+}
+
+function initOptions(args: Args): InitOptions {
+  const pools: PoolSpec[] = (args.flags.get("pool") ?? []).map((spec) => {
+    const [name, size] = spec.split(":") as [string, string | undefined];
+    const bytes = size === undefined ? undefined : nicestrtonum(size);
+    if (typeof bytes === "string") fail(`bad pool size '${size}': ${bytes}`);
+    return { name, sizeBytes: bytes };
+  });
+  return { hostname: one(args, "hostname"), pools };
+}
+
+async function serve(args: Args, state: string): Promise<void> {
+  initHost(state, initOptions(args));
+  const keys = ensureKeys(statePaths(state).ssh);
+  const listen = one(args, "listen") ?? "127.0.0.1:0";
+  const m = /^(.*):(\d+)$/.exec(listen);
+  if (!m) fail(`bad --listen '${listen}' (want HOST:PORT)`);
+  const server = new SimSshServer({
+    stateDir: state,
+    hostPrivateKey: keys.hostPrivateKey,
+    authorizedKeysFiles: [keys.authorizedKeysFile, ...(args.flags.get("authorized-key") ?? [])],
+    password: one(args, "password"),
+    host: m[1],
+    port: Number(m[2]),
+  });
+  const port = await server.listen();
+  process.stdout.write(`freebsd-sim listening on ${m[1]}:${port} host key ${keys.hostKeyFingerprint}\n`);
+  const stop = (): void => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const state = one(args, "state");
+  if (!["init", "serve", "exec"].includes(args.command)) fail(args.command ? `unknown command '${args.command}'` : "missing command");
+  if (!state) fail("--state DIR is required");
+  if (args.command === "init") {
+    const created = initHost(state, initOptions(args));
+    process.stdout.write(`${created ? "initialized" : "already initialized"} ${state}\n`);
+    return;
+  }
+  if (args.command === "serve") return serve(args, state);
+  if (args.rest.length === 0) fail("exec needs a command after --");
+  initHost(state);
+  const res = await execOnHost(args.rest.join(" "), { stateDir: state });
+  process.stdout.write(res.stdout);
+  process.stderr.write(res.stderr);
+  process.exitCode = res.code;
+}
+
+void main();

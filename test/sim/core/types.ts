@@ -1,0 +1,102 @@
+// The simulated host's model. "Disk" state survives a reboot; "kernel" state is what a reboot drops.
+
+export type DatasetType = "filesystem" | "volume" | "snapshot";
+
+/** A locally set native property value: numbers for numeric properties, names for index/string ones. */
+export type PropValue = number | string;
+
+export interface PoolRecord {
+  name: string;
+  guid: string;
+  sizeBytes: number;
+  health: string;
+  ashift: number;
+  /** The pool's single leaf vdev (`ada0p4`). */
+  vdev: string;
+  createTxg: number;
+  /** Fragmentation in percent. */
+  fragmentation: number;
+  /** Locally set pool properties (bootfs, comment, autotrim...). */
+  props: Record<string, string>;
+  /** Features as name -> enabled|active. */
+  features: Record<string, string>;
+}
+
+/** The ZPL properties fixed at file system creation (reported with source "-"). */
+export interface ZplProps {
+  version: string;
+  utf8only: string;
+  normalization: string;
+  casesensitivity: string;
+}
+
+export interface DatasetRecord {
+  type: DatasetType;
+  guid: string;
+  createtxg: number;
+  creation: number;
+  objsetid: number;
+  /** Locally set native properties. */
+  props: Record<string, PropValue>;
+  /** Locally set user properties (module:prop). */
+  user: Record<string, string>;
+  zpl?: ZplProps;
+  volsize?: number;
+  volblocksize?: number;
+  /** Bytes referenced by this dataset or snapshot. */
+  refer: number;
+  logicalrefer: number;
+  /** Bytes written since the previous snapshot. */
+  written: number;
+  /** Clones: guid of the origin snapshot. */
+  origin?: string;
+  /** Epoch seconds of the last snapshot create/destroy/rename below this dataset (0: never). */
+  snapshotsChanged?: number;
+  /** Snapshots: space unique to this snapshot. */
+  unique?: number;
+  /** Set while `zfs destroy -d` deferred the destruction of a cloned snapshot. */
+  deferDestroy?: boolean;
+}
+
+/** What the simulated machine reports about itself (uname, sysctl, freebsd-version). */
+export interface HostInfo {
+  osrelease: string;
+  osreldate: number;
+  ncpu: number;
+  physmem: number;
+  machine: string;
+  /** Kernel version string as uname -v prints it. */
+  kernVersion: string;
+}
+
+export interface DiskState {
+  version: 1;
+  host: HostInfo;
+  /** Last committed transaction group (one counter for the whole host, advanced per change). */
+  txg: number;
+  txgTime: number;
+  nextObjsetId: number;
+  pools: Record<string, PoolRecord>;
+  /** Every filesystem, volume and snapshot, keyed by full name (`pool/a/b`, `pool/a@snap`). */
+  datasets: Record<string, DatasetRecord>;
+}
+
+/** A non-ZFS mount (devfs, nullfs, tmpfs...) known to the kernel. */
+export interface KernelMount {
+  fstype: string;
+  special: string;
+  path: string;
+}
+
+export interface KernelState {
+  version: 1;
+  bootTime: number;
+  /** Runtime sysctl values changed with `sysctl name=value`. */
+  sysctls?: Record<string, string>;
+  /** Mounted ZFS file systems: dataset guid -> mount path (as seen inside the host). */
+  zfsMounts: Record<string, string>;
+  /** Other mounts; any of them below a dataset's mountpoint makes unmounting it busy. */
+  mounts: KernelMount[];
+  /** Later issues add jails, interfaces and rctl rules here. */
+  [extra: string]: unknown;
+}

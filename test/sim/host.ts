@@ -1,0 +1,88 @@
+// Public API of the simulated FreeBSD 14 host for tests: start one (state dir, SSH server, keys),
+// run commands out of band, read the tool log, stop it.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { statePaths } from "./core/paths.ts";
+import { initHost, type InitOptions, type PoolSpec } from "./host/init.ts";
+import { ensureKeys } from "./host/keys.ts";
+import { execOnHost, type ExecResult } from "./host/sandbox.ts";
+import { SimSshServer, type SshStats } from "./host/ssh-server.ts";
+
+export type { ExecResult, PoolSpec, SshStats };
+
+export interface SimHostOptions extends InitOptions {
+  /** State directory to use (created if empty, reused if it holds a host). Default: a temp dir removed by stop(). */
+  stateDir?: string;
+  /** Extra authorized_keys file whose keys may log in as root. */
+  authorizedKeysFile?: string;
+  /** Enables password authentication for root. */
+  password?: string;
+  /** Port to listen on (default: any free port). */
+  port?: number;
+}
+
+export interface SimHost {
+  host: "127.0.0.1";
+  port: number;
+  user: "root";
+  /** Client private key (OpenSSH format, ed25519) authorized for root. */
+  privateKey: string;
+  /** "SHA256:<base64 without padding>", as OpenSSH prints it. */
+  hostKeyFingerprint: string;
+  /** "ssh-ed25519 AAAA..." */
+  hostPublicKey: string;
+  stateDir: string;
+  /** Runs a command on the host out of band (no SSH), like an admin at the console. */
+  exec(command: string, stdin?: string): Promise<ExecResult>;
+  /** SSH counters since start or the last resetStats(). */
+  stats: SshStats;
+  resetStats(): void;
+  /** Argv of every tool invocation (zfs, zpool, sysctl...) from STATE/log/commands.jsonl. */
+  toolLog(): Promise<string[][]>;
+  stop(): Promise<void>;
+}
+
+/** Starts a simulated host with its SSH server on 127.0.0.1. */
+export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> {
+  const owned = opts.stateDir === undefined;
+  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), "freebsd-sim-"));
+  initHost(stateDir, opts);
+  const paths = statePaths(stateDir);
+  const keys = ensureKeys(paths.ssh);
+  const server = new SimSshServer({
+    stateDir,
+    hostPrivateKey: keys.hostPrivateKey,
+    authorizedKeysFiles: [keys.authorizedKeysFile, ...(opts.authorizedKeysFile ? [opts.authorizedKeysFile] : [])],
+    password: opts.password,
+    port: opts.port,
+  });
+  const port = await server.listen();
+  return {
+    host: "127.0.0.1",
+    port,
+    user: "root",
+    privateKey: keys.clientPrivateKey,
+    hostKeyFingerprint: keys.hostKeyFingerprint,
+    hostPublicKey: keys.hostPublicKey,
+    stateDir,
+    exec: (command, stdin) => execOnHost(command, { stateDir }, stdin),
+    get stats() {
+      return server.stats;
+    },
+    resetStats() {
+      server.stats.connections = 0;
+      server.stats.execChannels = 0;
+      server.stats.commands.length = 0;
+    },
+    async toolLog() {
+      if (!existsSync(paths.commandLog)) return [];
+      return readFileSync(paths.commandLog, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]);
+    },
+    async stop() {
+      await server.close();
+      if (owned) rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}

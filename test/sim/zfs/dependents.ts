@@ -1,0 +1,56 @@
+// Dependents of a dataset in libzfs' zfs_iter_dependents order (children, then snapshots with their
+// clones, depth first and post-order), and removing one dataset from the model and the disk.
+
+import { rmSync } from "node:fs";
+import { childrenOf, clonesOf, mustDs, nameOfGuid, parentOf, snapshotsOf, touch, type ZfsCtx } from "./context.ts";
+import { contentDir, isMounted, removeMountpoint, snapshotDir } from "./mount.ts";
+import { mountpointPath } from "./prop-get.ts";
+
+/** Every dependent of a dataset (not the dataset itself), each listed after its own dependents. */
+export function dependentsOf(ctx: ZfsCtx, name: string): string[] {
+  const result: string[] = [];
+  const seen = new Set<string>([name]);
+  const walk = (n: string): void => {
+    const type = mustDs(ctx, n).type;
+    if (type === "snapshot") {
+      for (const clone of clonesOf(ctx, n)) visit(clone);
+      return;
+    }
+    for (const child of childrenOf(ctx, n)) visit(child);
+    for (const snap of snapshotsOf(ctx, n)) visit(snap);
+  };
+  const visit = (n: string): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    walk(n);
+    result.push(n);
+  };
+  walk(name);
+  return result;
+}
+
+/** True when `candidate` is `target` itself or below it (`t/...` or `t@...`). */
+export function isDirectDescendant(target: string, candidate: string): boolean {
+  return candidate.startsWith(target) && (candidate[target.length] === "/" || candidate[target.length] === "@");
+}
+
+/** Removes an unmounted dataset or snapshot: its record, its files and (for file systems) its mount point. */
+export function removeDataset(ctx: ZfsCtx, name: string): void {
+  const rec = mustDs(ctx, name);
+  if (rec.type === "snapshot") {
+    rmSync(snapshotDir(ctx, name), { recursive: true, force: true });
+    const head = ctx.disk.datasets[parentOf(name)!];
+    if (head) head.snapshotsChanged = ctx.now;
+  } else {
+    const mp = rec.type === "filesystem" ? mountpointPath(ctx, name) : "";
+    if (!isMounted(ctx, name)) rmSync(contentDir(ctx, name), { recursive: true, force: true });
+    removeMountpoint(ctx, mp);
+  }
+  const origin = rec.origin ? nameOfGuid(ctx, rec.origin) : undefined;
+  delete ctx.disk.datasets[name];
+  touch(ctx);
+  // A snapshot whose destruction was deferred (zfs destroy -d) goes with its last clone.
+  if (origin && ctx.disk.datasets[origin]?.deferDestroy && clonesOf(ctx, origin).length === 0) {
+    removeDataset(ctx, origin);
+  }
+}
