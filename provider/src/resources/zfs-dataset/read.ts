@@ -2,6 +2,7 @@ import type { Found, Props } from "../../core/resource.ts";
 import type { Inventory } from "../../host/inventory.ts";
 import type { DatasetRecord, PropertyValue } from "../../freebsd/zfs-output.ts";
 import { parseExact } from "../../freebsd/zfs-output.ts";
+import { resetValues } from "../../freebsd/zfs-names.ts";
 import { nativeProperties } from "../../freebsd/zfs-properties.ts";
 import { presentValue, sameValue } from "../../freebsd/zfs-values.ts";
 import type { DatasetInputs, DatasetOutputs } from "./schema.ts";
@@ -38,6 +39,11 @@ const createOnlyDefaults: Readonly<Record<string, readonly string[]>> = {
 /** Whether a property the host reports belongs in the inputs. */
 function isManaged(prop: string, pv: PropertyValue, type: string, knownProps: Record<string, string> | undefined): boolean {
   if (ownedByZfs(prop, type, knownProps)) return false;
+  // `quota=none` and the like are stored as local values; unasked for, they mean "not set".
+  const reset = resetValues[prop];
+  if (pv.source === "local" && reset !== undefined && knownProps?.[prop] === undefined && sameValue(prop, reset, pv.value)) {
+    return false;
+  }
   if (pv.source === "local") return true;
   // Properties set at creation report source `-`; they are inputs when asked for or not at their default.
   if (nativeProperties[prop]?.settable !== "create" || pv.source !== "-") return false;
