@@ -11,18 +11,34 @@ const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
 const marks: Record<string, string> = { create: "\x1b[32m+\x1b[0m", update: "\x1b[33m~\x1b[0m", replace: "\x1b[35m+-\x1b[0m", delete: "\x1b[31m-\x1b[0m", same: " ", import: "\x1b[36m=\x1b[0m" };
 
-function show(title: string, r: OperationResult): void {
+/** The value at a diff path such as `properties.quota` in a property map. */
+function at(map: unknown, path: string): string {
+  const value = path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], map);
+  return value === undefined ? "(unset)" : JSON.stringify(value);
+}
+
+/** Prints an operation like the CLI: one line per resource, one per changed property. */
+function show(title: string, r: OperationResult, before?: Record<string, unknown>): void {
   console.log(`\n${bold(title)}`);
   for (const step of r.log) {
     console.log(`  ${marks[step.op] ?? "?"} ${step.type} ${step.name} ${dim(step.op)}`);
-    for (const [path, d] of Object.entries(step.diff?.detailedDiff ?? {})) console.log(`      ${dim(d.kind)} ${path}`);
+    for (const [path, d] of Object.entries(step.diff?.detailedDiff ?? {})) {
+      const change = before ? `${at(before[step.name], path)} => ${at(step.inputs, path)}` : "";
+      console.log(`      ${dim(d.kind)} ${path} ${change}`);
+    }
   }
+}
+
+/** The inputs of every resource in the stack, by name. */
+function inputsOf(stack: Stack): Record<string, unknown> {
+  return Object.fromEntries(stack.state.resources.map((r) => [r.name, r.inputs]));
 }
 
 async function admin(host: Awaited<ReturnType<typeof startSimHost>>, command: string): Promise<void> {
   console.log(`  ${dim("root@freebsd:~ #")} ${command}`);
   const r = await host.exec(command);
-  process.stdout.write((r.stdout + r.stderr).replace(/^/gm, "  "));
+  const text = (r.stdout + r.stderr).replace(/\n$/, "");
+  if (text) console.log(text.replace(/^/gm, "  "));
 }
 
 const program = (webCompression: string): Program => ({
@@ -48,7 +64,8 @@ try {
   await admin(host, "zfs set compression=off zroot/jails/web");
   await admin(host, "zfs set quota=1G zroot/jails/web");
 
-  show("pulumi refresh (drift found)", await stack.refresh({ skipPreview: true }));
+  const before = inputsOf(stack);
+  show("pulumi refresh (drift found)", await stack.refresh({ skipPreview: true }), before);
   show("pulumi up (converges)", await stack.up(program("lz4"), { skipPreview: true }));
   console.log(`\n${bold("On the host again")}`);
   await admin(host, "zfs get -r -o name,property,value,source compression,quota zroot/jails/web");
