@@ -9,8 +9,11 @@ import { initHost, type InitOptions, type PoolSpec } from "./host/init.ts";
 import { ensureKeys } from "./host/keys.ts";
 import { execOnHost, type ExecResult } from "./host/sandbox.ts";
 import { SimSshServer, type SshStats } from "./host/ssh-server.ts";
+import { seedFilesystems } from "./host/seed.ts";
+import { loadDisk, loadKernel, saveDisk, saveKernel, withLock } from "./core/store.ts";
+import type { DiskState, KernelState } from "./core/types.ts";
 
-export type { ExecResult, PoolSpec, SshStats };
+export type { DiskState, ExecResult, KernelState, PoolSpec, SshStats };
 
 export interface SimHostOptions extends InitOptions {
   /** State directory to use (created if empty, reused if it holds a host). Default: a temp dir removed by stop(). */
@@ -41,6 +44,10 @@ export interface SimHost {
   resetStats(): void;
   /** Argv of every tool invocation (zfs, zpool, sysctl...) from STATE/log/commands.jsonl. */
   toolLog(): Promise<string[][]>;
+  /** Edits the model under the state lock, like the kernel would (e.g. add a devfs mount to make a path busy). */
+  withState<T>(fn: (disk: DiskState, kernel: KernelState) => T): T;
+  /** Creates many file systems at once (with parents), as `zfs create -p` would leave them. */
+  seedFilesystems(names: string[], props?: Record<string, string>): void;
   stop(): Promise<void>;
 }
 
@@ -79,6 +86,20 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
     async toolLog() {
       if (!existsSync(paths.commandLog)) return [];
       return readFileSync(paths.commandLog, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]);
+    },
+    withState(fn) {
+      return withLock(paths, false, () => {
+        const disk = loadDisk(paths);
+        const kernel = loadKernel(paths);
+        const result = fn(disk, kernel);
+        saveDisk(paths, disk);
+        saveKernel(paths, kernel);
+        return result;
+      });
+    },
+    seedFilesystems(names, props) {
+      const errors = seedFilesystems(stateDir, names, props);
+      if (errors) throw new Error(errors);
     },
     async stop() {
       await server.close();

@@ -1,0 +1,59 @@
+// A small ssh2 client for the simulator's tests: connect as root with the host's client key, run
+// commands on exec channels, and report the host key the server presented.
+
+import { createHash } from "node:crypto";
+import ssh2 from "ssh2";
+import type { SimHost } from "./host.ts";
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface TestClient {
+  run(command: string, stdin?: string): Promise<RunResult>;
+  /** SHA256 fingerprint of the host key the server presented, as OpenSSH prints it. */
+  seenFingerprint: string;
+  end(): void;
+}
+
+/** Connects to a simulated host over SSH. */
+export async function connect(host: SimHost, privateKey = host.privateKey): Promise<TestClient> {
+  const client = new ssh2.Client();
+  let seenFingerprint = "";
+  await new Promise<void>((resolve, reject) => {
+    client.on("ready", () => {
+      client.setNoDelay(true);
+      resolve();
+    });
+    client.on("error", reject);
+    client.connect({
+      host: host.host,
+      port: host.port,
+      username: host.user,
+      privateKey,
+      hostVerifier: (key: Buffer) => {
+        seenFingerprint = `SHA256:${createHash("sha256").update(key).digest("base64").replace(/=+$/, "")}`;
+        return true;
+      },
+    });
+  });
+  return {
+    seenFingerprint,
+    end: () => client.end(),
+    run: (command, stdin) => new Promise((resolve, reject) => {
+      client.exec(command, (err, stream) => {
+        if (err) return reject(err);
+        let stdout = "";
+        let stderr = "";
+        let code = -1;
+        stream.on("data", (d: Buffer) => { stdout += d.toString(); });
+        stream.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+        stream.on("exit", (c: number | null) => { code = c ?? -1; });
+        stream.on("close", () => resolve({ stdout, stderr, code }));
+        stream.end(stdin ?? "");
+      });
+    }),
+  };
+}
