@@ -164,3 +164,25 @@ describe("volumes and secrets", () => {
     await s.destroy();
   });
 });
+
+describe("partial failure", () => {
+  it("records a dataset created but not mounted, and converges it on the next up", async () => {
+    const s = new Stack((env) => startProvider({ env }), { config: target.config });
+    await mustRun(target, "mkdir -p /srv && touch /srv/occupied");
+    const err = await s.up({ p: { type: T, inputs: { name: ds("partial"), properties: { mountpoint: "/srv/occupied" } } } }, { skipPreview: true })
+      .then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(DeploymentError);
+    expect((err as Error).message).toMatch(/filesystem successfully created, but not mounted/);
+    const state = s.resource("p")!;
+    expect(state.id).toBe(ds("partial"));
+    expect(state.initErrors.join("\n")).toMatch(/not mounted/);
+    expect(await hostProperty(target, ds("partial"), "mounted")).toEqual(["no", "-"]);
+    // The next up finishes what the first began, as the engine does for resources with init errors.
+    await mustRun(target, "rm /srv/occupied");
+    const r = await s.up({ p: { type: T, inputs: { name: ds("partial"), properties: { mountpoint: "/srv/occupied" } } } }, { skipPreview: true });
+    expect(r.steps["p"]!.op).toBe("update");
+    expect(await hostProperty(target, ds("partial"), "mounted")).toEqual(["yes", "-"]);
+    expect(s.resource("p")!.initErrors).toEqual([]);
+    await s.destroy();
+  });
+});

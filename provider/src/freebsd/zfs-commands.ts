@@ -53,3 +53,8 @@ export function zfsRename(from: string, to: string, options: { parents?: boolean
 export function zfsDestroy(name: string, options: { recursive?: boolean } = {}): Command {
   return options.recursive ? command("zfs", "destroy", "-r", name) : command("zfs", "destroy", name);
 }
+
+/** `zfs mount` of one filesystem. */
+export function zfsMount(name: string): Command {
+  return command("zfs", "mount", name);
+}

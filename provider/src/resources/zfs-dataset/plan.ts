@@ -2,7 +2,8 @@ import type { Command } from "../../core/command.ts";
 import { RefusedError } from "../../core/errors.ts";
 import type { Existing } from "../../core/resource.ts";
 import type { Inventory } from "../../host/inventory.ts";
-import { zfsCreate, zfsDestroy, zfsInherit, zfsRename, zfsSet } from "../../freebsd/zfs-commands.ts";
+import { zfsCreate, zfsDestroy, zfsInherit, zfsMount, zfsRename, zfsSet } from "../../freebsd/zfs-commands.ts";
+import type { DatasetRecord } from "../../freebsd/zfs-output.ts";
 import { resetValues } from "../../freebsd/zfs-names.ts";
 import { nativeProperties } from "../../freebsd/zfs-properties.ts";
 import { sameValue } from "../../freebsd/zfs-values.ts";
@@ -39,6 +40,15 @@ function checkPlace(inv: Inventory, name: string, createParents: boolean, verb: 
   }
 }
 
+/** True for a filesystem that zfs would mount but that is not mounted. */
+function shouldBeMounted(record: DatasetRecord): boolean {
+  const value = (prop: string) => record.properties[prop]?.value;
+  return (
+    value("type") === "filesystem" && value("mounted") === "no" && value("canmount") === "on" &&
+    value("jailed") !== "on" && (value("mountpoint") ?? "").startsWith("/")
+  );
+}
+
 /** Commands that create the dataset. */
 export function planCreate(inputs: DatasetInputs, inv: Inventory): Command[] {
   checkPlace(inv, inputs.name, inputs.createParents, "create");
@@ -67,6 +77,9 @@ export function planUpdate(current: Current, news: DatasetInputs, inv: Inventory
   for (const [prop, value] of Object.entries(news.properties)) if (!isLocal(prop, value)) sets[prop] = value;
   if (news.volsize !== undefined && !isLocal("volsize", news.volsize)) sets["volsize"] = news.volsize;
   if (Object.keys(sets).length > 0) commands.push(zfsSet(news.name, sets));
+  // A filesystem that should be mounted but is not (a mount that failed at create) is mounted again;
+  // a change of mountpoint or canmount makes `zfs set` do that itself (libzfs changelist_postfix).
+  if (!("mountpoint" in sets) && !("canmount" in sets) && shouldBeMounted(record)) commands.push(zfsMount(news.name));
   for (const prop of Object.keys(current.inputs.properties ?? {})) {
     if (prop in news.properties || record.properties[prop]?.source !== "local") continue;
     const reset = resetValues[prop];
