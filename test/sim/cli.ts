@@ -4,18 +4,21 @@
 //   freebsd-sim serve --state DIR [--listen 127.0.0.1:PORT] [--authorized-key FILE] [--password PW]
 //                     [--hostname NAME] [--pool NAME[:SIZE]]...
 //   freebsd-sim exec  --state DIR -- COMMAND...
+//   freebsd-sim reboot --state DIR
 
 import { statePaths } from "./core/paths.ts";
 import { initHost, type InitOptions, type PoolSpec } from "./host/init.ts";
 import { ensureKeys } from "./host/keys.ts";
 import { execOnHost } from "./host/sandbox.ts";
 import { SimSshServer } from "./host/ssh-server.ts";
+import { rebootHost } from "./host/boot.ts";
 import { nicestrtonum } from "./zfs/prop-parse.ts";
 
 const USAGE = `usage: freebsd-sim init  --state DIR [--hostname NAME] [--pool NAME[:SIZE]]...
        freebsd-sim serve --state DIR [--listen 127.0.0.1:PORT] [--authorized-key FILE] [--password PW]
                          [--hostname NAME] [--pool NAME[:SIZE]]...
        freebsd-sim exec  --state DIR -- COMMAND...
+       freebsd-sim reboot --state DIR
 `;
 
 interface Args {
@@ -88,7 +91,7 @@ async function serve(args: Args, state: string): Promise<void> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const state = one(args, "state");
-  if (!["init", "serve", "exec"].includes(args.command)) fail(args.command ? `unknown command '${args.command}'` : "missing command");
+  if (!["init", "serve", "exec", "reboot"].includes(args.command)) fail(args.command ? `unknown command '${args.command}'` : "missing command");
   if (!state) fail("--state DIR is required");
   if (args.command === "init") {
     const created = initHost(state, initOptions(args));
@@ -96,6 +99,10 @@ async function main(): Promise<void> {
     return;
   }
   if (args.command === "serve") return serve(args, state);
+  if (args.command === "reboot") {
+    process.stderr.write(rebootHost(state));
+    return;
+  }
   if (args.rest.length === 0) fail("exec needs a command after --");
   initHost(state);
   const res = await execOnHost(args.rest.join(" "), { stateDir: state });

@@ -69,14 +69,33 @@ describe("system tools", () => {
   });
 });
 
+describe("mounts and reboot", () => {
+  it("unmounts and mounts with zfs unmount / zfs mount, keeping files", async () => {
+    await ssh.run("zfs create tank/m && echo keep > /tank/m/f");
+    expect(await ssh.run("zfs unmount tank/m && ls -A /tank/m && zfs get -H -o value mounted tank/m"))
+      .toEqual({ stdout: "no\n", stderr: "", code: 0 });
+    expect((await ssh.run("zfs mount tank/m && cat /tank/m/f")).stdout).toBe("keep\n");
+    expect((await ssh.run("zfs mount tank/m")).stderr).toBe("cannot mount 'tank/m': filesystem already mounted\n");
+  });
+
+  it("drops runtime state on reboot and mounts what boot mounts", async () => {
+    await ssh.run("zfs create tank/auto && zfs create -o canmount=noauto tank/noauto && zfs mount tank/noauto"
+      + " && echo x > /tank/auto/f && zfs unmount tank/auto");
+    host.reboot();
+    const res = await ssh.run("zfs get -H -o name,value mounted tank/auto tank/noauto zroot/ROOT/default && cat /tank/auto/f");
+    expect(res.stdout).toBe("tank/auto\tyes\ntank/noauto\tno\nzroot/ROOT/default\tyes\nx\n");
+  });
+});
+
 describe("concurrency", () => {
   it("runs 10 parallel zfs creates on one connection and keeps the model consistent", async () => {
-    const names = Array.from({ length: 10 }, (_, i) => `tank/par${i}`);
+    await ssh.run("zfs create tank/par");
+    const names = Array.from({ length: 10 }, (_, i) => `tank/par/c${i}`);
     const results = await Promise.all(names.map((n) => ssh.run(`zfs create ${n}`)));
     expect(results.map((r) => r.code)).toEqual(names.map(() => 0));
-    const list = await ssh.run("zfs list -H -o name,mounted -d 1 tank");
-    expect(list.stdout).toBe(["tank\tyes", ...names.map((n) => `${n}\tyes`), ""].join("\n"));
-    const guids = await ssh.run("zfs get -H -o value -d 1 guid tank");
+    const list = await ssh.run("zfs list -H -o name,mounted -r tank/par");
+    expect(list.stdout).toBe(["tank/par\tyes", ...names.map((n) => `${n}\tyes`), ""].join("\n"));
+    const guids = await ssh.run("zfs get -H -o value -r guid tank/par");
     expect(new Set(guids.stdout.trim().split("\n")).size).toBe(11);
   });
 

@@ -10,6 +10,7 @@ import { ensureKeys } from "./host/keys.ts";
 import { execOnHost, type ExecResult } from "./host/sandbox.ts";
 import { SimSshServer, type SshStats } from "./host/ssh-server.ts";
 import { seedFilesystems } from "./host/seed.ts";
+import { rebootHost } from "./host/boot.ts";
 import { loadDisk, loadKernel, saveDisk, saveKernel, withLock } from "./core/store.ts";
 import type { DiskState, KernelState } from "./core/types.ts";
 
@@ -48,6 +49,8 @@ export interface SimHost {
   withState<T>(fn: (disk: DiskState, kernel: KernelState) => T): T;
   /** Creates many file systems at once (with parents), as `zfs create -p` would leave them. */
   seedFilesystems(names: string[], props?: Record<string, string>): void;
+  /** Reboots the host: runtime (kernel) state dropped, file systems remounted as at boot. */
+  reboot(): void;
   stop(): Promise<void>;
 }
 
@@ -99,6 +102,10 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
     },
     seedFilesystems(names, props) {
       const errors = seedFilesystems(stateDir, names, props);
+      if (errors) throw new Error(errors);
+    },
+    reboot() {
+      const errors = rebootHost(stateDir);
       if (errors) throw new Error(errors);
     },
     async stop() {
