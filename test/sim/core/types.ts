@@ -91,7 +91,9 @@ export interface KernelMount {
 export interface KernelState {
   version: 1;
   bootTime: number;
-  /** Runtime sysctl values changed with `sysctl name=value`. */
+  /** Host name set at boot from /etc/rc.conf (kern.hostname unless changed with sysctl). */
+  hostname?: string;
+  /** Runtime sysctl values changed with `sysctl name=value`, and loader tunables read at boot. */
   sysctls?: Record<string, string>;
   /** Mounted ZFS file systems: dataset guid -> mount path (as seen inside the host). */
   zfsMounts: Record<string, string>;

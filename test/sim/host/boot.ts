@@ -9,6 +9,7 @@ import { emptyKernel, loadDisk, loadKernel, saveKernel, withLock } from "../core
 import { makeCtx, nameOfGuid, touchKernel, type ZfsCtx } from "../zfs/context.ts";
 import { isAutoMountable, mountDataset, unmountDataset } from "../zfs/mount.ts";
 import { mountpointPath } from "../zfs/prop-get.ts";
+import { configuredHostname } from "./rootfs.ts";
 
 /** Loader tunables the kernel reads at boot (from /boot/loader.conf). */
 const TUNABLES = ["kern.racct.enable"];
@@ -32,6 +33,7 @@ export function bootMounts(ctx: ZfsCtx): void {
     if (rec && mountpointPath(ctx, bootfs!) === "/") ctx.kernel.zfsMounts[rec.guid] = "/";
   }
   ctx.kernel.mounts.push({ fstype: "devfs", special: "devfs", path: "/dev" });
+  ctx.kernel.hostname = configuredHostname(ctx.paths);
   const tunables = readTunables(ctx);
   if (Object.keys(tunables).length) ctx.kernel.sysctls = { ...(ctx.kernel.sysctls ?? {}), ...tunables };
   touchKernel(ctx);

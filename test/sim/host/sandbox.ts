@@ -4,10 +4,11 @@
 // /usr/libexec/freebsd-sim. Nothing else of the real machine is visible.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SANDBOX_LIB, SANDBOX_NODE, SANDBOX_STATE, statePaths } from "../core/paths.ts";
+import { SANDBOX_LIB, SANDBOX_NODE, SANDBOX_STATE, statePaths, type StatePaths } from "../core/paths.ts";
+import type { KernelState } from "../core/types.ts";
 import { configuredHostname, overlayDir, TOOLS } from "./rootfs.ts";
 
 /** The directory holding the simulator's code (test/sim). */
@@ -32,12 +33,22 @@ export interface SandboxOptions {
   nodeBinary?: string;
 }
 
+/** kern.hostname of the running host: set with sysctl, else read from rc.conf at boot. */
+export function runningHostname(paths: StatePaths): string {
+  try {
+    const kernel = JSON.parse(readFileSync(paths.kernel, "utf8")) as KernelState;
+    return kernel.sysctls?.["kern.hostname"] ?? kernel.hostname ?? configuredHostname(paths);
+  } catch {
+    return configuredHostname(paths);
+  }
+}
+
 /** The bwrap argv that runs `/bin/sh -c command` on the host. */
 export function sandboxArgv(command: string, o: SandboxOptions): string[] {
   const paths = statePaths(o.stateDir);
   const args = [
     "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-    "--hostname", configuredHostname(paths) || "freebsd",
+    "--hostname", runningHostname(paths) || "freebsd",
     "--bind", paths.root, "/",
     "--ro-bind", "/usr/bin", "/usr/bin",
     "--ro-bind", "/usr/lib", "/usr/lib",
