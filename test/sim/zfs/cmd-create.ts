@@ -158,6 +158,11 @@ export function zfsCreate(ctx: ZfsCtx, argv: string[]): number {
     if (!pre) return 1;
     if (type === "volume") {
       volblocksize = Number(pre.native.get("volblocksize") ?? 16384);
+      if (volblocksize < 16384) {
+        // default_volblocksize: a warning only; 16K is the target on a pool without raidz/draid.
+        err(ctx, `Warning: volblocksize (${volblocksize}) is less than the default minimum block size (16384).`);
+        err(ctx, "To reduce wasted space a volblocksize of 16384 is recommended.");
+      }
       if (volsize % volblocksize) {
         volsize = Math.ceil(volsize / volblocksize) * volblocksize;
         settings.set("volsize", String(volsize));

@@ -1,8 +1,8 @@
 // Opening datasets by name or mounted path, with libzfs' error lines (zfs_open, zfs_path_to_zhandle).
 
 import { existsSync } from "node:fs";
-import { err, mustDs, nameOfGuid, type ZfsCtx } from "./context.ts";
-import { T_DATASET, T_FS, typeBit } from "./prop-table.ts";
+import { err, nameOfGuid, type ZfsCtx } from "./context.ts";
+import { T_FS, typeBit } from "./prop-table.ts";
 import { validateName } from "./names.ts";
 import { hostPath } from "../core/paths.ts";
 
@@ -56,16 +56,8 @@ export function mountContaining(ctx: ZfsCtx, path: string): { fstype: string; sp
   return best;
 }
 
-/** Type mask accepting every dataset type. */
-export const ANY_DATASET = T_DATASET;
-
 /** True when a dataset exists with one of the types in the mask. */
 export function exists(ctx: ZfsCtx, name: string, typeMask: number): boolean {
   const rec = ctx.disk.datasets[name];
   return rec !== undefined && (typeBit(rec.type) & typeMask) !== 0;
-}
-
-/** Type of an existing dataset as zfs_type_to_name spells it. */
-export function typeName(ctx: ZfsCtx, name: string): string {
-  return mustDs(ctx, name).type;
 }

@@ -3,7 +3,7 @@
 
 import type { DatasetRecord, PropValue } from "../core/types.ts";
 import { canonicalIndex, isInheritable, T_SNAP, typeBit, type PropDef } from "./prop-table.ts";
-import { clonesOf, mustDs, nameOfGuid, parentOf, type ZfsCtx } from "./context.ts";
+import { clonesOf, descendantsOf, mustDs, nameOfGuid, parentOf, snapshotsOf, type ZfsCtx } from "./context.ts";
 import { availableOf, spaceOf } from "./space.ts";
 import { ctimeShort, nicebytes, nicenum, ratio } from "./nicenum.ts";
 
@@ -133,7 +133,16 @@ export function getNative(ctx: ZfsCtx, name: string, def: PropDef, literal: bool
       const v = typeof local === "number" ? local : -1;
       return { value: v < 0 ? "none" : numText(v, literal), source: local === undefined ? "default" : "local" };
     }
-    case "filesystem_count": case "snapshot_count": return { value: "none", source: "default" };
+    case "filesystem_count": case "snapshot_count": {
+      // Counts are kept only below a dataset with a limit (filesystem_limits feature); the kernel adds
+      // them without a source, which get_numeric_property turns into "local".
+      const limited = lookupChain(ctx, name, "filesystem_limit", true) ?? lookupChain(ctx, name, "snapshot_limit", true);
+      if (!limited) return { value: "none", source: "default" };
+      const below = descendantsOf(ctx, name);
+      const n = def.name === "filesystem_count" ? below.length
+        : [name, ...below].reduce((sum, d) => sum + snapshotsOf(ctx, d).length, 0);
+      return { value: numText(n, literal), source: "local" };
+    }
     case "compressratio": case "refcompressratio": return none(ratio(100, literal));
     case "mounted": return none(ctx.kernel.zfsMounts[rec.guid] !== undefined ? "yes" : "no");
     case "guid": return none(rec.guid);
@@ -161,10 +170,10 @@ export function getNative(ctx: ZfsCtx, name: string, def: PropDef, literal: bool
       return null;
   }
   if (!def.visible) return null;
-  return genericValue(ctx, name, rec, def, literal);
+  return genericValue(ctx, name, def, literal);
 }
 
-function genericValue(ctx: ZfsCtx, name: string, rec: DatasetRecord, def: PropDef, literal: boolean): Got | null {
+function genericValue(ctx: ZfsCtx, name: string, def: PropDef, literal: boolean): Got | null {
   const inherit = isInheritable(def);
   const found = inherit ? lookupChain(ctx, name, def.name, true) : lookupChain(ctx, name, def.name, false);
   const fallback = def.kind === "number" ? def.numDefault : def.strDefault ?? "";
@@ -173,7 +182,6 @@ function genericValue(ctx: ZfsCtx, name: string, rec: DatasetRecord, def: PropDe
   if (def.kind === "number") value = numText(Number(r.value), literal);
   else if (def.kind === "index") value = canonicalIndex(def, String(r.value)) ?? String(r.value);
   else value = String(r.value);
-  void rec;
   return { value, source: r.source, from: r.from };
 }
 

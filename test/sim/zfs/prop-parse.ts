@@ -5,7 +5,7 @@ import type { DatasetType, PropValue } from "../core/types.ts";
 import { err, type ZfsCtx } from "./context.ts";
 import { nicebytes } from "./nicenum.ts";
 import {
-  canonicalIndex, findProp, isReadonly, isUserProp, isUserquotaProp, isWrittenProp, T_SNAP, typeBit, validFor,
+  canonicalIndex, findProp, isReadonly, isUserProp, isUserquotaProp, isWrittenProp, typeBit, validFor,
 } from "./prop-table.ts";
 
 const MAX_BLOCK = 16 * 2 ** 20;
@@ -215,9 +215,4 @@ export function parsePropArg(ctx: ZfsCtx, arg: string, seen: Map<string, string>
   }
   seen.set(name, arg.slice(eq + 1));
   return true;
-}
-
-/** True when the type mask names snapshots only. */
-export function snapshotOnly(mask: number): boolean {
-  return mask === T_SNAP;
 }
