@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -123,5 +123,27 @@ describe("connections and batching", () => {
     const text = await failureOf(s.refresh({ skipPreview: true }));
     expect(text).toMatch(/127\.0\.0\.1:\d+: cannot connect/);
     expect(s.resource("x")).toBeDefined();
+  });
+
+  it("reconnects after the host drops the connection, in the same provider process", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-reconnect-"));
+    const first = await startSimHost({ stateDir: dir });
+    const client = await startProvider();
+    try {
+      const s = new Stack(client, { config: targetOnSim(first, "zroot").config });
+      await s.up({ a: { type: T, inputs: { name: "zroot/a" } } }, { skipPreview: true });
+      await first.stop();
+      const second = await startSimHost({ stateDir: dir, port: first.port });
+      try {
+        const r = await s.up({ a: { type: T, inputs: { name: "zroot/a" } }, b: { type: T, inputs: { name: "zroot/b" } } }, { skipPreview: true });
+        expect(r.steps["b"]!.op).toBe("create");
+        expect(second.stats.connections).toBe(1);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await client.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
