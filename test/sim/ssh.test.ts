@@ -2,9 +2,9 @@
 // the 10-channel limit and the counters tests rely on.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import ssh2 from "ssh2";
 import { startSimHost, type SimHost } from "./host.ts";
 import { connect, type TestClient } from "./ssh-client.ts";
+import { generateEd25519 } from "./host/keys.ts";
 
 let host: SimHost;
 let client: TestClient;
@@ -38,7 +38,7 @@ describe("ssh server", () => {
   });
 
   it("rejects keys that are not authorized", async () => {
-    const stranger = ssh2.utils.generateKeyPairSync("ed25519").private;
+    const stranger = generateEd25519("stranger").private;
     await expect(connect(host, stranger)).rejects.toThrow(/authentication/i);
   });
 

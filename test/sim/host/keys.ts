@@ -16,9 +16,16 @@ export interface HostKeys {
   authorizedKeysFile: string;
 }
 
-function generate(comment: string): { private: string; public: string } {
-  const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment });
-  return { private: pair.private, public: pair.public.trim() };
+/** A fresh ed25519 key pair in OpenSSH format (private key, "ssh-ed25519 AAAA... comment" line). */
+export function generateEd25519(comment: string): { private: string; public: string } {
+  // ssh2's generator yields a key its own parser rejects ("Malformed OpenSSH private key") about
+  // once in 300 tries; generate until the pair parses.
+  for (;;) {
+    const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment });
+    if (!(ssh2.utils.parseKey(pair.private) instanceof Error) && !(ssh2.utils.parseKey(pair.public) instanceof Error)) {
+      return { private: pair.private, public: pair.public.trim() };
+    }
+  }
 }
 
 /** OpenSSH's SHA256 fingerprint of a public key line. */
@@ -30,8 +37,9 @@ export function fingerprint(publicKeyLine: string): string {
 function ensurePair(dir: string, base: string, comment: string): { private: string; public: string } {
   const priv = join(dir, base);
   const pub = `${priv}.pub`;
-  if (!existsSync(priv) || !existsSync(pub)) {
-    const pair = generate(comment);
+  const usable = existsSync(priv) && existsSync(pub) && !(ssh2.utils.parseKey(readFileSync(priv, "utf8")) instanceof Error);
+  if (!usable) {
+    const pair = generateEd25519(comment);
     writeFileSync(priv, pair.private, { mode: 0o600 });
     writeFileSync(pub, pair.public + "\n");
   }
