@@ -28,10 +28,10 @@ test: build system typecheck
 	vitest run
 
 demo: build system
-	node scripts/demo.ts
+	node --disable-warning=ExperimentalWarning scripts/demo.ts
 
 bench: build system
-	node test/bench/run.ts
+	node --disable-warning=ExperimentalWarning test/bench/run.ts
 
 clean:
 	rm -rf provider/dist .sim

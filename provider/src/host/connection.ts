@@ -101,6 +101,8 @@ export class SshConnection {
       });
       try {
         client.connect(options);
+        // Small request/response packets: without TCP_NODELAY each exec waits on Nagle's algorithm.
+        client.setNoDelay(true);
       } catch (err) {
         settled = true;
         reject(new TransportError(this.label, `cannot connect: ${(err as Error).message}`, { cause: err }));

@@ -1,0 +1,101 @@
+import { command, type Command } from "../core/command.ts";
+import { ValidationError } from "../core/errors.ts";
+
+// sysrc(8) command lines and output (usr.sbin/sysrc/sysrc and /usr/share/bsdconfig/sysrc.subr).
+// sysrc writes a new value as `echo "$name=\"$value\"" >> /etc/rc.conf`, or splices it into the
+// existing assignment with awk, without escaping anything; rc(8) later sources the file as root.
+// So values are limited to text that cannot end the double quotes or expand inside them.
+
+/** Shell variable names, as sysrc.subr's VALID_VARNAME_CHARS (a leading digit would be a positional parameter). */
+const namePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Checks an rc.conf variable name. */
+export function checkSysrcName(name: string): string | undefined {
+  return namePattern.test(name) ? undefined : "must be a shell variable name (letters, digits and '_', not starting with a digit)";
+}
+
+/** Checks a value sysrc will write between double quotes in rc.conf. */
+export function checkSysrcValue(value: string): string | undefined {
+  // Inside "..." sh(1) still treats `"`, `\`, `$` and backquote; a single quote breaks sysrc's awk
+  // rewrite of a value that was single-quoted; a newline ends the assignment line.
+  const bad = /["\\$`'\x00-\x1f\x7f]/.exec(value);
+  return bad ? `must not contain ${JSON.stringify(bad[0])}: sysrc writes values into rc.conf unescaped` : undefined;
+}
+
+/** Checks one word for `+=`/`-=`: sysrc splits the value into words, and a leading non-alphanumeric becomes the separator. */
+export function checkSysrcWord(word: string): string | undefined {
+  if (!/^[A-Za-z0-9]/.test(word)) return "must begin with a letter or digit (sysrc takes any other first character as the list separator)";
+  if (/\s/.test(word)) return "must be one word (sysrc adds or removes each space-separated word)";
+  return checkSysrcValue(word);
+}
+
+/** `sysrc NAME=VALUE`: sets the variable in the last rc.conf file defining it, else in /etc/rc.conf. */
+export function sysrcSet(name: string, value: string): Command {
+  assertValid("name", checkSysrcName(name));
+  assertValid("value", checkSysrcValue(value));
+  return command("sysrc", `${name}=${value}`);
+}
+
+/** `sysrc NAME+=WORD`: adds the word to a space-separated list unless it is already there. */
+export function sysrcAppend(name: string, word: string): Command {
+  assertValid("name", checkSysrcName(name));
+  assertValid("value", checkSysrcWord(word));
+  return command("sysrc", `${name}+=${word}`);
+}
+
+/** `sysrc NAME-=WORD`: removes the word from a space-separated list. */
+export function sysrcRemove(name: string, word: string): Command {
+  assertValid("name", checkSysrcName(name));
+  assertValid("value", checkSysrcWord(word));
+  return command("sysrc", `${name}-=${word}`);
+}
+
+/** `sysrc -x NAME`: deletes the variable's assignments (exit 0 even when only a default exists). */
+export function sysrcDelete(name: string): Command {
+  assertValid("name", checkSysrcName(name));
+  return command("sysrc", "-x", name);
+}
+
+/** `sysrc -n NAME`: the value alone; exit 1 (and a message on stdout) for a variable set nowhere. */
+export function sysrcGet(name: string): Command {
+  assertValid("name", checkSysrcName(name));
+  return command("sysrc", "-n", name);
+}
+
+/** `sysrc -e NAME...`: `NAME="value"` lines, one per variable, for reading several in one command. */
+export function sysrcShow(names: readonly string[]): Command {
+  if (names.length === 0) throw new ValidationError("names", "must name at least one variable");
+  for (const name of names) assertValid("names", checkSysrcName(name));
+  return command("sysrc", "-e", ...names);
+}
+
+/** Parses `sysrc -n NAME` output: the value, without the newline echo adds. */
+export function parseSysrcValue(text: string): string {
+  if (!text.endsWith("\n")) throw new Error(`unexpected sysrc output: ${JSON.stringify(text)}`);
+  return text.slice(0, -1);
+}
+
+/**
+ * Parses `sysrc -e NAME...` (`NAME="value"`) or `sysrc NAME...` / `sysrc -a` (`NAME: value`) lines
+ * into values by name. sysrc prints values unescaped, so a value holding a newline cannot be read
+ * this way; the `unknown variable` message (which sysrc prints on stdout) is refused too.
+ */
+export function parseSysrcAssignments(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:="(.*)"|: (.*))$/.exec(line);
+    if (!m || m[1] === "sysrc") throw new Error(`unexpected sysrc line: ${JSON.stringify(line)}`);
+    values.set(m[1]!, m[2] ?? m[3]!);
+  }
+  return values;
+}
+
+/** Splits a list variable such as jail_list into its words, as sysrc's `+=`/`-=` and rc.d/jail do. */
+export function splitSysrcList(value: string): string[] {
+  return value.split(/[ \t\n]+/).filter((word) => word.length > 0);
+}
+
+function assertValid(property: string, rule: string | undefined): void {
+  if (rule) throw new ValidationError(property, rule);
+}
