@@ -66,7 +66,8 @@ try {
 
   const before = inputsOf(stack);
   show("pulumi refresh (drift found)", await stack.refresh({ skipPreview: true }), before);
-  show("pulumi up (converges)", await stack.up(program("lz4"), { skipPreview: true }));
+  const drifted = inputsOf(stack);
+  show("pulumi up (converges)", await stack.up(program("lz4"), { skipPreview: true }), drifted);
   console.log(`\n${bold("On the host again")}`);
   await admin(host, "zfs get -r -o name,property,value,source compression,quota zroot/jails/web");
   show("pulumi refresh (no drift)", await stack.refresh({ skipPreview: true }));
