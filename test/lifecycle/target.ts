@@ -23,9 +23,11 @@ export interface TestTarget {
 
 export const realHost = process.env["FREEBSD_TEST_HOST"];
 
-/** Starts the target for a test file. */
-export async function startTarget(): Promise<TestTarget> {
-  return realHost ? startReal(realHost) : startSim();
+/** Starts a target: the simulated host, or the real one named by FREEBSD_TEST_HOST. */
+export async function startTarget(kind: "sim" | "real" = "sim"): Promise<TestTarget> {
+  if (kind === "sim") return startSim();
+  if (!realHost) throw new Error("FREEBSD_TEST_HOST is not set");
+  return startReal(realHost);
 }
 
 async function startSim(): Promise<TestTarget> {

@@ -2,187 +2,194 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startProvider } from "../engine/harness.ts";
 import { DeploymentError, Stack, type Program } from "../engine/stack.ts";
 import { isSecret, secret, unwrapSecrets } from "../engine/values.ts";
-import { datasetExists, hostProperty, mustRun, startTarget, type TestTarget } from "./target.ts";
+import { datasetExists, hostProperty, mustRun, realHost, startTarget, type TestTarget } from "./target.ts";
 
 // freebsd:zfs:Dataset through the engine harness (the real plugin over gRPC, as the Pulumi engine
 // drives it) against a FreeBSD host over SSH: the simulated one, or a real one (FREEBSD_TEST_HOST).
 
 const T = "freebsd:zfs:Dataset";
-let target: TestTarget;
-let stack: Stack;
-const ds = (suffix: string) => `${target.prefix}/${suffix}`;
-const program = (inputs: Record<string, unknown>, options = {}): Program => ({ web: { type: T, inputs: inputs as never, options } });
-const outputs = (name: string) => unwrapSecrets(stack.resource(name)!.outputs as never) as Record<string, any>;
 
-beforeAll(async () => {
-  target = await startTarget();
-  stack = new Stack((env) => startProvider({ env }), { config: target.config });
-});
-afterAll(async () => {
-  await target?.stop();
-});
+// The same table runs on the simulated host always, and on a real host when FREEBSD_TEST_HOST is set.
+for (const kind of ["sim", "real"] as const) {
+  describe.skipIf(kind === "real" && !realHost)(`on the ${kind} host${kind === "real" && !realHost ? " (skipped: FREEBSD_TEST_HOST is not set)" : ""}`, () => {
+    let target: TestTarget;
+    let stack: Stack;
+    const ds = (suffix: string) => `${target.prefix}/${suffix}`;
+    const program = (inputs: Record<string, unknown>, options = {}): Program => ({ web: { type: T, inputs: inputs as never, options } });
+    const outputs = (name: string) => unwrapSecrets(stack.resource(name)!.outputs as never) as Record<string, any>;
 
-describe("lifecycle", () => {
-  it("creates a dataset with properties and reads it back", async () => {
-    const r = await stack.up(program({ name: ds("web"), properties: { compression: "zstd", quota: "1G", "org.example:owner": "web-team" } }));
-    expect(r.preview!.steps["web"]!.op).toBe("create");
-    expect(r.steps["web"]!.op).toBe("create");
-    expect(r.steps["web"]!.id).toBe(ds("web"));
-    expect(await hostProperty(target, ds("web"), "compression")).toEqual(["zstd", "local"]);
-    expect(await hostProperty(target, ds("web"), "quota")).toEqual(["1073741824", "local"]);
-    expect(await hostProperty(target, ds("web"), "org.example:owner")).toEqual(["web-team", "local"]);
-    const out = outputs("web");
-    expect(out["properties"]).toEqual({ compression: "zstd", quota: "1G", "org.example:owner": "web-team" });
-    expect(out["allProperties"]["compression"]).toEqual({ value: "zstd", source: "local" });
-    expect(out["allProperties"]["atime"]["source"]).toMatch(/^(default|inherited from .+)$/);
-    expect(out["guid"]).toMatch(/^\d+$/);
-    expect(out["mountpoint"]).toBe(`/${ds("web")}`);
-    expect(Date.parse(out["creation"])).toBeGreaterThan(Date.parse("2020-01-01"));
-    expect(out["available"]).toBeGreaterThan(0);
-  });
-
-  it("plans nothing when the program is applied again", async () => {
-    const r = await stack.up(program({ name: ds("web"), properties: { compression: "zstd", quota: "1G", "org.example:owner": "web-team" } }));
-    expect(r.steps["web"]!.op).toBe("same");
-  });
-
-  it("updates a property in place and inherits a dropped one", async () => {
-    const guid = outputs("web")["guid"];
-    const r = await stack.up(program({ name: ds("web"), properties: { compression: "lz4", "org.example:owner": "web-team" } }));
-    expect(r.steps["web"]!.op).toBe("update");
-    expect(r.steps["web"]!.diff!.detailedDiff).toMatchObject({
-      "properties.compression": { kind: "update" },
-      "properties.quota": { kind: "delete" },
+    beforeAll(async () => {
+      target = await startTarget(kind);
+      stack = new Stack((env) => startProvider({ env }), { config: target.config });
     });
-    expect(await hostProperty(target, ds("web"), "compression")).toEqual(["lz4", "local"]);
-    // zfs stores `quota=none` as a local 0 (libzfs_dataset.c prints it as none, source unchanged).
-    expect((await hostProperty(target, ds("web"), "quota"))[0]).toBe("0");
-    expect(outputs("web")["guid"]).toBe(guid);
-  });
-
-  it("renames in place, keeping the dataset (same guid)", async () => {
-    const guid = outputs("web")["guid"];
-    await mustRun(target, `touch /${ds("web")}/data-file`);
-    const r = await stack.up(program({ name: ds("www"), properties: { compression: "lz4", "org.example:owner": "web-team" } }));
-    expect(r.steps["web"]!.op).toBe("update");
-    expect(r.steps["web"]!.diff!.replaces).toEqual([]);
-    expect(await datasetExists(target, ds("web"))).toBe(false);
-    expect(await datasetExists(target, ds("www"))).toBe(true);
-    expect(outputs("web")["guid"]).toBe(guid);
-    expect((await target.exec(`test -f /${ds("www")}/data-file`)).code).toBe(0);
-    const refreshed = await stack.refresh();
-    expect(refreshed.steps["web"]!.diff?.detailedDiff).toEqual({});
-    expect(refreshed.steps["web"]!.op).toBe("same");
-    expect(stack.resource("web")!.id).toBe(ds("www"));
-  });
-
-  it("reports a property changed out of band as drift, and up converges it", async () => {
-    await mustRun(target, `zfs set compression=gzip ${ds("www")}`);
-    await mustRun(target, `zfs set atime=off ${ds("www")}`);
-    const r = await stack.refresh();
-    expect(r.steps["web"]!.op).toBe("update");
-    expect(Object.keys(r.steps["web"]!.diff!.detailedDiff!).sort()).toEqual(["properties.atime", "properties.compression"]);
-    const up = await stack.up(program({ name: ds("www"), properties: { compression: "lz4", "org.example:owner": "web-team" } }));
-    expect(up.steps["web"]!.op).toBe("update");
-    expect(await hostProperty(target, ds("www"), "compression")).toEqual(["lz4", "local"]);
-    expect((await hostProperty(target, ds("www"), "atime"))[1]).not.toBe("local");
-    expect((await stack.refresh()).steps["web"]!.op).toBe("same");
-  });
-
-  it("deletes, and deleting what is already gone succeeds", async () => {
-    await stack.up({});
-    expect(await datasetExists(target, ds("www"))).toBe(false);
-    expect(stack.state.resources).toEqual([]);
-  });
-});
-
-describe("import", () => {
-  it("imports by name, with a program that matches it planning nothing", async () => {
-    await mustRun(target, `zfs create -o compression=zstd -o org.example:team=db ${ds("imported")}`);
-    const s = new Stack((env) => startProvider({ env }), { config: target.config });
-    const r = await s.import("db", T, ds("imported"));
-    expect(r.steps["db"]!.op).toBe("import");
-    expect(unwrapSecrets(s.resource("db")!.inputs as never)).toEqual({
-      name: ds("imported"), type: "filesystem", properties: { compression: "zstd", "org.example:team": "db" }, createParents: false, forceDestroy: false,
+    afterAll(async () => {
+      await target?.stop();
     });
-    const up = await s.up({ db: { type: T, inputs: { name: ds("imported"), properties: { compression: "zstd", "org.example:team": "db" } }, options: { protect: false } } });
-    expect(up.steps["db"]!.op).toBe("same");
-  });
 
-  it("fails to import a dataset that does not exist", async () => {
-    const s = new Stack((env) => startProvider({ env }), { config: target.config });
-    await expect(s.import("x", T, ds("no-such"))).rejects.toThrow(/does not exist/);
-  });
-});
+    describe("lifecycle", () => {
+      it("creates a dataset with properties and reads it back", async () => {
+        const r = await stack.up(program({ name: ds("web"), properties: { compression: "zstd", quota: "1G", "org.example:owner": "web-team" } }));
+        expect(r.preview!.steps["web"]!.op).toBe("create");
+        expect(r.steps["web"]!.op).toBe("create");
+        expect(r.steps["web"]!.id).toBe(ds("web"));
+        expect(await hostProperty(target, ds("web"), "compression")).toEqual(["zstd", "local"]);
+        expect(await hostProperty(target, ds("web"), "quota")).toEqual(["1073741824", "local"]);
+        expect(await hostProperty(target, ds("web"), "org.example:owner")).toEqual(["web-team", "local"]);
+        const out = outputs("web");
+        expect(out["properties"]).toEqual({ compression: "zstd", quota: "1G", "org.example:owner": "web-team" });
+        expect(out["allProperties"]["compression"]).toEqual({ value: "zstd", source: "local" });
+        expect(out["allProperties"]["atime"]["source"]).toMatch(/^(default|inherited from .+)$/);
+        expect(out["guid"]).toMatch(/^\d+$/);
+        expect(out["mountpoint"]).toBe(`/${ds("web")}`);
+        expect(Date.parse(out["creation"])).toBeGreaterThan(Date.parse("2020-01-01"));
+        expect(out["available"]).toBeGreaterThan(0);
+      });
 
-describe("data safety", () => {
-  it("refuses to delete a dataset with children, destroys nothing, and names forceDestroy", async () => {
-    const s = new Stack((env) => startProvider({ env }), { config: target.config });
-    await s.up({ parent: { type: T, inputs: { name: ds("parent") } } });
-    await mustRun(target, `zfs create ${ds("parent")}/child`);
-    await mustRun(target, `zfs snapshot ${ds("parent")}@keep`);
-    const err = await s.up({}).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DeploymentError);
-    expect((err as Error).message).toMatch(/refusing to destroy .*parent.*1 child dataset.*1 snapshot.*forceDestroy: true/s);
-    expect(await datasetExists(target, `${ds("parent")}/child`)).toBe(true);
-    expect(s.resource("parent")).toBeDefined();
-    await s.up({ parent: { type: T, inputs: { name: ds("parent"), forceDestroy: true } } });
-    await s.up({});
-    expect(await datasetExists(target, ds("parent"))).toBe(false);
-  });
+      it("plans nothing when the program is applied again", async () => {
+        const r = await stack.up(program({ name: ds("web"), properties: { compression: "zstd", quota: "1G", "org.example:owner": "web-team" } }));
+        expect(r.steps["web"]!.op).toBe("same");
+      });
 
-  it("replaces for a create-only property, deleting first", async () => {
-    const s = new Stack((env) => startProvider({ env }), { config: target.config });
-    await s.up({ ci: { type: T, inputs: { name: ds("ci"), properties: { casesensitivity: "sensitive" } } } });
-    const r = await s.up({ ci: { type: T, inputs: { name: ds("ci"), properties: { casesensitivity: "insensitive" } } } });
-    expect(r.steps["ci"]!.op).toBe("replace");
-    expect(r.steps["ci"]!.diff).toMatchObject({ replaces: ["properties"], deleteBeforeReplace: true });
-    expect(await hostProperty(target, ds("ci"), "casesensitivity")).toEqual(["insensitive", "-"]);
-    await s.destroy();
-  });
-});
+      it("updates a property in place and inherits a dropped one", async () => {
+        const guid = outputs("web")["guid"];
+        const r = await stack.up(program({ name: ds("web"), properties: { compression: "lz4", "org.example:owner": "web-team" } }));
+        expect(r.steps["web"]!.op).toBe("update");
+        expect(r.steps["web"]!.diff!.detailedDiff).toMatchObject({
+          "properties.compression": { kind: "update" },
+          "properties.quota": { kind: "delete" },
+        });
+        expect(await hostProperty(target, ds("web"), "compression")).toEqual(["lz4", "local"]);
+        // zfs stores `quota=none` as a local 0 (libzfs_dataset.c prints it as none, source unchanged).
+        expect((await hostProperty(target, ds("web"), "quota"))[0]).toBe("0");
+        expect(outputs("web")["guid"]).toBe(guid);
+      });
 
-describe("volumes and secrets", () => {
-  it("creates a volume and grows it in place", async () => {
-    const s = new Stack((env) => startProvider({ env }), { config: target.config });
-    await s.up({ vol: { type: T, inputs: { name: ds("vol"), type: "volume", volsize: "64M" } } });
-    expect(await hostProperty(target, ds("vol"), "volsize")).toEqual([String(64 * 1024 * 1024), "local"]);
-    expect((await s.up({ vol: { type: T, inputs: { name: ds("vol"), type: "volume", volsize: "64M" } } })).steps["vol"]!.op).toBe("same");
-    const r = await s.up({ vol: { type: T, inputs: { name: ds("vol"), type: "volume", volsize: "128M" } } });
-    expect(r.steps["vol"]!.op).toBe("update");
-    expect(await hostProperty(target, ds("vol"), "volsize")).toEqual([String(128 * 1024 * 1024), "local"]);
-    await s.destroy();
-  });
+      it("renames in place, keeping the dataset (same guid)", async () => {
+        const guid = outputs("web")["guid"];
+        await mustRun(target, `touch /${ds("web")}/data-file`);
+        const r = await stack.up(program({ name: ds("www"), properties: { compression: "lz4", "org.example:owner": "web-team" } }));
+        expect(r.steps["web"]!.op).toBe("update");
+        expect(r.steps["web"]!.diff!.replaces).toEqual([]);
+        expect(await datasetExists(target, ds("web"))).toBe(false);
+        expect(await datasetExists(target, ds("www"))).toBe(true);
+        expect(outputs("web")["guid"]).toBe(guid);
+        expect((await target.exec(`test -f /${ds("www")}/data-file`)).code).toBe(0);
+        const refreshed = await stack.refresh();
+        expect(refreshed.steps["web"]!.diff?.detailedDiff).toEqual({});
+        expect(refreshed.steps["web"]!.op).toBe("same");
+        expect(stack.resource("web")!.id).toBe(ds("www"));
+      });
 
-  it("keeps a secret property value secret in every output that repeats it", async () => {
-    const s = new Stack((env) => startProvider({ env }), { config: target.config });
-    await s.up({ sec: { type: T, inputs: { name: ds("sec"), properties: { "org.example:token": secret("s3cr3t") } } } });
-    const out = s.resource("sec")!.outputs as Record<string, any>;
-    expect(isSecret(out["properties"]["org.example:token"])).toBe(true);
-    expect(isSecret(out["allProperties"]["org.example:token"])).toBe(true);
-    expect(JSON.stringify(unwrapSecrets(out as never))).toContain("s3cr3t");
-    await s.destroy();
-  });
-});
+      it("reports a property changed out of band as drift, and up converges it", async () => {
+        await mustRun(target, `zfs set compression=gzip ${ds("www")}`);
+        await mustRun(target, `zfs set atime=off ${ds("www")}`);
+        const r = await stack.refresh();
+        expect(r.steps["web"]!.op).toBe("update");
+        expect(Object.keys(r.steps["web"]!.diff!.detailedDiff!).sort()).toEqual(["properties.atime", "properties.compression"]);
+        const up = await stack.up(program({ name: ds("www"), properties: { compression: "lz4", "org.example:owner": "web-team" } }));
+        expect(up.steps["web"]!.op).toBe("update");
+        expect(await hostProperty(target, ds("www"), "compression")).toEqual(["lz4", "local"]);
+        expect((await hostProperty(target, ds("www"), "atime"))[1]).not.toBe("local");
+        expect((await stack.refresh()).steps["web"]!.op).toBe("same");
+      });
 
-describe("partial failure", () => {
-  it("records a dataset created but not mounted, and converges it on the next up", async () => {
-    const s = new Stack((env) => startProvider({ env }), { config: target.config });
-    await mustRun(target, "mkdir -p /srv && touch /srv/occupied");
-    const err = await s.up({ p: { type: T, inputs: { name: ds("partial"), properties: { mountpoint: "/srv/occupied" } } } }, { skipPreview: true })
-      .then(() => undefined, (e: unknown) => e);
-    expect(err).toBeInstanceOf(DeploymentError);
-    expect((err as Error).message).toMatch(/filesystem successfully created, but not mounted/);
-    const state = s.resource("p")!;
-    expect(state.id).toBe(ds("partial"));
-    expect(state.initErrors.join("\n")).toMatch(/not mounted/);
-    expect(await hostProperty(target, ds("partial"), "mounted")).toEqual(["no", "-"]);
-    // The next up finishes what the first began, as the engine does for resources with init errors.
-    await mustRun(target, "rm /srv/occupied");
-    const r = await s.up({ p: { type: T, inputs: { name: ds("partial"), properties: { mountpoint: "/srv/occupied" } } } }, { skipPreview: true });
-    expect(r.steps["p"]!.op).toBe("update");
-    expect(await hostProperty(target, ds("partial"), "mounted")).toEqual(["yes", "-"]);
-    expect(s.resource("p")!.initErrors).toEqual([]);
-    await s.destroy();
+      it("deletes, and deleting what is already gone succeeds", async () => {
+        await stack.up({});
+        expect(await datasetExists(target, ds("www"))).toBe(false);
+        expect(stack.state.resources).toEqual([]);
+      });
+    });
+
+    describe("import", () => {
+      it("imports by name, with a program that matches it planning nothing", async () => {
+        await mustRun(target, `zfs create -o compression=zstd -o org.example:team=db ${ds("imported")}`);
+        const s = new Stack((env) => startProvider({ env }), { config: target.config });
+        const r = await s.import("db", T, ds("imported"));
+        expect(r.steps["db"]!.op).toBe("import");
+        expect(unwrapSecrets(s.resource("db")!.inputs as never)).toEqual({
+          name: ds("imported"), type: "filesystem", properties: { compression: "zstd", "org.example:team": "db" }, createParents: false, forceDestroy: false,
+        });
+        const up = await s.up({ db: { type: T, inputs: { name: ds("imported"), properties: { compression: "zstd", "org.example:team": "db" } }, options: { protect: false } } });
+        expect(up.steps["db"]!.op).toBe("same");
+      });
+
+      it("fails to import a dataset that does not exist", async () => {
+        const s = new Stack((env) => startProvider({ env }), { config: target.config });
+        await expect(s.import("x", T, ds("no-such"))).rejects.toThrow(/does not exist/);
+      });
+    });
+
+    describe("data safety", () => {
+      it("refuses to delete a dataset with children, destroys nothing, and names forceDestroy", async () => {
+        const s = new Stack((env) => startProvider({ env }), { config: target.config });
+        await s.up({ parent: { type: T, inputs: { name: ds("parent") } } });
+        await mustRun(target, `zfs create ${ds("parent")}/child`);
+        await mustRun(target, `zfs snapshot ${ds("parent")}@keep`);
+        const err = await s.up({}).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(DeploymentError);
+        expect((err as Error).message).toMatch(/refusing to destroy .*parent.*1 child dataset.*1 snapshot.*forceDestroy: true/s);
+        expect(await datasetExists(target, `${ds("parent")}/child`)).toBe(true);
+        expect(s.resource("parent")).toBeDefined();
+        await s.up({ parent: { type: T, inputs: { name: ds("parent"), forceDestroy: true } } });
+        await s.up({});
+        expect(await datasetExists(target, ds("parent"))).toBe(false);
+      });
+
+      it("replaces for a create-only property, deleting first", async () => {
+        const s = new Stack((env) => startProvider({ env }), { config: target.config });
+        await s.up({ ci: { type: T, inputs: { name: ds("ci"), properties: { casesensitivity: "sensitive" } } } });
+        const r = await s.up({ ci: { type: T, inputs: { name: ds("ci"), properties: { casesensitivity: "insensitive" } } } });
+        expect(r.steps["ci"]!.op).toBe("replace");
+        expect(r.steps["ci"]!.diff).toMatchObject({ replaces: ["properties"], deleteBeforeReplace: true });
+        expect(await hostProperty(target, ds("ci"), "casesensitivity")).toEqual(["insensitive", "-"]);
+        await s.destroy();
+      });
+    });
+
+    describe("volumes and secrets", () => {
+      it("creates a volume and grows it in place", async () => {
+        const s = new Stack((env) => startProvider({ env }), { config: target.config });
+        await s.up({ vol: { type: T, inputs: { name: ds("vol"), type: "volume", volsize: "64M" } } });
+        expect(await hostProperty(target, ds("vol"), "volsize")).toEqual([String(64 * 1024 * 1024), "local"]);
+        expect((await s.up({ vol: { type: T, inputs: { name: ds("vol"), type: "volume", volsize: "64M" } } })).steps["vol"]!.op).toBe("same");
+        const r = await s.up({ vol: { type: T, inputs: { name: ds("vol"), type: "volume", volsize: "128M" } } });
+        expect(r.steps["vol"]!.op).toBe("update");
+        expect(await hostProperty(target, ds("vol"), "volsize")).toEqual([String(128 * 1024 * 1024), "local"]);
+        await s.destroy();
+      });
+
+      it("keeps a secret property value secret in every output that repeats it", async () => {
+        const s = new Stack((env) => startProvider({ env }), { config: target.config });
+        await s.up({ sec: { type: T, inputs: { name: ds("sec"), properties: { "org.example:token": secret("s3cr3t") } } } });
+        const out = s.resource("sec")!.outputs as Record<string, any>;
+        expect(isSecret(out["properties"]["org.example:token"])).toBe(true);
+        expect(isSecret(out["allProperties"]["org.example:token"])).toBe(true);
+        expect(JSON.stringify(unwrapSecrets(out as never))).toContain("s3cr3t");
+        await s.destroy();
+      });
+    });
+
+    describe("partial failure", () => {
+      it("records a dataset created but not mounted, and converges it on the next up", async () => {
+        const s = new Stack((env) => startProvider({ env }), { config: target.config });
+        const occupied = `/${target.prefix}/occupied`;
+        await mustRun(target, `touch ${occupied}`);
+        const err = await s.up({ p: { type: T, inputs: { name: ds("partial"), properties: { mountpoint: occupied } } } }, { skipPreview: true })
+          .then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(DeploymentError);
+        expect((err as Error).message).toMatch(/filesystem successfully created, but not mounted/);
+        const state = s.resource("p")!;
+        expect(state.id).toBe(ds("partial"));
+        expect(state.initErrors.join("\n")).toMatch(/not mounted/);
+        expect(await hostProperty(target, ds("partial"), "mounted")).toEqual(["no", "-"]);
+        // The next up finishes what the first began, as the engine does for resources with init errors.
+        await mustRun(target, `rm ${occupied}`);
+        const r = await s.up({ p: { type: T, inputs: { name: ds("partial"), properties: { mountpoint: occupied } } } }, { skipPreview: true });
+        expect(r.steps["p"]!.op).toBe("update");
+        expect(await hostProperty(target, ds("partial"), "mounted")).toEqual(["yes", "-"]);
+        expect(s.resource("p")!.initErrors).toEqual([]);
+        await s.destroy();
+      });
+    });
   });
-});
+}
