@@ -80,6 +80,12 @@ describe("parseJailConf on an administrator's /etc/jail.conf", () => {
     expect(conf.jails[1]!.commentStart).toBe(conf.jails[1]!.start);
   });
 
+  it("does not take a quoted line that begins with # for a comment", () => {
+    const text = "x = 'a\n# inside the string';\nwww { persist; }\n";
+    const [www] = parseJailConf(text).jails;
+    expect(www!.commentStart).toBe(www!.start);
+  });
+
   it("spans only the block's own text when it shares a line", () => {
     const text = "a { persist; } b { persist; }\n";
     const [a, b] = parseJailConf(text).jails;

@@ -27,7 +27,7 @@ export function readJailParams(params: readonly ConfParam[]): Array<[string, Jai
     const last = texts[texts.length - 1];
     if (!spec) {
       const base = stripNo(param.name);
-      if (base !== undefined && jailParamSpec(base)) throw new Error(`${param.name}: ${JSON.stringify(last)} is not a boolean`);
+      if (base !== undefined && jailParamSpec(base)?.type === "boolean") throw new Error(`${param.name}: ${JSON.stringify(last)} is not a boolean`);
       result.set(param.name, texts.length === 1 ? texts[0]! : texts);
       continue;
     }

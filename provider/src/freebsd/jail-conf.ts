@@ -132,7 +132,7 @@ export function parseJailConf(text: string): JailConf {
     const vars: Array<{ name: string; byte: number }> = [];
     do {
       const t = tokens[k++]!;
-      if (t.kind === "str") bytes.push(...t.bytes);
+      if (t.kind === "str") for (const b of t.bytes) bytes.push(b);
       else if (t.kind === "var") vars.push({ name: t.name, byte: bytes.length });
     } while (tokens[k] && tokens[k]!.kind !== "punct" && (tokens[k] as { joined: boolean }).joined);
     const decoded = decodeBytes(bytes, text, first.start);
@@ -183,6 +183,7 @@ export function parseJailConf(text: string): JailConf {
     if (isPunct(t, ";")) {
       k++;
     } else if (t.kind === "str" && isPunct(tokens[k + 1], "{")) {
+      const blockIndex = k;
       const name = decodeBytes(t.bytes, text, t.start);
       const params: ConfParam[] = [];
       k += 2;
@@ -195,7 +196,8 @@ export function parseJailConf(text: string): JailConf {
         }
       }
       const close = tokens[k++]!;
-      conf.jails.push({ name, wildcard: isWildcard(name), params, line: lineAt(text, t.start), ...blockSpan(text, t.start, close.end) });
+      const previousEnd = blockIndex > 0 ? tokens[blockIndex - 1]!.end : 0;
+      conf.jails.push({ name, wildcard: isWildcard(name), params, line: lineAt(text, t.start), ...blockSpan(text, t.start, close.end, previousEnd) });
     } else {
       const param = readStatement(undefined);
       if (param) conf.globals.push(param);
@@ -209,8 +211,11 @@ function isWildcard(name: string): boolean {
   return name.split(".").includes("*");
 }
 
-/** The block's span: whole lines when it has them to itself, else just the block's own text. */
-function blockSpan(text: string, nameStart: number, closeEnd: number): { start: number; end: number; commentStart: number } {
+/**
+ * The block's span: whole lines when it has them to itself, else just the block's own text. Comment
+ * lines above it count only after the previous token (a quoted string may hold a line beginning `#`).
+ */
+function blockSpan(text: string, nameStart: number, closeEnd: number, previousEnd: number): { start: number; end: number; commentStart: number } {
   let start = nameStart;
   while (start > 0 && (text[start - 1] === " " || text[start - 1] === "\t")) start--;
   const ownsStart = start === 0 || text[start - 1] === "\n";
@@ -227,7 +232,7 @@ function blockSpan(text: string, nameStart: number, closeEnd: number): { start: 
   let commentStart = start;
   while (commentStart > 0) {
     const lineStart = text.lastIndexOf("\n", commentStart - 2) + 1;
-    if (!/^[ \t]*(#|\/\/)/.test(text.slice(lineStart, commentStart - 1))) break;
+    if (lineStart < previousEnd || !/^[ \t]*(#|\/\/)/.test(text.slice(lineStart, commentStart - 1))) break;
     commentStart = lineStart;
   }
   return { start, end, commentStart };
