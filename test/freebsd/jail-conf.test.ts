@@ -187,6 +187,12 @@ describe("renderJailConf", () => {
     ].join("\n"));
   });
 
+  it("writes a single exec command as a one-value list, which reads back as a list", () => {
+    const text = renderJailConf({ name: "www", params: [["exec.start", "/bin/sh /etc/rc"]] });
+    expect(text).toContain("\texec.start = '/bin/sh /etc/rc';\n");
+    expect(readJailParams(parseJailConf(text).jails[0]!.params)).toEqual([["exec.start", ["/bin/sh /etc/rc"]]]);
+  });
+
   it("escapes only what single quotes need, and control characters", () => {
     expect(quoteConfString(`it's a \\ $x "y"\n\t\r\u0001\u007f é`)).toBe(`'it\\'s a \\\\ $x "y"\\n\\t\\r\\001\\177 é'`);
     expect(() => quoteConfString("a\0b")).toThrow(/NUL/);

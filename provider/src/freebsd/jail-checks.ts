@@ -98,6 +98,8 @@ export function isList(value: JailValue): value is readonly string[] {
 }
 
 function checkValue(spec: JailParamSpec, value: JailValue): string | undefined {
+  // jail(8) runs each value of an exec.* parameter as one command; a single string is a list of one.
+  if (spec.type === "command-list" && typeof value === "string") return checkValue(spec, [value]);
   if (isListType(spec.type) !== isList(value)) {
     return isList(value) ? "takes one value, not a list" : "takes a list of values";
   }

@@ -4,7 +4,7 @@
 // (value import), usr.sbin/jail/config.c (the intparams table: pseudo-parameters and their flags),
 // jail(8). The host's own list (`sysctl -N security.jail.param`) decides which kernel parameters exist.
 
-/** A parameter value as the provider holds it. Lists are arrays; booleans are true/false. */
+/** A parameter value as the provider holds it. Lists are arrays (an exec.* command may also be one string); booleans are true/false. */
 export type JailValue = string | number | boolean | readonly string[];
 
 /** The three values of a "jailsys" parameter (libjail's jailsys_values: disable, new, inherit). */
