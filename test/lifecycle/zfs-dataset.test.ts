@@ -43,6 +43,10 @@ for (const kind of ["sim", "real"] as const) {
         expect(out["mountpoint"]).toBe(`/${ds("web")}`);
         expect(Date.parse(out["creation"])).toBeGreaterThan(Date.parse("2020-01-01"));
         expect(out["available"]).toBeGreaterThan(0);
+        // Every command run is logged to the engine at debug level, against the resource it ran for.
+        const logged = stack.logs("debug").find((l) => l.message.includes("'zfs' 'create'"));
+        expect(logged?.urn).toBe(stack.urn(T, "web"));
+        expect(logged?.message).toContain(`'${ds("web")}'`);
       });
 
       it("plans nothing when the program is applied again", async () => {

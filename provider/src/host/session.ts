@@ -9,6 +9,8 @@ import { quoteArgv, quoteCommand } from "./quote.ts";
 export interface RunOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Told each command before it runs (the provider logs it to the engine at debug level). */
+  onCommand?: (line: string) => void;
 }
 
 /** How long a finished inventory serves reads before it is taken again. */
@@ -70,7 +72,9 @@ export class HostSession {
 
   /** Runs one command; a non-zero exit not listed in `okCodes` throws CommandFailedError. */
   async exec(cmd: Command, options: RunOptions = {}): Promise<ExecResult> {
-    const result = await this.connection.exec(quoteCommand(cmd, this.become), options);
+    const line = quoteCommand(cmd, this.become);
+    options.onCommand?.(line);
+    const result = await this.connection.exec(line, options);
     if (result.code !== 0 && !(cmd.okCodes ?? []).includes(result.code)) {
       throw new CommandFailedError(this.label, cmd, result.code, result.stderr);
     }

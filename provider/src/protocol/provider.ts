@@ -73,28 +73,30 @@ export class Provider {
   }
 
   /** Create: in preview only predicts outputs; otherwise plans, runs and reads back. */
-  async create(token: string, inputs: Bag, preview: boolean, timeoutSec: number): Promise<Outcome> {
+  async create(token: string, urn: string, inputs: Bag, preview: boolean, timeoutSec: number): Promise<Outcome> {
     const def = this.definition(token);
     if (preview) return { id: "", properties: previewCreate(def, inputs), inputs };
-    return createObject(def, this.session(), inputs, this.options(timeoutSec));
+    return createObject(def, this.session(), inputs, this.options(timeoutSec, urn));
   }
 
   /** Read: refresh and import; undefined when the object is gone. */
-  async read(token: string, id: string, state: Bag, inputs: Bag | undefined, timeoutSec: number): Promise<Outcome | undefined> {
-    return readObject(this.definition(token), this.session(), id, state, inputs, this.options(timeoutSec));
+  async read(token: string, urn: string, id: string, state: Bag, inputs: Bag | undefined, timeoutSec: number): Promise<Outcome | undefined> {
+    return readObject(this.definition(token), this.session(), id, state, inputs, this.options(timeoutSec, urn));
   }
 
   /** Update in place. */
-  async update(token: string, id: string, olds: Bag, oldInputs: Bag | undefined, news: Bag, preview: boolean, timeoutSec: number): Promise<Outcome> {
+  async update(
+    token: string, urn: string, id: string, olds: Bag, oldInputs: Bag | undefined, news: Bag, preview: boolean, timeoutSec: number,
+  ): Promise<Outcome> {
     const def = this.definition(token);
     if (preview) return { id, properties: previewUpdate(def, olds, news), inputs: news };
     const before = oldInputs ?? pick(olds, Object.keys(news));
-    return updateObject(def, this.session(), id, olds, before, news, this.options(timeoutSec));
+    return updateObject(def, this.session(), id, olds, before, news, this.options(timeoutSec, urn));
   }
 
   /** Delete; an object already gone is a success. */
-  async delete(token: string, id: string, olds: Bag, oldInputs: Bag | undefined, timeoutSec: number): Promise<void> {
-    await deleteObject(this.definition(token), this.session(), id, olds, oldInputs ?? olds, this.options(timeoutSec));
+  async delete(token: string, urn: string, id: string, olds: Bag, oldInputs: Bag | undefined, timeoutSec: number): Promise<void> {
+    await deleteObject(this.definition(token), this.session(), id, olds, oldInputs ?? olds, this.options(timeoutSec, urn));
   }
 
   /** Cancel: abort what is running; later calls get a fresh signal. */
@@ -114,8 +116,12 @@ export class Provider {
     return sessionFor(this.config);
   }
 
-  private options(timeoutSec: number): RunOptions {
-    return { signal: this.abort.signal, timeoutMs: timeoutSec > 0 ? timeoutSec * 1000 : undefined };
+  private options(timeoutSec: number, urn: string): RunOptions {
+    return {
+      signal: this.abort.signal,
+      timeoutMs: timeoutSec > 0 ? timeoutSec * 1000 : undefined,
+      onCommand: (line) => this.log.log("debug", `${this.config?.host ?? "host"}: ${line}`, urn),
+    };
   }
 }
 

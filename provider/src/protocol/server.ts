@@ -133,7 +133,7 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
       ),
     ),
     create: unary<pb.CreateRequest, pb.CreateResponse>("Create", log, async (req) => {
-      const out = await provider.create(req.getType() || typeOf(req.getUrn()), struct(req.getProperties()), req.getPreview(), req.getTimeout());
+      const out = await provider.create(req.getType() || typeOf(req.getUrn()), req.getUrn(), struct(req.getProperties()), req.getPreview(), req.getTimeout());
       const response = new providerPb.CreateResponse();
       response.setId(out.id);
       response.setProperties(wire(out.properties));
@@ -142,7 +142,7 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
     read: unary<pb.ReadRequest, pb.ReadResponse>("Read", log, async (req) => {
       const token = req.getType() || typeOf(req.getUrn());
       const inputs = req.hasInputs() ? struct(req.getInputs()) : undefined;
-      const out: Outcome | undefined = await provider.read(token, req.getId(), struct(req.getProperties()), inputs, 0);
+      const out: Outcome | undefined = await provider.read(token, req.getUrn(), req.getId(), struct(req.getProperties()), inputs, 0);
       const response = new providerPb.ReadResponse();
       if (!out) return response; // gone: empty id, properties and inputs unset
       response.setId(out.id);
@@ -153,6 +153,7 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
     update: unary<pb.UpdateRequest, pb.UpdateResponse>("Update", log, async (req) => {
       const out = await provider.update(
         req.getType() || typeOf(req.getUrn()),
+        req.getUrn(),
         req.getId(),
         struct(req.getOlds()),
         req.hasOldInputs() ? struct(req.getOldInputs()) : undefined,
@@ -167,6 +168,7 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
     delete: unary<pb.DeleteRequest, unknown>("Delete", log, async (req) => {
       await provider.delete(
         req.getType() || typeOf(req.getUrn()),
+        req.getUrn(),
         req.getId(),
         struct(req.getProperties()),
         req.hasOldInputs() ? struct(req.getOldInputs()) : undefined,
