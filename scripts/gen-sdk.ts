@@ -21,6 +21,7 @@ const partsOf = (token: string) => {
 /** The TypeScript type of a property spec; `input` wraps members in pulumi.Input. */
 function tsType(spec: Spec, input: boolean): string {
   const wrap = (t: string) => (input ? `pulumi.Input<${t}>` : t);
+  if (spec.$ref === "pulumi.json#/Any") return "any";
   if (spec.$ref) {
     const { module, name } = partsOf(spec.$ref.replace("#/types/", ""));
     return input ? wrap(`inputs.${module}.${name}Args`) : `outputs.${module}.${name}`;

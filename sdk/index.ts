@@ -14,11 +14,13 @@ utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
 import * as config from "./config";
 import * as types from "./types";
 import * as zfs from "./zfs";
+import * as jail from "./jail";
 
 export {
     config,
     types,
     zfs,
+    jail,
 };
 pulumi.runtime.registerResourcePackage("freebsd", {
     version: utilities.getVersion(),

@@ -19,3 +19,32 @@ export namespace zfs {
         source: pulumi.Input<string>;
     }
 }
+
+export namespace jail {
+    export interface JailExecArgs {
+        /**
+         * `exec.prestart`: run on the host before the jail is created.
+         */
+        prestart?: pulumi.Input<string>;
+        /**
+         * `exec.created`: run on the host once the jail exists.
+         */
+        created?: pulumi.Input<string>;
+        /**
+         * `exec.start`: run inside the jail, e.g. `/bin/sh /etc/rc`.
+         */
+        start?: pulumi.Input<string>;
+        /**
+         * `exec.stop`: run inside the jail before it is removed, e.g. `/bin/sh /etc/rc.shutdown`.
+         */
+        stop?: pulumi.Input<string>;
+        /**
+         * `exec.poststop`: run on the host after the jail is removed.
+         */
+        poststop?: pulumi.Input<string>;
+        /**
+         * `exec.consolelog`: file the commands' output is written to.
+         */
+        consolelog?: pulumi.Input<string>;
+    }
+}

@@ -19,3 +19,32 @@ export namespace zfs {
         source: string;
     }
 }
+
+export namespace jail {
+    export interface JailExec {
+        /**
+         * `exec.prestart`: run on the host before the jail is created.
+         */
+        prestart?: string;
+        /**
+         * `exec.created`: run on the host once the jail exists.
+         */
+        created?: string;
+        /**
+         * `exec.start`: run inside the jail, e.g. `/bin/sh /etc/rc`.
+         */
+        start?: string;
+        /**
+         * `exec.stop`: run inside the jail before it is removed, e.g. `/bin/sh /etc/rc.shutdown`.
+         */
+        stop?: string;
+        /**
+         * `exec.poststop`: run on the host after the jail is removed.
+         */
+        poststop?: string;
+        /**
+         * `exec.consolelog`: file the commands' output is written to.
+         */
+        consolelog?: string;
+    }
+}

@@ -18,8 +18,10 @@ function fakeTools(zfsGetExit = 0): string {
   const zfs = `#!/bin/sh\ncase "$1" in get) cat ${dir}/get.txt; exit ${zfsGetExit};; list) cat ${dir}/snap.txt;; esac\n`;
   writeFileSync(join(dir, "bin", "zfs"), zfs);
   writeFileSync(join(dir, "bin", "zpool"), `#!/bin/sh\ncat ${dir}/pool.txt\n`);
-  chmodSync(join(dir, "bin", "zfs"), 0o755);
-  chmodSync(join(dir, "bin", "zpool"), 0o755);
+  writeFileSync(join(dir, "bin", "jls"), `#!/bin/sh\necho '{"__version": "2", "jail-information": {"jail": []}}'\n`);
+  writeFileSync(join(dir, "bin", "sysrc"), `#!/bin/sh\necho 'jail_enable="NO"'; echo 'jail_list=""'\n`);
+  writeFileSync(join(dir, "bin", "sysctl"), `#!/bin/sh\necho security.jail.param.path; echo security.jail.param.allow.mount.\n`);
+  for (const tool of ["zfs", "zpool", "jls", "sysrc", "sysctl"]) chmodSync(join(dir, "bin", tool), 0o755);
   return dir;
 }
 
@@ -39,6 +41,9 @@ describe("inventory batch", () => {
     expect(inv.pools.map((p) => p.name)).toEqual(["zroot", "tank"]);
     expect(inv.datasets.size).toBe(3);
     expect(inv.snapshots.get("zroot/jails@base")!.clones).toEqual(["zroot/clone1", "zroot/clone2"]);
+    expect(inv.jails).toEqual([]);
+    expect(inv.rc.get("jail_enable")).toBe("NO");
+    expect([...inv.jailParams]).toEqual(["path", "allow.mount"]);
   });
 
   it("fails with the command and stderr when a section fails", () => {

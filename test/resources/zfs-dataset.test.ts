@@ -13,6 +13,10 @@ const inventory = (): Inventory => ({
   pools: parseZpoolList(fixture("zpool-list.txt")),
   datasets: parseZfsGet(fixture("zfs-get-all.txt")),
   snapshots: parseSnapshotList(fixture("zfs-list-snapshots.txt")),
+  jails: [],
+  files: new Map(),
+  rc: new Map(),
+  jailParams: new Set(),
 });
 const inputs = (over: Partial<DatasetInputs> & { name: string }): DatasetInputs => datasetInputs.parse(over);
 const argvs = (cmds: { argv: readonly string[] }[]) => cmds.map((c) => [...c.argv]);

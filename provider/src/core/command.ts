@@ -3,6 +3,8 @@ export interface Command {
   readonly argv: readonly string[];
   /** Exit codes other than 0 that still count as success (e.g. a probe that exits 1 for "absent"). */
   readonly okCodes?: readonly number[];
+  /** Bytes fed to the command's standard input (file contents; never part of the command line). */
+  readonly stdin?: string;
 }
 
 /** Builds a command from its argv. */

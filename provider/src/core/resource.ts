@@ -49,6 +49,8 @@ export interface ResourceDefinition<I extends Props = Props, S extends Props = P
   planCreate(inputs: I, inv: Inventory): Command[];
   /** Commands that turn `current` into `news` in place. */
   planUpdate(current: Existing<S, I>, news: I, inv: Inventory): Command[];
+  /** What an update will do that is worth saying in a preview (a restart, a file moved). */
+  describeUpdate?(current: Existing<S, I>, news: I): string[];
   /** Commands that delete the object; RefusedError when that would lose data the inputs do not allow. */
   planDelete(current: Existing<S, I>, inv: Inventory): Command[];
 }

@@ -74,7 +74,7 @@ export class HostSession {
   async exec(cmd: Command, options: RunOptions = {}): Promise<ExecResult> {
     const line = quoteCommand(cmd, this.become);
     options.onCommand?.(line);
-    const result = await this.connection.exec(line, options);
+    const result = await this.connection.exec(line, cmd.stdin === undefined ? options : { ...options, stdin: cmd.stdin });
     if (result.code !== 0 && !(cmd.okCodes ?? []).includes(result.code)) {
       throw new CommandFailedError(this.label, cmd, result.code, result.stderr);
     }

@@ -11,7 +11,7 @@ import {
   createObject, deleteObject, previewCreate, previewUpdate, readObject, updateObject, type Outcome,
 } from "./lifecycle.ts";
 import type { EngineLog } from "./log.ts";
-import { containsUnknown } from "./values.ts";
+import { containsUnknown, revealSecrets } from "./values.ts";
 
 type Bag = Record<string, unknown>;
 
@@ -89,8 +89,9 @@ export class Provider {
     token: string, urn: string, id: string, olds: Bag, oldInputs: Bag | undefined, news: Bag, preview: boolean, timeoutSec: number,
   ): Promise<Outcome> {
     const def = this.definition(token);
-    if (preview) return { id, properties: previewUpdate(def, olds, news), inputs: news };
     const before = oldInputs ?? pick(olds, Object.keys(news));
+    this.announce(def, urn, id, olds, before, news);
+    if (preview) return { id, properties: previewUpdate(def, olds, news), inputs: news };
     return updateObject(def, this.session(), id, olds, before, news, this.options(timeoutSec, urn));
   }
 
@@ -103,6 +104,15 @@ export class Provider {
   cancel(): void {
     this.abort.abort();
     this.abort = new AbortController();
+  }
+
+  /** Tells the engine, against the resource, what an update will do beyond the diff (a restart, a move). */
+  private announce(def: ResourceDefinition<any, any>, urn: string, id: string, olds: Bag, oldInputs: Bag, news: Bag): void {
+    if (!def.describeUpdate || containsUnknown(news)) return;
+    const plain = (b: Bag) => revealSecrets(b).plain as Bag;
+    for (const note of def.describeUpdate({ id, state: plain(olds), inputs: plain(oldInputs) }, plain(news))) {
+      this.log.log("warning", note, urn);
+    }
   }
 
   private definition(token: string): ResourceDefinition<any, any> {

@@ -39,6 +39,8 @@ const createOnlyDefaults: Readonly<Record<string, readonly string[]>> = {
 /** Whether a property the host reports belongs in the inputs. */
 function isManaged(prop: string, pv: PropertyValue, type: string, knownProps: Record<string, string> | undefined): boolean {
   if (ownedByZfs(prop, type, knownProps)) return false;
+  // A freebsd:jail:Jail sets jailed=on on the datasets delegated to it; unless asked for, that is its business.
+  if (prop === "jailed" && knownProps?.[prop] === undefined) return false;
   // `quota=none` and the like are stored as local values; unasked for, they mean "not set".
   const reset = resetValues[prop];
   if (pv.source === "local" && reset !== undefined && knownProps?.[prop] === undefined && sameValue(prop, reset, pv.value)) {

@@ -1,0 +1,24 @@
+import type { ResourceDefinition } from "../../core/resource.ts";
+import { describeUpdate, planCreate, planDelete, planUpdate } from "./plan.ts";
+import { readJail } from "./read.ts";
+import { jailInputs, jailOutputs, type JailInputs, type JailOutputs } from "./schema.ts";
+
+/** freebsd:jail:Jail: a long-lived jail defined in /etc/jail.conf.d and started by rc. */
+export const jail: ResourceDefinition<JailInputs, JailOutputs> = {
+  token: "freebsd:jail:Jail",
+  description:
+    "A FreeBSD jail configured the way an administrator would: /etc/jail.conf.d/NAME.conf, `jail_enable` and `jail_list` " +
+    "in rc.conf, started by `service jail`, so it comes back after a reboot without Pulumi. Live parameters change with " +
+    "`jail -m`; others restart the jail. Import with `pulumi import freebsd:jail:Jail NAME jailname`.",
+  inputs: jailInputs,
+  outputs: jailOutputs,
+  stableOutputs: ["configFile"],
+  deleteBeforeReplace: true,
+  rule: (path) => (path[0] === "name" ? "replace" : "update"),
+  idOf: (inputs) => inputs.name,
+  read: readJail,
+  planCreate,
+  planUpdate,
+  planDelete,
+  describeUpdate,
+};

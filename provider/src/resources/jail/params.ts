@@ -1,0 +1,121 @@
+import type { JailValue } from "../../freebsd/jail-params.ts";
+import type { JailInputs } from "./schema.ts";
+
+// Between the Jail's typed inputs and the jail(8) parameters written to its jail.conf.d file.
+
+/** Parameters a delegated dataset needs (jail(8), zfs(8) "jail"): mounting ZFS inside, statfs below 2. */
+export const delegationParams = { "allow.mount": true, "allow.mount.zfs": true, enforce_statfs: 1 } as const;
+
+/** The `zfs jail` command exec.created runs for a delegated dataset, so every start restores it. */
+export function zfsJailCommand(jail: string, dataset: string): string {
+  return `zfs jail ${jail} ${dataset}`;
+}
+
+/** Typed inputs with a direct jail(8) parameter, in the order they are written. */
+const typedParams: ReadonlyArray<readonly [keyof JailInputs, string]> = [
+  ["hostname", "host.hostname"],
+  ["osrelease", "osrelease"],
+  ["enforceStatfs", "enforce_statfs"],
+  ["securelevel", "securelevel"],
+  ["devfsRuleset", "devfs_ruleset"],
+  ["childrenMax", "children.max"],
+  ["sysvmsg", "sysvmsg"],
+  ["sysvsem", "sysvsem"],
+  ["sysvshm", "sysvshm"],
+  ["mountDevfs", "mount.devfs"],
+  ["mountFstab", "mount.fstab"],
+  ["persist", "persist"],
+];
+
+const execNames = ["prestart", "created", "start", "stop", "poststop", "consolelog"] as const;
+
+/** The jail(8) parameters of a jail, in the order its file lists them (path first). */
+export function jailParamsOf(inputs: JailInputs): Array<[string, JailValue]> {
+  const params = new Map<string, JailValue>();
+  params.set("path", inputs.path);
+  if (inputs.vnet) params.set("vnet", "new");
+  if (inputs.vnetInterfaces?.length) params.set("vnet.interface", [...inputs.vnetInterfaces]);
+  if (inputs.ip4?.length) params.set("ip4.addr", [...inputs.ip4]);
+  if (inputs.ip6?.length) params.set("ip6.addr", [...inputs.ip6]);
+  for (const [input, param] of typedParams) {
+    const value = inputs[input];
+    if (value !== undefined) params.set(param, value as JailValue);
+  }
+  for (const [key, value] of Object.entries(inputs.allow ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    params.set(`allow.${key}`, value);
+  }
+  for (const name of execNames) {
+    const value = inputs.exec?.[name];
+    if (value !== undefined) params.set(`exec.${name}`, value);
+  }
+  if (inputs.datasets?.length) {
+    for (const [name, value] of Object.entries(delegationParams)) if (!params.has(name)) params.set(name, value);
+    const created = params.get("exec.created");
+    const commands = created === undefined ? [] : Array.isArray(created) ? [...created] : [String(created)];
+    params.set("exec.created", [...commands, ...inputs.datasets.map((ds) => zfsJailCommand(inputs.name, ds))]);
+  }
+  for (const [name, value] of Object.entries(inputs.parameters ?? {})) params.set(name, value);
+  return [...params];
+}
+
+/** Typed input names by the parameter they stand for. */
+const inputOfParam = new Map(typedParams.map(([input, param]) => [param, input]));
+
+/**
+ * The inputs a jail's parameters stand for, the reverse of jailParamsOf. Parameters implied by
+ * delegated datasets are dropped unless `known` inputs set them; the rest go to `parameters`.
+ */
+export function inputsOfParams(
+  name: string, params: ReadonlyArray<readonly [string, JailValue]>, known?: Partial<JailInputs>,
+): Omit<JailInputs, "running" | "autostart"> {
+  const inputs: Record<string, unknown> = { name, path: "", vnet: false, persist: false };
+  const allow: Record<string, boolean> = {};
+  const exec: Record<string, string> = {};
+  const parameters: Record<string, JailValue> = {};
+  const zfsJail = new RegExp(`^zfs jail ${name} (\\S+)$`);
+  const created = params.filter(([p]) => p === "exec.created").flatMap(([, v]) => listOf(v));
+  const datasets = created.flatMap((cmd) => zfsJail.exec(cmd)?.[1] ?? []);
+  const otherCreated = created.filter((cmd) => !zfsJail.test(cmd));
+  for (const [param, value] of params) {
+    const input = inputOfParam.get(param);
+    if (param === "exec.created") continue;
+    if (param in delegationParams) {
+      // allow.mount, allow.mount.zfs, enforce_statfs: implied by datasets unless set on their own.
+      const keep = datasets.length === 0 || !impliedValue(param, value) || (known !== undefined && wasSetExplicitly(param, known));
+      if (!keep) continue;
+      if (param === "enforce_statfs") inputs["enforceStatfs"] = Number(value);
+      else allow[param.slice(6)] = value === true;
+    } else if (param === "path") inputs["path"] = String(value);
+    else if (param === "vnet") inputs["vnet"] = value === "new" || value === true;
+    else if (param === "vnet.interface") inputs["vnetInterfaces"] = listOf(value);
+    else if (param === "ip4.addr") inputs["ip4"] = listOf(value);
+    else if (param === "ip6.addr") inputs["ip6"] = listOf(value);
+    else if (param.startsWith("exec.") && (execNames as readonly string[]).includes(param.slice(5)) && listOf(value).length === 1) {
+      exec[param.slice(5)] = listOf(value)[0]!;
+    } else if (param.startsWith("allow.") && typeof value === "boolean") allow[param.slice(6)] = value;
+    else if (input !== undefined) inputs[input] = numericInputs.has(input) ? Number(value) : value;
+    else parameters[param] = value;
+  }
+  if (otherCreated.length === 1) exec["created"] = otherCreated[0]!;
+  else if (otherCreated.length > 1) parameters["exec.created"] = otherCreated;
+  if (Object.keys(allow).length > 0) inputs["allow"] = allow;
+  if (Object.keys(exec).length > 0) inputs["exec"] = exec;
+  if (Object.keys(parameters).length > 0) inputs["parameters"] = parameters;
+  if (datasets.length > 0) inputs["datasets"] = datasets;
+  return inputs as Omit<JailInputs, "running" | "autostart">;
+}
+
+const numericInputs = new Set<string>(["enforceStatfs", "securelevel", "devfsRuleset", "childrenMax"]);
+
+function listOf(value: JailValue): string[] {
+  return Array.isArray(value) ? [...value] : [String(value)];
+}
+
+function impliedValue(param: string, value: JailValue): boolean {
+  return String((delegationParams as Record<string, unknown>)[param]) === String(value);
+}
+
+function wasSetExplicitly(param: string, known: Partial<JailInputs>): boolean {
+  if (param === "enforce_statfs") return known.enforceStatfs !== undefined;
+  return known.allow?.[param.slice(6)] !== undefined || known.parameters?.[param] !== undefined;
+}
