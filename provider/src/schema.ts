@@ -43,6 +43,8 @@ function propertySpec(schema: z.ZodType, typeName: string, types: Types): Spec {
       return { type: "array", items: propertySpec(def["element"] as z.ZodType, typeName, types), ...description };
     case "record":
       return { type: "object", additionalProperties: propertySpec(def["valueType"] as z.ZodType, typeName, types), ...description };
+    case "unknown":
+    case "any":
     case "union":
       return { $ref: "pulumi.json#/Any", ...description };
     case "object": {

@@ -9,12 +9,19 @@ export type Jail = import("./jail").Jail;
 export const Jail: typeof import("./jail").Jail = null as any;
 utilities.lazyLoad(exports, ["Jail"], () => require("./jail"));
 
+export { CommandArgs, CommandState } from "./command";
+export type Command = import("./command").Command;
+export const Command: typeof import("./command").Command = null as any;
+utilities.lazyLoad(exports, ["Command"], () => require("./command"));
+
 const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
             case "freebsd:jail:Jail":
                 return new Jail(name, <any>undefined, { urn })
+            case "freebsd:jail:Command":
+                return new Command(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

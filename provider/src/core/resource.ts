@@ -2,6 +2,12 @@ import type { z } from "zod";
 import type { Command } from "./command.ts";
 import type { Inventory } from "../host/inventory.ts";
 
+/** What a resource with its own execution gets: commands with their output, and the inventory. */
+export interface Runner {
+  exec(cmd: Command): Promise<{ stdout: string; stderr: string; code: number }>;
+  inventory(): Promise<Inventory>;
+}
+
 /** Plain property bags: secrets and unknowns are removed by protocol/ before a resource sees them. */
 export type Props = Record<string, unknown>;
 
@@ -53,4 +59,13 @@ export interface ResourceDefinition<I extends Props = Props, S extends Props = P
   describeUpdate?(current: Existing<S, I>, news: I): string[];
   /** Commands that delete the object; RefusedError when that would lose data the inputs do not allow. */
   planDelete(current: Existing<S, I>, inv: Inventory): Command[];
+  /**
+   * The escape hatch for resources whose outputs come from running something rather than from the
+   * inventory (freebsd:jail:Command): when present, create/update/delete run through it instead.
+   */
+  execute?: {
+    create(inputs: I, runner: Runner): Promise<Found<S, I>>;
+    update(current: Existing<S, I>, news: I, runner: Runner): Promise<Found<S, I>>;
+    delete(current: Existing<S, I>, runner: Runner): Promise<void>;
+  };
 }

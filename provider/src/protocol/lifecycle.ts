@@ -1,5 +1,5 @@
 import { NothingCreatedError, PartialFailureError, UnknownStateError } from "../core/errors.ts";
-import type { Existing, Found, Props, ResourceDefinition } from "../core/resource.ts";
+import type { Existing, Found, Props, ResourceDefinition, Runner } from "../core/resource.ts";
 import type { HostSession, RunOptions } from "../host/session.ts";
 import { applySecrets, revealSecrets, Unknown, type Path } from "./values.ts";
 
@@ -90,12 +90,18 @@ async function readBack(
   }
 }
 
+/** A Runner over a host session, for resources that execute things themselves. */
+function runnerOf(host: HostSession, opts: RunOptions): Runner {
+  return { exec: (cmd) => host.exec(cmd, opts), inventory: () => host.inventory(opts) };
+}
+
 /** Creates an object from checked inputs. */
 export async function createObject(
   def: Def, host: HostSession, inputs: Record<string, unknown>, opts: RunOptions,
 ): Promise<Outcome> {
   const { plain, secrets } = revealSecrets(inputs);
   const checked = plain as Props;
+  if (def.execute) return outcomeOf(def, await def.execute.create(checked, runnerOf(host, opts)), secrets);
   const id = def.idOf(checked);
   return runAndReadBack(def, host, async () => def.planCreate(checked, await host.inventory(opts)), id, { inputs: checked }, secrets, opts);
 }
@@ -111,6 +117,7 @@ export async function updateObject(
     state: revealSecrets(olds).plain as Props,
     inputs: revealSecrets(oldInputs).plain as Props,
   };
+  if (def.execute) return outcomeOf(def, await def.execute.update(current, plain as Props, runnerOf(host, opts)), secrets);
   const plan = async () => def.planUpdate(current, plain as Props, await host.inventory(opts));
   return runAndReadBack(def, host, plan, id, { state: current.state, inputs: plain as Props }, secrets, opts);
 }
@@ -124,6 +131,7 @@ export async function deleteObject(
     state: revealSecrets(olds).plain as Props,
     inputs: revealSecrets(oldInputs).plain as Props,
   };
+  if (def.execute) return def.execute.delete(current, runnerOf(host, opts));
   const commands = def.planDelete(current, await host.inventory(opts));
   if (commands.length > 0) await host.run(commands, opts);
 }

@@ -1,11 +1,13 @@
 import type { ResourceDefinition } from "../core/resource.ts";
 import { jail } from "./jail/index.ts";
+import { jailCommand } from "./jail-command/index.ts";
 import { zfsDataset } from "./zfs-dataset/index.ts";
 
 // The registry: one line per resource type.
 export const resources: readonly ResourceDefinition<any, any>[] = [
   zfsDataset,
   jail,
+  jailCommand,
 ];
 
 /** The resource definition of a type token. */
