@@ -14,7 +14,7 @@ node_modules/.install-stamp: package.json package-lock.json provider/package.jso
 install: node_modules/.install-stamp
 
 system:
-	./scripts/ensure-system.sh
+	./scripts/ensure-system.sh openssh-server
 
 build: install
 	tsc -p provider/tsconfig.json
@@ -32,6 +32,7 @@ demo: build system
 
 bench: build system
 	node --disable-warning=ExperimentalWarning test/bench/run.ts
+	node --disable-warning=ExperimentalWarning test/bench/sim-inventory.ts
 
 clean:
 	rm -rf provider/dist .sim

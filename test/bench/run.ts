@@ -7,7 +7,7 @@ import { startProvider } from "../engine/harness.ts";
 import { Stack } from "../engine/stack.ts";
 import { secret } from "../engine/values.ts";
 import { startSimHost, type SimHost } from "../sim/host.ts";
-import { startLatencyProxy } from "./latency-proxy.ts";
+import { startLatencyProxy } from "../sim/transport/latency-proxy.ts";
 
 const sizes = (process.env["BENCH_SIZES"] ?? "50,200").split(",").map(Number);
 const latencies = (process.env["BENCH_LATENCY_MS"] ?? "0,10,25").split(",").map(Number);

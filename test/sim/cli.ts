@@ -2,7 +2,8 @@
 //
 //   freebsd-sim init  --state DIR [--hostname NAME] [--pool NAME[:SIZE]]...
 //   freebsd-sim serve --state DIR [--listen 127.0.0.1:PORT] [--authorized-key FILE] [--password PW]
-//                     [--hostname NAME] [--pool NAME[:SIZE]]...
+//                     [--hostname NAME] [--pool NAME[:SIZE]]... [--openssh] [--latency-ms N] [fault flags]
+//   freebsd-sim fault --state DIR [fault flags] [--clear]   (see transport/fault-cli.ts)
 //   freebsd-sim exec  --state DIR -- COMMAND...
 //   freebsd-sim reboot --state DIR
 
@@ -10,14 +11,15 @@ import { statePaths } from "./core/paths.ts";
 import { initHost, type InitOptions, type PoolSpec } from "./host/init.ts";
 import { ensureKeys } from "./host/keys.ts";
 import { execOnHost } from "./host/sandbox.ts";
-import { SimSshServer } from "./host/ssh-server.ts";
+import { startTransport } from "./transport/serve.ts";
+import { armFaultFlags, faultCommand, FAULT_USAGE } from "./transport/fault-cli.ts";
 import { rebootHost } from "./host/boot.ts";
 import { nicestrtonum } from "./zfs/prop-parse.ts";
 
 const USAGE = `usage: freebsd-sim init  --state DIR [--hostname NAME] [--pool NAME[:SIZE]]...
        freebsd-sim serve --state DIR [--listen 127.0.0.1:PORT] [--authorized-key FILE] [--password PW]
-                         [--hostname NAME] [--pool NAME[:SIZE]]...
-       freebsd-sim exec  --state DIR -- COMMAND...
+                         [--hostname NAME] [--pool NAME[:SIZE]]... [--openssh] [--latency-ms N] [fault flags]
+${FAULT_USAGE}       freebsd-sim exec  --state DIR -- COMMAND...
        freebsd-sim reboot --state DIR
 `;
 
@@ -26,6 +28,9 @@ interface Args {
   flags: Map<string, string[]>;
   rest: string[];
 }
+
+/** Flags that take no value. */
+const SWITCHES = new Set(["openssh", "clear"]);
 
 function parseArgs(argv: string[]): Args {
   const [command = "", ...tail] = argv;
@@ -39,7 +44,7 @@ function parseArgs(argv: string[]): Args {
     }
     if (!a.startsWith("--")) break;
     const [key, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = inline ?? tail[++i];
+    const value = inline ?? (SWITCHES.has(key) ? "" : tail[++i]);
     if (value === undefined) fail(`missing value for --${key}`);
     flags.set(key, [...(flags.get(key) ?? []), value]);
   }
@@ -71,15 +76,24 @@ async function serve(args: Args, state: string): Promise<void> {
   const listen = one(args, "listen") ?? "127.0.0.1:0";
   const m = /^(.*):(\d+)$/.exec(listen);
   if (!m) fail(`bad --listen '${listen}' (want HOST:PORT)`);
-  const server = new SimSshServer({
+  const latency = one(args, "latency-ms");
+  if (latency !== undefined && !/^\d+$/.test(latency)) fail(`bad --latency-ms '${latency}'`);
+  try {
+    armFaultFlags(state, args.flags);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const server = await startTransport({
     stateDir: state,
+    server: args.flags.has("openssh") ? "openssh" : "ssh2",
     hostPrivateKey: keys.hostPrivateKey,
     authorizedKeysFiles: [keys.authorizedKeysFile, ...(args.flags.get("authorized-key") ?? [])],
     password: one(args, "password"),
     host: m[1],
     port: Number(m[2]),
+    latencyMs: latency === undefined ? undefined : Number(latency),
   });
-  const port = await server.listen();
+  const port = server.port;
   process.stdout.write(`freebsd-sim listening on ${m[1]}:${port} host key ${keys.hostKeyFingerprint}\n`);
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
@@ -91,7 +105,7 @@ async function serve(args: Args, state: string): Promise<void> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const state = one(args, "state");
-  if (!["init", "serve", "exec", "reboot"].includes(args.command)) fail(args.command ? `unknown command '${args.command}'` : "missing command");
+  if (!["init", "serve", "exec", "reboot", "fault"].includes(args.command)) fail(args.command ? `unknown command '${args.command}'` : "missing command");
   if (!state) fail("--state DIR is required");
   if (args.command === "init") {
     const created = initHost(state, initOptions(args));
@@ -99,6 +113,14 @@ async function main(): Promise<void> {
     return;
   }
   if (args.command === "serve") return serve(args, state);
+  if (args.command === "fault") {
+    try {
+      process.stdout.write(faultCommand(state, args.flags));
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    return;
+  }
   if (args.command === "reboot") {
     process.stderr.write(rebootHost(state));
     return;

@@ -8,13 +8,15 @@ import { statePaths } from "./core/paths.ts";
 import { initHost, type InitOptions, type PoolSpec } from "./host/init.ts";
 import { ensureKeys } from "./host/keys.ts";
 import { execOnHost, type ExecResult } from "./host/sandbox.ts";
-import { SimSshServer, type SshStats } from "./host/ssh-server.ts";
+import type { SshStats } from "./host/ssh-server.ts";
+import { startTransport, type ServerKind } from "./transport/serve.ts";
+import { simFaults, type SimFaults } from "./transport/sim-faults.ts";
 import { seedFilesystems } from "./host/seed.ts";
 import { rebootHost } from "./host/boot.ts";
 import { loadDisk, loadKernel, saveDisk, saveKernel, withLock } from "./core/store.ts";
 import type { DiskState, KernelState } from "./core/types.ts";
 
-export type { DiskState, ExecResult, KernelState, PoolSpec, SshStats };
+export type { DiskState, ExecResult, KernelState, PoolSpec, ServerKind, SimFaults, SshStats };
 
 export interface SimHostOptions extends InitOptions {
   /** State directory to use (created if empty, reused if it holds a host). Default: a temp dir removed by stop(). */
@@ -25,11 +27,19 @@ export interface SimHostOptions extends InitOptions {
   password?: string;
   /** Port to listen on (default: any free port). */
   port?: number;
+  /** "ssh2" (default): the in-process server; "openssh": Debian's /usr/sbin/sshd on loopback. */
+  server?: ServerKind;
+  /** Delay in ms added in each direction by a TCP proxy in front of the server (port is then the proxy's). */
+  latencyMs?: number;
 }
 
 export interface SimHost {
   host: "127.0.0.1";
+  /** The port clients use (the latency proxy's when latencyMs is set). */
   port: number;
+  /** The SSH server's own port, without added latency. */
+  serverPort: number;
+  server: ServerKind;
   user: "root";
   /** Client private key (OpenSSH format, ed25519) authorized for root. */
   privateKey: string;
@@ -42,6 +52,8 @@ export interface SimHost {
   exec(command: string, stdin?: string): Promise<ExecResult>;
   /** SSH counters since start or the last resetStats(). */
   stats: SshStats;
+  /** Fault injection: dropped connections, failing or stalling commands (one-shot, armed from now). */
+  faults: SimFaults;
   resetStats(): void;
   /** Argv of every tool invocation (zfs, zpool, sysctl...) from STATE/log/commands.jsonl. */
   toolLog(): Promise<string[][]>;
@@ -61,17 +73,20 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
   initHost(stateDir, opts);
   const paths = statePaths(stateDir);
   const keys = ensureKeys(paths.ssh);
-  const server = new SimSshServer({
+  const transport = await startTransport({
     stateDir,
+    server: opts.server,
     hostPrivateKey: keys.hostPrivateKey,
     authorizedKeysFiles: [keys.authorizedKeysFile, ...(opts.authorizedKeysFile ? [opts.authorizedKeysFile] : [])],
     password: opts.password,
     port: opts.port,
+    latencyMs: opts.latencyMs,
   });
-  const port = await server.listen();
   return {
     host: "127.0.0.1",
-    port,
+    port: transport.port,
+    serverPort: transport.serverPort,
+    server: transport.server,
     user: "root",
     privateKey: keys.clientPrivateKey,
     hostKeyFingerprint: keys.hostKeyFingerprint,
@@ -79,13 +94,10 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
     stateDir,
     exec: (command, stdin) => execOnHost(command, { stateDir }, stdin),
     get stats() {
-      return server.stats;
+      return transport.stats;
     },
-    resetStats() {
-      server.stats.connections = 0;
-      server.stats.execChannels = 0;
-      server.stats.commands.length = 0;
-    },
+    resetStats: () => transport.resetStats(),
+    faults: simFaults(stateDir, transport.server),
     async toolLog() {
       if (!existsSync(paths.commandLog)) return [];
       return readFileSync(paths.commandLog, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]);
@@ -109,7 +121,7 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
       if (errors) throw new Error(errors);
     },
     async stop() {
-      await server.close();
+      await transport.close();
       if (owned) rmSync(stateDir, { recursive: true, force: true });
     },
   };

@@ -8,6 +8,8 @@ import ssh2 from "ssh2";
 import type { Connection, ServerChannel } from "ssh2";
 import { readAuthorizedKeys } from "./keys.ts";
 import { spawnOnHost } from "./sandbox.ts";
+import { execWithFaults } from "../transport/fault-exec.ts";
+import { refuseSession } from "../transport/session-refusal.ts";
 
 /** OpenSSH's default MaxSessions. */
 export const MAX_SESSIONS = 10;
@@ -78,7 +80,7 @@ export class SimSshServer {
     });
     client.on("ready", () => {
       client.on("session", (accept, reject) => {
-        if (open >= MAX_SESSIONS) return reject();
+        if (open >= MAX_SESSIONS) return refuseSession(client, reject);
         open++;
         const session = accept();
         const env: Record<string, string> = {};
@@ -97,7 +99,7 @@ export class SimSshServer {
           channel.on("close", release);
           this.stats.execChannels++;
           this.stats.commands.push(info.command);
-          this.runExec(channel, info.command, env);
+          execWithFaults({ stateDir: this.options.stateDir, command: info.command, channel, client, run: () => this.runExec(channel, info.command, env) });
         });
       });
     });
