@@ -8,6 +8,8 @@
 //   db/kernel.json        runtime state: mounts (later jails, interfaces, rctl); a reboot drops it
 //   db/lock               flock(2) lock serialising every tool's load -> mutate -> save
 //   log/commands.jsonl    one JSON argv array per tool invocation
+//   log/sessions.jsonl    OpenSSH lane: one line per exec; log/sshd.log its sshd's log (transport/)
+//   transport/            fault plan (faults.json), OpenSSH lane's sshd_config and ForceCommand
 //   ssh/                  host key, authorized_keys, client key (hidden from the sandbox)
 //   lib/                  the simulator's code as stripped JavaScript (see host/code-cache.ts)
 //   overlay/              wrappers bound over Debian's read-only /usr/bin (uname)
