@@ -1,5 +1,7 @@
 // The `SimHost.faults` API: arms one-shot faults in the host's fault plan (faults.ts), which both
 // SSH servers consult on every exec. Counting starts when a fault is armed (n = 1: the next exec).
+// A `match` is tested against the exec's command line as the client sent it (the whole `sh -c`
+// string), not against the tool invocations it leads to.
 
 import { armFault, clearFaults, readFaultPlan, type DropPhase, type FiredFault } from "./faults.ts";
 
