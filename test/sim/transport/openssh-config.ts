@@ -4,7 +4,7 @@
 // defaults on purpose: the provider must live within them on a stock FreeBSD host.
 
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { statePaths } from "../core/paths.ts";
 import { openSshLogs } from "./session-log.ts";
 
@@ -40,7 +40,8 @@ export function writeSshdConfig(o: SshdConfigOptions): string {
     // The simulated host's own key: the same fingerprint whichever server presents it.
     `HostKey ${join(paths.ssh, "ssh_host_ed25519_key")}`,
     "PidFile none",
-    `AuthorizedKeysFile ${o.authorizedKeysFiles.join(" ")}`,
+    // Relative names would be taken from root's home directory.
+    `AuthorizedKeysFile ${o.authorizedKeysFiles.map((f) => resolve(f)).join(" ")}`,
     "PermitRootLogin prohibit-password",
     "PasswordAuthentication no",
     "KbdInteractiveAuthentication no",

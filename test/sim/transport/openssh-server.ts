@@ -10,6 +10,7 @@ import { openSshFiles, writeSshdConfig } from "./openssh-config.ts";
 import { connectionsSince, logSize, openSshLogs, sessionsSince, sshdLogSince } from "./session-log.ts";
 
 export const SSHD = "/usr/sbin/sshd";
+const SETPRIV = "/usr/bin/setpriv";
 
 /** Debian's privilege separation directory, which sshd refuses to start without. */
 const PRIVSEP_DIR = "/run/sshd";
@@ -102,7 +103,12 @@ export class OpenSshServer {
     const log = openSshFiles(stateDir).log;
     this.resetStats();
     const from = logSize(log);
-    const child = spawn(SSHD, ["-D", "-E", log, "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
+    // setpriv(1) sets PR_SET_PDEATHSIG before exec'ing sshd: if this process dies without close(),
+    // the listener still goes away instead of holding its port for ever.
+    const argv = [SSHD, "-D", "-E", log, "-f", config];
+    const child = existsSync(SETPRIV)
+      ? spawn(SETPRIV, ["--pdeathsig", "TERM", ...argv], { stdio: ["ignore", "ignore", "pipe"] })
+      : spawn(SSHD, argv.slice(1), { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => { stderr += d.toString(); });
     return new Promise((resolve, reject) => {
