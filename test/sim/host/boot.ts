@@ -10,6 +10,7 @@ import { makeCtx, nameOfGuid, touchKernel, type ZfsCtx } from "../zfs/context.ts
 import { isAutoMountable, mountDataset, unmountDataset } from "../zfs/mount.ts";
 import { mountpointPath } from "../zfs/prop-get.ts";
 import { configuredHostname } from "./rootfs.ts";
+import { rctlBoot } from "../rctl/rc-rctl.ts";
 
 /** Loader tunables the kernel reads at boot (from /boot/loader.conf). */
 const TUNABLES = ["kern.racct.enable"];
@@ -44,6 +45,8 @@ export function bootMounts(ctx: ZfsCtx): void {
     const e = mountDataset(ctx, name);
     if (e) ctx.io.err.push(e + "\n");
   }
+  // rc.d/rctl runs after FILESYSTEMS; the racct tunable was read by the kernel long before.
+  rctlBoot(ctx.paths, ctx.kernel);
 }
 
 /** Unmounts every file system but the root, deepest first, dropping other mounts first. */

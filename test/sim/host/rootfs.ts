@@ -4,6 +4,7 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { SANDBOX_LIB, SANDBOX_NODE, type StatePaths } from "../core/paths.ts";
+import { installGnuTar } from "../tools/tar.ts";
 
 /** Tools the simulator implements and where they live inside the host. */
 export const TOOLS: Record<string, string> = {
@@ -12,6 +13,12 @@ export const TOOLS: Record<string, string> = {
   sysctl: "/sbin/sysctl",
   "freebsd-version": "/bin/freebsd-version",
   uname: "/usr/bin/uname",
+  // FreeBSD keeps rctl, lockf and fetch in /usr/bin, but a wrapper can only be bound over a file that
+  // Debian's read-only /usr/bin already has (bwrap cannot create mount points in it): /usr/sbin it is.
+  rctl: "/usr/sbin/rctl",
+  lockf: "/usr/sbin/lockf",
+  fetch: "/usr/sbin/fetch",
+  tar: "/usr/bin/tar",
 };
 
 /** FreeBSD /bin utilities provided by Debian's /usr/bin through symlinks. */
@@ -50,6 +57,7 @@ export function writeWrappers(paths: StatePaths): void {
     const dest = where.startsWith("/usr/bin/") ? join(overlayDir(paths), tool) : join(paths.root, where);
     writeFile(dest, wrapperScript(tool), 0o755);
   }
+  installGnuTar(paths);
 }
 
 /** Creates the directory skeleton, /etc and the symlinks of a fresh host. */

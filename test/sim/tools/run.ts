@@ -10,6 +10,11 @@ import { READ_ONLY, zfsMain } from "../zfs/main.ts";
 import { ZPOOL_READ_ONLY, zpoolMain } from "../zpool/main.ts";
 import { sysctlMain } from "./sysctl.ts";
 import { freebsdVersionMain, unameMain } from "./version.ts";
+import { rctlMain } from "../rctl/main.ts";
+import { readAccounts } from "../rctl/userland.ts";
+import { sandboxProcs } from "../rctl/usage.ts";
+import { STANDALONE } from "./standalone.ts";
+import { preloadStdin } from "../zfs/stdin.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -29,6 +34,7 @@ function readOnly(tool: string, args: string[]): boolean {
   if (tool === "zfs") return READ_ONLY.has(args[0] ?? "") || (args[0] === "mount" && args.length === 1);
   if (tool === "zpool") return ZPOOL_READ_ONLY.has(args[0] ?? "");
   if (tool === "sysctl") return !args.some((a) => a.includes("="));
+  if (tool === "rctl") return !args.some((a) => /^-[hlnu]*[ar]/.test(a));
   return true;
 }
 
@@ -67,6 +73,12 @@ function dispatch(ctx: ZfsCtx, tool: string, args: string[]): number {
       code = freebsdVersionMain(ctx.io, args, disk.host, join(paths.root, "boot/kernel/kernel"));
       break;
     case "uname": code = unameMain(ctx.io, args, disk.host); break;
+    case "rctl": {
+      const r = rctlMain(ctx.io, args, { kernel, accounts: readAccounts(paths.root), procs: sandboxProcs() });
+      code = r.code;
+      ctx.dirtyKernel = r.changed;
+      break;
+    }
     default:
       ctx.io.err.push(`${tool}: not simulated\n`);
       code = 127;
@@ -96,6 +108,14 @@ function main(): void {
     argv = argv.slice(2);
   }
   const [tool, ...args] = argv;
+  // Tools that run other commands or take long (lockf, fetch, tar) never hold the state lock.
+  const standalone = STANDALONE[tool ?? ""];
+  if (standalone) {
+    logArgv(statePaths(state), argv);
+    process.exit(standalone(args, statePaths(state)));
+  }
+  // A `zfs receive` reads its stream before locking, so `zfs send | zfs receive` on one host cannot deadlock.
+  preloadStdin(tool ?? "", args);
   const res = runTool(state, tool ?? "", args);
   writeAll(1, res.stdout);
   writeAll(2, res.stderr);

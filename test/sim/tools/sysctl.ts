@@ -32,6 +32,7 @@ function oids(disk: DiskState, kernel: KernelState): Map<string, Oid> {
     ["kern.features.racct", ro(1, "Resource Accounting")],
     ["kern.racct.enable", { value: kernel.sysctls?.["kern.racct.enable"] ?? "0", kind: "tunable",
       descr: "Enable RACCT/RCTL" }],
+    ...racctOids(kernel),
     ["hw.machine", ro(h.machine, "Machine class")],
     ["hw.model", ro("Intel(R) Xeon(R) CPU @ 2.20GHz", "Machine model")],
     ["hw.ncpu", ro(h.ncpu, "Number of active CPUs")],
@@ -49,6 +50,24 @@ function oids(disk: DiskState, kernel: KernelState): Map<string, Oid> {
     if (o && o.kind === "rw") o.value = v;
   }
   return map;
+}
+
+/** kern.features.rctl and kern.racct.rctl.* (kern_rctl.c); the throttle knobs keep their -1 (printed
+ * unsigned) until rctl_init() sets the defaults, which it only does with racct enabled. */
+function racctOids(kernel: KernelState): [string, Oid][] {
+  const on = (kernel.sysctls?.["kern.racct.enable"] ?? "0") !== "0";
+  const unset = (v: number): string => String(on ? v : 4294967295);
+  const rw = (value: string, descr: string): Oid => ({ value, kind: "rw", descr });
+  return [
+    ["kern.features.rctl", { value: "1", kind: "ro", descr: "Resource Limits" }],
+    ["kern.racct.rctl.maxbufsize", rw("16777216", "Maximum output buffer size")],
+    ["kern.racct.rctl.log_rate_limit", rw("10", "Maximum number of log messages per second")],
+    ["kern.racct.rctl.devctl_rate_limit", rw("10", "Maximum number of devctl messages per second")],
+    ["kern.racct.rctl.throttle_min", rw(unset(1), "Shortest throttling duration, in hz")],
+    ["kern.racct.rctl.throttle_max", rw(unset(2000), "Longest throttling duration, in hz")],
+    ["kern.racct.rctl.throttle_pct", rw(unset(100), "Throttling penalty for process consumption, in percent")],
+    ["kern.racct.rctl.throttle_pct2", rw(unset(100), "Throttling penalty for container consumption, in percent")],
+  ];
 }
 
 /** Runs sysctl; returns the exit status. */

@@ -11,6 +11,8 @@ import { zfsRollback, zfsSnapshot } from "./cmd-snapshot.ts";
 import { zfsRename } from "./cmd-rename.ts";
 import { zfsClone, zfsPromote } from "./cmd-clone.ts";
 import { zfsMount, zfsUnmount } from "./cmd-mount.ts";
+import { zfsSend } from "./cmd-send.ts";
+import { zfsReceive } from "./cmd-receive.ts";
 
 /** The version strings `zfs version` prints on FreeBSD 14.3. */
 export const ZFS_VERSION = ["zfs-2.2.7-FreeBSD_ge269af1b3", "zfs-kmod-2.2.7-FreeBSD_ge269af1b3"];
@@ -31,6 +33,8 @@ const HANDLERS: Record<string, Handler> = {
   promote: zfsPromote,
   mount: zfsMount,
   unmount: zfsUnmount,
+  send: zfsSend,
+  receive: zfsReceive,
   version: (ctx) => {
     for (const line of ZFS_VERSION) out(ctx, line);
     return 0;
@@ -40,7 +44,7 @@ const HANDLERS: Record<string, Handler> = {
 const ALIASES: Record<string, string> = { umount: "unmount", recv: "receive", snap: "snapshot" };
 
 /** Subcommands that only read state (they run under a shared lock). */
-export const READ_ONLY = new Set(["get", "list", "version", "help", "-?", "--help", "-V", "--version"]);
+export const READ_ONLY = new Set(["get", "list", "send", "version", "help", "-?", "--help", "-V", "--version"]);
 
 /** Runs `zfs argv...` against the context and returns the exit status. */
 export function zfsMain(ctx: ZfsCtx, argv: string[]): number {
