@@ -3,7 +3,7 @@ SHELL := /bin/sh
 NODE_BIN := $(shell ./scripts/ensure-node.sh)
 export PATH := $(CURDIR)/node_modules/.bin:$(NODE_BIN):$(PATH)
 
-.PHONY: all install system build typecheck test demo bench schema clean
+.PHONY: all install system build typecheck test test-openssh demo bench schema clean
 
 all: build
 
@@ -26,6 +26,10 @@ typecheck: build
 
 test: build system typecheck
 	vitest run
+
+# The provider's tests against the simulated host served by Debian's OpenSSH sshd instead of ssh2.
+test-openssh: build system
+	FREEBSD_SIM_SERVER=openssh vitest run test/lifecycle test/sim/ssh.test.ts
 
 demo: build system
 	node --disable-warning=ExperimentalWarning scripts/demo.ts

@@ -27,7 +27,8 @@ export interface SimHostOptions extends InitOptions {
   password?: string;
   /** Port to listen on (default: any free port). */
   port?: number;
-  /** "ssh2" (default): the in-process server; "openssh": Debian's /usr/sbin/sshd on loopback. */
+  /** "ssh2": the in-process server; "openssh": Debian's /usr/sbin/sshd on loopback. Default: the
+   * FREEBSD_SIM_SERVER environment variable (the CI lane that runs the provider against OpenSSH), else ssh2. */
   server?: ServerKind;
   /** Delay in ms added in each direction by a TCP proxy in front of the server (port is then the proxy's). */
   latencyMs?: number;
@@ -66,6 +67,14 @@ export interface SimHost {
   stop(): Promise<void>;
 }
 
+/** The server a host gets when the caller does not choose: FREEBSD_SIM_SERVER, else ssh2. */
+function defaultServer(): ServerKind {
+  const env = process.env["FREEBSD_SIM_SERVER"];
+  if (env === undefined || env === "") return "ssh2";
+  if (env !== "ssh2" && env !== "openssh") throw new Error(`FREEBSD_SIM_SERVER must be ssh2 or openssh, not '${env}'`);
+  return env;
+}
+
 /** Starts a simulated host with its SSH server on 127.0.0.1. */
 export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> {
   const owned = opts.stateDir === undefined;
@@ -75,7 +84,7 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
   const keys = ensureKeys(paths.ssh);
   const transport = await startTransport({
     stateDir,
-    server: opts.server,
+    server: opts.server ?? defaultServer(),
     hostPrivateKey: keys.hostPrivateKey,
     authorizedKeysFiles: [keys.authorizedKeysFile, ...(opts.authorizedKeysFile ? [opts.authorizedKeysFile] : [])],
     password: opts.password,
