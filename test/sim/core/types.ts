@@ -56,6 +56,8 @@ export interface DatasetRecord {
   unique?: number;
   /** Set while `zfs destroy -d` deferred the destruction of a cloned snapshot. */
   deferDestroy?: boolean;
+  /** Received snapshots: the sender's guid when this host already used it (guid keys the stash), shown as guid. */
+  streamGuid?: string;
 }
 
 /** What the simulated machine reports about itself (uname, sysctl, freebsd-version). */

@@ -50,8 +50,9 @@ export function freebsdVersionMain(io: ToolIo, argv: string[], host: HostInfo, k
   return 0;
 }
 
-/** uname [-abiKmnoprsUv]: selected fields in FreeBSD's fixed order, space separated. */
-export function unameMain(io: ToolIo, argv: string[], host: HostInfo): number {
+/** uname [-abiKmnoprsUv]: selected fields in FreeBSD's fixed order, space separated; each field can be
+ * overridden with UNAME_<letter> in the environment (usr.bin/uname/uname.c CHECK_ENV). */
+export function unameMain(io: ToolIo, argv: string[], host: HostInfo, env: NodeJS.ProcessEnv = process.env): number {
   const flags = new Set<string>();
   for (const arg of argv) {
     if (!arg.startsWith("-") || arg === "-") {
@@ -73,6 +74,6 @@ export function unameMain(io: ToolIo, argv: string[], host: HostInfo): number {
     ["p", host.machine], ["i", "GENERIC"], ["K", String(host.osreldate)], ["U", String(host.osreldate)],
     ["b", "e269af1b3c8b1d2f"],
   ];
-  io.out.push(`${fields.filter(([f]) => flags.has(f)).map(([, v]) => v).join(" ")}\n`);
+  io.out.push(`${fields.filter(([f]) => flags.has(f)).map(([f, v]) => env[`UNAME_${f}`] ?? v).join(" ")}\n`);
   return 0;
 }

@@ -143,7 +143,7 @@ function receive(ctx: ZfsCtx, s: Stream, tosnap: string, f: RecvFlags, settings:
         const same = ctx.disk.datasets[snapName];
         if (same) {
           // The snapshot is already here (same guid): consumed and ignored, as recv_skip() does.
-          if (same.guid === snap.guid) {
+          if ((same.streamGuid ?? same.guid) === snap.guid) {
             fromguid = snap.guid;
             continue;
           }
@@ -151,8 +151,9 @@ function receive(ctx: ZfsCtx, s: Stream, tosnap: string, f: RecvFlags, settings:
           return 1;
         }
         const latest = snaps[snaps.length - 1];
-        if (!latest || mustDs(ctx, latest).guid !== fromguid) {
-          const source = snaps.find((x) => mustDs(ctx, x).guid === fromguid);
+        const guidOf = (x: string): string => mustDs(ctx, x).streamGuid ?? mustDs(ctx, x).guid;
+        if (!latest || guidOf(latest) !== fromguid) {
+          const source = snaps.find((x) => guidOf(x) === fromguid);
           if (!f.force || !source) return fail(`most recent snapshot of ${fs} does not\nmatch incremental source`);
           if (!f.dryrun) for (const newer of snaps.slice(snaps.indexOf(source) + 1).reverse()) removeDataset(ctx, newer);
         }
@@ -217,13 +218,16 @@ function applySnapshot(ctx: ZfsCtx, s: Stream, snap: StreamSnap, fs: string, sna
     clearTree(dir, nestedMountDirs(ctx, fs));
     writeTree(dir, snap.files);
   }
-  // Snapshot guids survive send/receive; on the sending host itself a copy needs its own.
-  const guid = nameOfGuid(ctx, snap.guid) ? randomGuid() : snap.guid;
+  // Snapshot guids survive send/receive. ZFS allows the same guid twice in a pool; the model keys
+  // snapshot files by guid, so a second copy gets its own key and shows the sender's guid.
+  const taken = nameOfGuid(ctx, snap.guid) !== undefined;
+  const guid = taken ? randomGuid() : snap.guid;
   const snapRec: DatasetRecord = {
     type: "snapshot", guid, createtxg: nextTxg(ctx.disk, ctx.now), creation: snap.creation,
     objsetid: ctx.disk.nextObjsetId++, props: {}, user: { ...snap.user }, volsize: snap.volsize,
     volblocksize: rec.volblocksize, refer: snap.refer, logicalrefer: snap.logicalrefer, written: snap.refer, unique: 0,
   };
+  if (taken) snapRec.streamGuid = snap.guid;
   ctx.disk.datasets[snapName] = snapRec;
   touch(ctx);
   if (rec.type === "filesystem") writeTree(snapshotDir(ctx, snapName), snap.files);

@@ -94,7 +94,7 @@ export function zfsSend(ctx: ZfsCtx, argv: string[]): number {
       err(ctx, `warning: cannot send '${target}': not an earlier snapshot from the same fs`);
       return 1;
     }
-    fromguid = fromRec.guid;
+    fromguid = fromRec.streamGuid ?? fromRec.guid;
     if (f.doall) chain = [...snapshotsOf(ctx, fs).filter((s) => mustDs(ctx, s).createtxg > fromRec.createtxg
       && mustDs(ctx, s).createtxg <= toTxg), ...(at < 0 ? [toName] : [])];
   } else if (f.replicate && at >= 0) {
@@ -122,7 +122,7 @@ function snapRecord(ctx: ZfsCtx, fs: string, name: string): StreamSnap {
   const dir = live ? contentDir(ctx, fs) : snapshotDir(ctx, name);
   const files = rec.type === "volume" ? [] : readTree(dir, live ? nestedMountDirs(ctx, fs) : []);
   return {
-    name: short, guid: live ? randomGuid() : rec.guid, creation: live ? ctx.now : rec.creation, refer: rec.refer,
+    name: short, guid: live ? randomGuid() : rec.streamGuid ?? rec.guid, creation: live ? ctx.now : rec.creation, refer: rec.refer,
     logicalrefer: rec.logicalrefer, user: live ? {} : { ...rec.user }, files, volsize: rec.volsize,
   };
 }

@@ -145,7 +145,7 @@ export function getNative(ctx: ZfsCtx, name: string, def: PropDef, literal: bool
     }
     case "compressratio": case "refcompressratio": return none(ratio(100, literal));
     case "mounted": return none(ctx.kernel.zfsMounts[rec.guid] !== undefined ? "yes" : "no");
-    case "guid": return none(rec.guid);
+    case "guid": return none(rec.streamGuid ?? rec.guid);
     case "createtxg": return none(String(rec.createtxg));
     case "objsetid": return none(String(rec.objsetid));
     case "used": case "usedbydataset": case "usedbysnapshots": case "usedbychildren": case "usedbyrefreservation":
