@@ -23,7 +23,7 @@ export const TOOLS: Record<string, string> = {
 
 /** FreeBSD /bin utilities provided by Debian's /usr/bin through symlinks. */
 const BIN_LINKS = ["cat", "chflags", "chmod", "cp", "date", "dd", "df", "echo", "expr", "hostname", "kill", "ln", "ls",
-  "mkdir", "mv", "ps", "pwd", "realpath", "rm", "rmdir", "sleep", "stty", "sync", "test", "[", "tar", "pkill", "pgrep"];
+  "mkdir", "mv", "ps", "pwd", "realpath", "rm", "rmdir", "sleep", "stty", "sync", "test", "[", "pkill", "pgrep"];
 
 /** The sh wrapper that runs one simulated tool with node. */
 export function wrapperScript(tool: string): string {
