@@ -11,6 +11,7 @@ import { isAutoMountable, mountDataset, unmountDataset } from "../zfs/mount.ts";
 import { mountpointPath } from "../zfs/prop-get.ts";
 import { configuredHostname } from "./rootfs.ts";
 import { rctlBoot } from "../rctl/rc-rctl.ts";
+import { startNetwork } from "../net/host-net.ts";
 
 /** Loader tunables the kernel reads at boot (from /boot/loader.conf). */
 const TUNABLES = ["kern.racct.enable"];
@@ -47,6 +48,8 @@ export function bootMounts(ctx: ZfsCtx): void {
   }
   // rc.d/rctl runs after FILESYSTEMS; the racct tunable was read by the kernel long before.
   rctlBoot(ctx.paths, ctx.kernel);
+  // rc.d/netif: the host's interfaces configured from rc.conf (test/sim/net/netif.ts).
+  startNetwork(ctx);
 }
 
 /** Unmounts every file system but the root, deepest first, dropping other mounts first. */

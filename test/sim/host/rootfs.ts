@@ -11,6 +11,7 @@ export const TOOLS: Record<string, string> = {
   zfs: "/sbin/zfs",
   zpool: "/sbin/zpool",
   sysctl: "/sbin/sysctl",
+  ifconfig: "/sbin/ifconfig",
   "freebsd-version": "/bin/freebsd-version",
   uname: "/usr/bin/uname",
   // FreeBSD keeps rctl, lockf and fetch in /usr/bin, but a wrapper can only be bound over a file that

@@ -9,6 +9,8 @@ import { makeCtx, type ZfsCtx } from "../zfs/context.ts";
 import { READ_ONLY, zfsMain } from "../zfs/main.ts";
 import { ZPOOL_READ_ONLY, zpoolMain } from "../zpool/main.ts";
 import { sysctlMain } from "./sysctl.ts";
+import { ifconfigReadOnly } from "../net/ifconfig.ts";
+import { ifconfigTool } from "../net/host-net.ts";
 import { freebsdVersionMain, unameMain } from "./version.ts";
 import { rctlMain } from "../rctl/main.ts";
 import { readAccounts } from "../rctl/userland.ts";
@@ -35,6 +37,7 @@ function readOnly(tool: string, args: string[]): boolean {
   if (tool === "zpool") return ZPOOL_READ_ONLY.has(args[0] ?? "");
   if (tool === "sysctl") return !args.some((a) => a.includes("="));
   if (tool === "rctl") return !args.some((a) => /^-[hlnu]*[ar]/.test(a));
+  if (tool === "ifconfig") return ifconfigReadOnly(args);
   return true;
 }
 
@@ -73,6 +76,7 @@ function dispatch(ctx: ZfsCtx, tool: string, args: string[]): number {
       code = freebsdVersionMain(ctx.io, args, disk.host, join(paths.root, "boot/kernel/kernel"));
       break;
     case "uname": code = unameMain(ctx.io, args, disk.host); break;
+    case "ifconfig": code = ifconfigTool(ctx, args); break;
     case "rctl": {
       const r = rctlMain(ctx.io, args, { kernel, accounts: readAccounts(paths.root), procs: sandboxProcs() });
       code = r.code;

@@ -1,0 +1,180 @@
+// rc.d/netif start as libexec/rc/network.subr (14.x) runs it: clone_up (cloned_interfaces),
+// ifnet_rename (ifconfig_IF_name), then ifn_start on every interface, lo0 first: ifconfig_IF,
+// ifconfig_IF_ipv6, ifconfig_IF_descr, `up`, DHCP, 127.0.0.1 on lo0, ifconfig_IF_aliasN.
+
+import { runIfconfig } from "./ifconfig.ts";
+import type { NetEnv } from "./session.ts";
+import { consoleLog, ifacesIn } from "./state.ts";
+
+type Vars = Map<string, string>;
+
+/** The address a DHCP server hands out in the simulator (QEMU user networking's first lease). */
+const DHCP_LEASE = ["inet", "10.0.2.15", "netmask", "255.255.255.0", "broadcast", "10.0.2.255"];
+
+function yes(value: string | undefined): boolean {
+  return /^(yes|true|on|1)$/i.test(value ?? "");
+}
+
+/** get_if_var(): the variable for an interface, with `.-/+` in its name turned into `_`. */
+function ifVar(vars: Vars, ifn: string, pattern: string, fallback?: string): string | undefined {
+  const name = pattern.replace("IF", ifn.replace(/[.\-/+]/g, "_"));
+  return vars.has(name) ? vars.get(name) : fallback;
+}
+
+/** Splits a string into words the way `eval` re-reads it (quotes group, whitespace separates). */
+function evalWords(text: string): string[] {
+  const words: string[] = [];
+  const re = /(?:[^\s'"\\]+|'[^']*'|"(?:\\.|[^"\\])*"|\\.)+/g;
+  for (const m of text.matchAll(re)) {
+    words.push(m[0].replace(/'([^']*)'|"((?:\\.|[^"\\])*)"|\\(.)/g, (_all, sq, dq, esc) =>
+      sq ?? (dq !== undefined ? dq.replace(/\\([$`"\\])/g, "$1") : esc)));
+  }
+  return words;
+}
+
+/** _ifconfig_getargs: ifconfig_IF[_af], defaulting to ifconfig_DEFAULT. */
+function rawArgs(vars: Vars, ifn: string, af = ""): string {
+  return ifVar(vars, ifn, `ifconfig_IF${af}`, vars.get("ifconfig_DEFAULT")) ?? "";
+}
+
+/** ifconfig_getargs: the arguments without the pseudo ones (DHCP, NOAUTO, WPA, `vnet JAIL`...). */
+function ifArgs(vars: Vars, ifn: string, af = ""): string {
+  const out: string[] = [];
+  let vnet = false;
+  for (const arg of rawArgs(vars, ifn, af).split(/\s+/).filter(Boolean)) {
+    if (vnet) vnet = false;
+    else if (arg === "vnet") vnet = true;
+    else if (!/^(dhcp|noauto|nosyncdhcp|syncdhcp|wpa|hostap)$/i.test(arg)) out.push(arg);
+  }
+  return out.join(" ");
+}
+
+function hasArg(vars: Vars, ifn: string, re: RegExp, af = ""): boolean {
+  return rawArgs(vars, ifn, af).split(/\s+/).some((a) => re.test(a));
+}
+
+interface Runner {
+  env: NetEnv;
+  vars: Vars;
+}
+
+function ifconfig(r: Runner, argv: string[]): boolean {
+  const io = { out: [] as string[], err: [] as string[] };
+  const res = runIfconfig(r.env, io, argv);
+  for (const line of [...io.out, ...io.err].join("").split("\n").filter(Boolean)) consoleLog(r.env.net, line);
+  return res.code === 0;
+}
+
+function exists(r: Runner, name: string): boolean {
+  return ifacesIn(r.env.net, r.env.vnet).some((i) => i.name === name);
+}
+
+function cloneUp(r: Runner): void {
+  const created: string[] = [];
+  for (const spec of (r.vars.get("cloned_interfaces") ?? "").split(/\s+/).filter(Boolean)) {
+    const ifn = spec.split(":")[0]!;
+    const args = evalWords(ifVar(r.vars, ifn, "create_args_IF") ?? "");
+    if (/^epair[0-9]/.test(ifn)) {
+      // epair(4) is created as epairN and configured as epairNa/epairNb.
+      if (exists(r, `${ifn}a`) || exists(r, `${ifn}b`)) continue;
+      if (ifconfig(r, [ifn, "create", ...args])) created.push(`${ifn}a`, `${ifn}b`);
+    } else {
+      if (exists(r, ifn)) continue;
+      if (ifconfig(r, [ifn, "create", ...args])) created.push(ifn);
+    }
+  }
+  if (created.length) consoleLog(r.env.net, `Created clone interfaces: ${created.join(" ")}.`);
+}
+
+function renameAll(r: Runner): void {
+  for (const ifp of ifacesIn(r.env.net, r.env.vnet)) {
+    const name = ifVar(r.vars, ifp.name, "ifconfig_IF_name");
+    if (name) ifconfig(r, [ifp.name, "name", name]);
+  }
+}
+
+function netInterfaces(r: Runner): string[] {
+  const configured = r.vars.get("network_interfaces") ?? "auto";
+  if (/^auto$/i.test(configured)) {
+    // `ifconfig -l` minus NOAUTO interfaces, lo0 first.
+    const names = ifacesIn(r.env.net, r.env.vnet).map((i) => i.name).filter((n) => !hasArg(r.vars, n, /^noauto$/i));
+    return names.includes("lo0") ? ["lo0", ...names.filter((n) => n !== "lo0")] : names;
+  }
+  const list: string[] = [];
+  for (const ifn of [...configured.split(/\s+/), ...(r.vars.get("cloned_interfaces") ?? "").split(/\s+/)]) {
+    if (!ifn) continue;
+    if (/^epair[0-9]/.test(ifn)) list.push(`${ifn}a`, `${ifn}b`);
+    else list.push(ifn);
+  }
+  return list.includes("lo0") ? list : ["lo0", ...list];
+}
+
+function ipv6If(r: Runner, ifn: string): boolean {
+  if (ifn === "lo0") return true;
+  const list = r.vars.get("ipv6_network_interfaces") ?? "auto";
+  if (!/^auto$/i.test(list) && !list.split(/\s+/).includes(ifn)) return false;
+  return rawArgs(r.vars, ifn, "_ipv6") !== "" || Boolean(ifVar(r.vars, ifn, "ipv6_prefix_IF"));
+}
+
+function aliases(r: Runner, ifn: string, af: "inet" | "inet6"): void {
+  const prefix = `ifconfig_${ifn.replace(/[.\-/+]/g, "_")}_alias`;
+  const numbered = [...r.vars.keys()].filter((k) => k.startsWith(prefix) && /^\d+$/.test(k.slice(prefix.length)))
+    .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
+  const specs: string[] = [];
+  for (const key of numbered) {
+    const value = r.vars.get(key)!;
+    if (value === "") break;
+    const words = value.split(/\s+/).filter(Boolean);
+    if (words[0] === af) specs.push(value);
+    else if (af === "inet" && !/^(inet6|link|ether)$/.test(words[0] ?? "")) {
+      consoleLog(r.env.net, `/etc/rc.d/netif: WARNING: $${key} needs leading "inet" keyword for an IPv4 address.`);
+      specs.push(`inet ${value}`);
+    }
+  }
+  for (const spec of specs) ifconfig(r, [ifn, ...evalWords(spec), "alias"]);
+}
+
+function ifconfigUp(r: Runner, ifn: string): void {
+  let cfg = ifn === "lo0";
+  const v6all = yes(r.vars.get("ipv6_activate_all_interfaces"));
+  if (v6all) ifconfig(r, [ifn, "inet6", "-ifdisabled"]);
+  else if (ifn !== "lo0") ifconfig(r, [ifn, "inet6", "ifdisabled"]);
+  const args = ifArgs(r.vars, ifn);
+  if (args) {
+    ifconfig(r, [ifn, ...evalWords(args)]);
+    cfg = true;
+  }
+  let args6 = ifArgs(r.vars, ifn, "_ipv6");
+  if (args6) {
+    if (/^(:|[0-9a-fA-F]*:)/.test(args6)) args6 = `inet6 ${args6}`;
+    ifconfig(r, [ifn, "inet6", "-ifdisabled"]);
+    ifconfig(r, [ifn, ...evalWords(args6)]);
+    cfg = true;
+  }
+  const descr = ifVar(r.vars, ifn, "ifconfig_IF_descr");
+  if (descr) ifconfig(r, [ifn, "description", descr]);
+  if (cfg) ifconfig(r, [ifn, "up"]);
+  if (ipv6If(r, ifn) && hasArg(r.vars, ifn, /^accept_rtadv$/, "_ipv6")) ifconfig(r, [ifn, "inet6", "accept_rtadv", "up"]);
+  if (!/^(lo|stf|lp|sl)\d/.test(ifn) && hasArg(r.vars, ifn, /^(dhcp|syncdhcp|nosyncdhcp)$/i)) {
+    if (!cfg) ifconfig(r, [ifn, "up"]);
+    // dhclient(8) (started by rc.d/dhclient or devd) configures the lease it gets.
+    ifconfig(r, [ifn, ...DHCP_LEASE]);
+  }
+}
+
+function ifnStart(r: Runner, ifn: string): void {
+  ifconfigUp(r, ifn);
+  if (ifn === "lo0" && !ifVar(r.vars, ifn, "ifconfig_IF")) ifconfig(r, ["lo0", "inet", "127.0.0.1/8", "alias"]);
+  aliases(r, ifn, "inet");
+  if (ipv6If(r, ifn)) aliases(r, ifn, "inet6");
+}
+
+/** Runs `service netif start` in a vnet with the given rc.conf variables. */
+export function netifStart(env: NetEnv, vars: Map<string, string>): void {
+  const r: Runner = { env, vars };
+  cloneUp(r);
+  renameAll(r);
+  const started = netInterfaces(r);
+  for (const ifn of started) ifnStart(r, ifn);
+  consoleLog(env.net, `Starting Network: ${started.join(" ")}.`);
+}
