@@ -60,6 +60,7 @@ function racctOids(kernel: KernelState): [string, Oid][] {
   const rw = (value: string, descr: string): Oid => ({ value, kind: "rw", descr });
   return [
     ["kern.features.rctl", { value: "1", kind: "ro", descr: "Resource Limits" }],
+    ["kern.racct.pcpu_threshold", rw("100", "Processes with higher %cpu usage than this value can be throttled.")],
     ["kern.racct.rctl.maxbufsize", rw("16777216", "Maximum output buffer size")],
     ["kern.racct.rctl.log_rate_limit", rw("10", "Maximum number of log messages per second")],
     ["kern.racct.rctl.devctl_rate_limit", rw("10", "Maximum number of devctl messages per second")],
