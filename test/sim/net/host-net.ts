@@ -1,7 +1,7 @@
 // The host's network at boot and the glue between the tool runner and ifconfig: the machine's
 // own interfaces (vtnet0, then the loopback), rc.d/netif from rc.conf, and the caller's vnet.
 
-import { readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SANDBOX_LIBEXEC, type StatePaths } from "../core/paths.ts";
 import type { DiskState, KernelState } from "../core/types.ts";
@@ -97,7 +97,10 @@ export function netEnv(kernel: KernelState, net: NetState, paths: StatePaths, di
 export function startNetwork(ctx: NetToolCtx): NetState {
   const net = bootInterfaces(hostSeed(ctx.disk));
   ctx.kernel["net"] = net;
-  netifStart(netEnv(ctx.kernel, net, ctx.paths, ctx.disk, 0), readRcConf(ctx.paths.root));
+  // Like rc.d/rctl's output, what netif prints at boot goes to the console log.
+  mkdirSync(ctx.paths.log, { recursive: true });
+  const log = (line: string): void => appendFileSync(join(ctx.paths.log, "console.log"), `${line}\n`);
+  netifStart(netEnv(ctx.kernel, net, ctx.paths, ctx.disk, 0), readRcConf(ctx.paths.root), log);
   ctx.dirtyKernel = true;
   return net;
 }

@@ -2,6 +2,8 @@
 // (cloned_interfaces, ifconfig_IF, ifconfig_IF_name, _aliasN, _descr, _ipv6), configured by hand
 // through SSH the way an admin would. Also the rc.conf reader and the address text forms.
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimHost, type SimHost } from "../host.ts";
 import { connect, type TestClient } from "../ssh-client.ts";
@@ -101,7 +103,7 @@ describe("reboot", () => {
     expect((await ssh.run("ifconfig epair3b inet")).stdout).toBe("");
     expect((await ssh.run("ifconfig epair3a inet")).stdout).toContain("\tinet 10.0.2.15 netmask 0xffffff00");
     expect((await ssh.run("ifconfig lo0 inet")).stdout).toContain("\tinet 127.0.0.53 netmask 0xffffffff\n");
-    const console = host.withState((_d, kernel) => (kernel["net"] as NetState).console);
+    const console = readFileSync(join(host.stateDir, "log/console.log"), "utf8").split("\n");
     expect(console).toContain("ifconfig: SIOCIFCREATE2 (nosuch0): Invalid argument");
     expect(console).toContain("Created clone interfaces: epair3a epair3b.");
     await ssh.run("mv /etc/rc.conf.orig /etc/rc.conf");

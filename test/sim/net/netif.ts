@@ -4,7 +4,7 @@
 
 import { runIfconfig } from "./ifconfig.ts";
 import type { NetEnv } from "./session.ts";
-import { consoleLog, ifacesIn } from "./state.ts";
+import { ifacesIn } from "./state.ts";
 
 type Vars = Map<string, string>;
 
@@ -56,12 +56,14 @@ function hasArg(vars: Vars, ifn: string, re: RegExp, af = ""): boolean {
 interface Runner {
   env: NetEnv;
   vars: Vars;
+  /** Writes a line to the console. */
+  log: (line: string) => void;
 }
 
 function ifconfig(r: Runner, argv: string[]): boolean {
   const io = { out: [] as string[], err: [] as string[] };
   const res = runIfconfig(r.env, io, argv);
-  for (const line of [...io.out, ...io.err].join("").split("\n").filter(Boolean)) consoleLog(r.env.net, line);
+  for (const line of [...io.out, ...io.err].join("").split("\n").filter(Boolean)) r.log(line);
   return res.code === 0;
 }
 
@@ -83,7 +85,7 @@ function cloneUp(r: Runner): void {
       if (ifconfig(r, [ifn, "create", ...args])) created.push(ifn);
     }
   }
-  if (created.length) consoleLog(r.env.net, `Created clone interfaces: ${created.join(" ")}.`);
+  if (created.length) r.log(`Created clone interfaces: ${created.join(" ")}.`);
 }
 
 function renameAll(r: Runner): void {
@@ -127,7 +129,7 @@ function aliases(r: Runner, ifn: string, af: "inet" | "inet6"): void {
     const words = value.split(/\s+/).filter(Boolean);
     if (words[0] === af) specs.push(value);
     else if (af === "inet" && !/^(inet6|link|ether)$/.test(words[0] ?? "")) {
-      consoleLog(r.env.net, `/etc/rc.d/netif: WARNING: $${key} needs leading "inet" keyword for an IPv4 address.`);
+      r.log(`/etc/rc.d/netif: WARNING: $${key} needs leading "inet" keyword for an IPv4 address.`);
       specs.push(`inet ${value}`);
     }
   }
@@ -169,12 +171,12 @@ function ifnStart(r: Runner, ifn: string): void {
   if (ipv6If(r, ifn)) aliases(r, ifn, "inet6");
 }
 
-/** Runs `service netif start` in a vnet with the given rc.conf variables. */
-export function netifStart(env: NetEnv, vars: Map<string, string>): void {
-  const r: Runner = { env, vars };
+/** Runs `service netif start` in a vnet with the given rc.conf variables; what it prints goes to `log`. */
+export function netifStart(env: NetEnv, vars: Map<string, string>, log: (line: string) => void): void {
+  const r: Runner = { env, vars, log };
   cloneUp(r);
   renameAll(r);
   const started = netInterfaces(r);
   for (const ifn of started) ifnStart(r, ifn);
-  consoleLog(env.net, `Starting Network: ${started.join(" ")}.`);
+  log(`Starting Network: ${started.join(" ")}.`);
 }

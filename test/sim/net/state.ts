@@ -12,7 +12,7 @@ export function peekNet(kernel: KernelState): NetState | undefined {
 
 /** An empty network state (no interfaces, nothing allocated). */
 export function emptyNet(): NetState {
-  return { ifaces: [], units: {}, vnets: {}, epairIndex: 0, console: [] };
+  return { ifaces: [], units: {}, vnets: {}, epairIndex: 0 };
 }
 
 /** Interfaces of one vnet in the order the kernel lists them. */
@@ -62,10 +62,4 @@ export function unlinkIface(net: NetState, ifp: Iface): void {
 export function unitsOf(net: NetState, vnet: number, cloner: string): number[] {
   const perVnet = (net.units[String(vnet)] ??= {});
   return (perVnet[cloner] ??= []);
-}
-
-/** Appends a line to the boot console. */
-export function consoleLog(net: NetState, line: string): void {
-  net.console.push(line);
-  if (net.console.length > 200) net.console.splice(0, net.console.length - 200);
 }

@@ -74,6 +74,4 @@ export interface NetState {
   vnets: Record<string, VnetJail>;
   /** if_epair.c next_index, mixed into the generated MAC addresses. */
   epairIndex: number;
-  /** What rc.d/netif printed at boot (the console), newest last. */
-  console: string[];
 }
