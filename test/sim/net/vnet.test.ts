@@ -4,13 +4,14 @@
 // destroys the ones created inside. Host commands go through SSH; the jail's view is what
 // ifconfig prints for a caller whose jail-id is the jail's.
 
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { statePaths } from "../core/paths.ts";
 import { startSimHost, type SimHost } from "../host.ts";
 import { connect, type TestClient } from "../ssh-client.ts";
 import { ifconfigTool } from "./host-net.ts";
 import type { NetState } from "./types.ts";
-import { createVnet, moveToVnet, reclaimFromVnet, returnFromVnet } from "./vnet.ts";
+import { createVnet, moveToVnet, reclaimFromVnet, returnFromVnet, startVnetNetwork } from "./vnet.ts";
 
 let host: SimHost;
 let ssh: TestClient;
@@ -167,6 +168,17 @@ describe("getting interfaces back", () => {
 });
 
 describe("hooks for the jail code", () => {
+  it("startVnetNetwork runs rc.d/netif inside the jail from the jail's rc.conf", async () => {
+    jails([{ jid: 1, name: "web", vnet: true }]);
+    await ssh.run("mkdir -p /jails/web/etc && echo 'ifconfig_epair0b=\"inet 10.0.0.2/24\"' > /jails/web/etc/rc.conf");
+    await ssh.run("ifconfig epair create; ifconfig epair0b vnet web");
+    host.withState((_d, k) => startVnetNetwork(k, 1, join(host.stateDir, "root/jails/web")));
+    expect(inJail(1, "-u -l").stdout).toBe("lo0 epair0b\n");
+    expect(inJail(1, "lo0 inet").stdout).toContain("\tinet 127.0.0.1 netmask 0xff000000\n");
+    expect(inJail(1, "epair0b inet").stdout).toContain("\tinet 10.0.0.2 netmask 0xffffff00 broadcast 10.0.0.255\n");
+    expect((await ssh.run("ifconfig lo0 inet | grep -c 'inet '")).stdout).toBe("1\n");
+  });
+
   it("moveToVnet and reclaimFromVnet run ifconfig's vnet and -vnet from the host", async () => {
     jails([{ jid: 1, name: "web", vnet: true }]);
     await ssh.run("ifconfig epair create");
