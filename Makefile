@@ -14,7 +14,7 @@ node_modules/.install-stamp: package.json package-lock.json provider/package.jso
 install: node_modules/.install-stamp
 
 system:
-	./scripts/ensure-system.sh openssh-server
+	./scripts/ensure-system.sh openssh-server ansible
 
 build: install
 	tsc -p provider/tsconfig.json

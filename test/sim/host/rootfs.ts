@@ -5,6 +5,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync,
 import { dirname, join } from "node:path";
 import { SANDBOX_LIB, SANDBOX_NODE, type StatePaths } from "../core/paths.ts";
 import { installGnuTar } from "../tools/tar.ts";
+import { linkDebianPrograms } from "./debian-programs.ts";
 
 /** Tools the simulator implements and where they live inside the host. */
 export const TOOLS: Record<string, string> = {
@@ -59,6 +60,7 @@ export function writeWrappers(paths: StatePaths): void {
     writeFile(dest, wrapperScript(tool), 0o755);
   }
   installGnuTar(paths);
+  linkDebianPrograms(paths);
 }
 
 /** Creates the directory skeleton, /etc and the symlinks of a fresh host. */

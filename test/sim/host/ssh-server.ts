@@ -10,6 +10,7 @@ import { readAuthorizedKeys } from "./keys.ts";
 import { spawnOnHost } from "./sandbox.ts";
 import { execWithFaults } from "../transport/fault-exec.ts";
 import { refuseSession } from "../transport/session-refusal.ts";
+import { replyCloseIfIdle, SUBSYSTEMS } from "./session-requests.ts";
 
 /** OpenSSH's default MaxSessions. */
 export const MAX_SESSIONS = 10;
@@ -89,7 +90,10 @@ export class SimSshServer {
           if (counted) open--;
           counted = false;
         };
-        session.on("close", release);
+        session.on("close", () => {
+          release();
+          replyCloseIfIdle(client, session);
+        });
         session.on("env", (acceptEnv, _rejectEnv, info) => {
           if (/^(LANG|LC_[A-Z]+|TERM)$/.test(info.key)) env[info.key] = info.val;
           acceptEnv?.();
@@ -100,6 +104,13 @@ export class SimSshServer {
           this.stats.execChannels++;
           this.stats.commands.push(info.command);
           execWithFaults({ stateDir: this.options.stateDir, command: info.command, channel, client, run: () => this.runExec(channel, info.command, env) });
+        });
+        session.on("subsystem", (acceptSub, rejectSub, info) => {
+          const command = SUBSYSTEMS[info.name];
+          if (!command) return rejectSub();
+          const channel = acceptSub();
+          channel.on("close", release);
+          this.runExec(channel, command, env);
         });
       });
     });
