@@ -12,6 +12,7 @@ import { mountpointPath } from "../zfs/prop-get.ts";
 import { configuredHostname } from "./rootfs.ts";
 import { rctlBoot } from "../rctl/rc-rctl.ts";
 import { startNetwork } from "../net/host-net.ts";
+import { runJailRc } from "../jail/boot-rc.ts";
 
 /** Loader tunables the kernel reads at boot (from /boot/loader.conf). */
 const TUNABLES = ["kern.racct.enable"];
@@ -69,7 +70,7 @@ export function unmountAll(ctx: ZfsCtx): void {
 /** Reboots a host: everything unmounted, the kernel state replaced by a freshly booted one. */
 export function rebootHost(stateDir: string): string {
   const paths = statePaths(stateDir);
-  return withLock(paths, false, () => {
+  const errors = withLock(paths, false, () => {
     const disk = loadDisk(paths);
     const now = Math.floor(Date.now() / 1000);
     const old = makeCtx(paths, disk, loadKernel(paths), now);
@@ -79,4 +80,7 @@ export function rebootHost(stateDir: string): string {
     saveKernel(paths, ctx.kernel);
     return ctx.io.err.join("");
   });
+  // rc.d/jail starts jails late in the boot, with the lock free so jail(8) and its commands can take it.
+  runJailRc(stateDir);
+  return errors;
 }

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { SANDBOX_LIB, SANDBOX_NODE, type StatePaths } from "../core/paths.ts";
 import { installGnuTar } from "../tools/tar.ts";
 import { linkDebianPrograms } from "./debian-programs.ts";
+import { writeJailBaseFiles } from "../jail/base-files.ts";
 
 /** Tools the simulator implements and where they live inside the host. */
 export const TOOLS: Record<string, string> = {
@@ -21,6 +22,13 @@ export const TOOLS: Record<string, string> = {
   lockf: "/usr/sbin/lockf",
   fetch: "/usr/sbin/fetch",
   tar: "/usr/bin/tar",
+  // jail(8) and its companions, in /usr/sbin as on FreeBSD; rc.d/jail is the rc script itself.
+  jail: "/usr/sbin/jail",
+  jls: "/usr/sbin/jls",
+  jexec: "/usr/sbin/jexec",
+  sysrc: "/usr/sbin/sysrc",
+  service: "/usr/sbin/service",
+  "rc.d/jail": "/etc/rc.d/jail",
 };
 
 /** FreeBSD /bin utilities provided by Debian's /usr/bin through symlinks. */
@@ -61,6 +69,7 @@ export function writeWrappers(paths: StatePaths): void {
   }
   installGnuTar(paths);
   linkDebianPrograms(paths);
+  writeJailBaseFiles(paths);
 }
 
 /** Creates the directory skeleton, /etc and the symlinks of a fresh host. */
@@ -97,6 +106,7 @@ export function writeRootfs(paths: StatePaths, hostname: string): void {
   writeFile(r("boot/loader.conf"), 'kern.geom.label.disk_ident.enable="0"\nkern.geom.label.gptid.enable="0"\nzfs_load="YES"\n');
   writeFile(r("boot/kernel/kernel"), "\x7fELF\n@(#)FreeBSD 14.3-RELEASE releng/14.3-n271432-8c9ce319fef7 GENERIC\n", 0o555);
   writeFile(r("root/.profile"), "PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin:~/bin\nexport PATH\nHOME=/root\nexport HOME\nTERM=${TERM:-xterm}\nexport TERM\n");
+  writeJailBaseFiles(paths);
 }
 
 /** The hostname configured in /etc/rc.conf (last assignment wins, like rc does). */

@@ -16,6 +16,7 @@ import { rctlMain } from "../rctl/main.ts";
 import { readAccounts } from "../rctl/userland.ts";
 import { sandboxProcs } from "../rctl/usage.ts";
 import { STANDALONE } from "./standalone.ts";
+import { SELF_RUN } from "../jail/entry.ts";
 import { preloadStdin } from "../zfs/stdin.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -113,6 +114,13 @@ function main(): void {
   }
   const [tool, ...args] = argv;
   // Tools that run other commands or take long (lockf, fetch, tar) never hold the state lock.
+  // jail(8), jexec, service...: they run commands, lock only around model changes and write their own output.
+  const own = SELF_RUN[tool ?? ""];
+  if (own) {
+    logArgv(statePaths(state), argv);
+    void Promise.resolve(own(state, args)).then((code) => process.exit(code));
+    return;
+  }
   const standalone = STANDALONE[tool ?? ""];
   if (standalone) {
     logArgv(statePaths(state), argv);

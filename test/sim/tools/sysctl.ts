@@ -3,6 +3,7 @@
 
 import { hostname } from "node:os";
 import type { DiskState, KernelState } from "../core/types.ts";
+import { compareOidNames, jailSysctlOids } from "../jail/sysctl-oids.ts";
 
 export interface ToolIo {
   out: string[];
@@ -13,6 +14,8 @@ interface Oid {
   value: string;
   kind: "ro" | "rw" | "tunable";
   descr: string;
+  /** A struct without a formatter: listed by -N, no value printed. */
+  opaque?: boolean;
 }
 
 function oids(disk: DiskState, kernel: KernelState): Map<string, Oid> {
@@ -42,6 +45,7 @@ function oids(disk: DiskState, kernel: KernelState): Map<string, Oid> {
     ["hw.machine_arch", ro(h.machine, "System architecture")],
     ["security.jail.jailed", ro(0, "Process in jail?")],
     ["security.jail.enforce_statfs", ro(2, "Processes in jail cannot see all mounted file systems (deprecated)")],
+    ...jailSysctlOids(),
     ["vfs.zfs.version.module", ro("2.2.7-FreeBSD_ge269af1b3", "OpenZFS module version")],
   ];
   const map = new Map(table);
@@ -99,6 +103,7 @@ export function sysctlMain(io: ToolIo, argv: string[], disk: DiskState, kernel: 
   }
   const table = oids(disk, kernel);
   const show = (name: string, o: Oid): void => {
+    if (o.opaque && !names && !descr) return;
     if (names) io.out.push(`${name}\n`);
     else if (descr) io.out.push(valuesOnly ? `${o.descr}\n` : `${name}: ${o.descr}\n`);
     else io.out.push(valuesOnly ? `${o.value}\n` : `${name}: ${o.value}\n`);
@@ -110,7 +115,7 @@ export function sysctlMain(io: ToolIo, argv: string[], disk: DiskState, kernel: 
         + "       sysctl [-bdehNnoqTtWx] [ -B <bufsize> ] -a\n");
       return { code: 1, changed: false };
     }
-    for (const [n, o] of [...table].sort()) show(n, o);
+    for (const [n, o] of [...table].sort(([a], [b]) => compareOidNames(a, b))) show(n, o);
     return { code: 0, changed: false };
   }
   let code = 0;
@@ -119,7 +124,7 @@ export function sysctlMain(io: ToolIo, argv: string[], disk: DiskState, kernel: 
     const eq = arg.indexOf("=");
     const name = eq < 0 ? arg : arg.slice(0, eq);
     const exact = table.get(name);
-    const below = [...table].filter(([n]) => n.startsWith(`${name}.`)).sort();
+    const below = [...table].filter(([n]) => n.startsWith(`${name}.`)).sort(([a], [b]) => compareOidNames(a, b));
     if (!exact && below.length === 0) {
       if (ignore) continue;
       if (!quiet) io.err.push(`sysctl: unknown oid '${name}'\n`);

@@ -13,6 +13,7 @@ import { zfsClone, zfsPromote } from "./cmd-clone.ts";
 import { zfsMount, zfsUnmount } from "./cmd-mount.ts";
 import { zfsSend } from "./cmd-send.ts";
 import { zfsReceive } from "./cmd-receive.ts";
+import { zfsJail, zfsUnjail } from "./cmd-jail.ts";
 
 /** The version strings `zfs version` prints on FreeBSD 14.3. */
 export const ZFS_VERSION = ["zfs-2.2.7-FreeBSD_ge269af1b3", "zfs-kmod-2.2.7-FreeBSD_ge269af1b3"];
@@ -33,6 +34,8 @@ const HANDLERS: Record<string, Handler> = {
   promote: zfsPromote,
   mount: zfsMount,
   unmount: zfsUnmount,
+  jail: zfsJail,
+  unjail: zfsUnjail,
   send: zfsSend,
   receive: zfsReceive,
   version: (ctx) => {

@@ -1,0 +1,284 @@
+// jail(8) of FreeBSD 14.3 (usr.sbin/jail/jail.c main): options, the four command-line styles
+// (config file, jail on the command line, remove, and the old `path hostname ip command` form),
+// which jails to act on (state.c start_state), dependencies, and the exit status.
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { hostPath } from "../core/paths.ts";
+import { addParam, newCfJail, isWildName, wildMatch, type CfJail } from "./cfjail.ts";
+import { parseJailConf } from "./conf-parser.ts";
+import { resolveJails } from "./conf-resolve.ts";
+import { getopt } from "../zfs/getopt.ts";
+import { callerJid } from "./caller.ts";
+import { findJail, jailsOf } from "./model.ts";
+import { newOp, warnx, writeFd, jailWarn, markFailed, type Fds, type JailOp, type JailRun } from "./run-context.ts";
+import { runOp } from "./sequence.ts";
+import { pathsOf, withModel } from "./store.ts";
+import { printJail, showJails } from "./show.ts";
+
+const CONF_FILE = "/etc/jail.conf";
+const USAGE = "usage: jail [-dhilqv] [-J jid_file] [-u username] [-U username]\n"
+  + "            -[cmr] param=value ... [command=command ...]\n"
+  + "       jail [-dqv] [-f file] -[cmr] [jail]\n"
+  + "       jail [-qv] [-f file] -[rR] ['*' | jail ...]\n"
+  + "       jail [-dhilqv] [-J jid_file] [-u username] [-U username]\n"
+  + "            [-n jailname] [-s securelevel]\n"
+  + "            path hostname [ip[,...]] command ...\n"
+  + "       jail [-f file] -e separator\n";
+
+class Exit extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`exit ${code}`);
+    this.code = code;
+  }
+}
+
+export interface JailMainOptions {
+  stateDir: string;
+  fds: Fds;
+  env: Record<string, string>;
+  cwd: string;
+}
+
+/** Runs `jail argv...`; returns the exit status. */
+export function jailMain(argv: string[], o: JailMainOptions): number {
+  const run: JailRun = {
+    paths: pathsOf(o.stateDir), fds: o.fds, verbose: 0, iflag: false, noteRemove: false, env: o.env, cwd: o.cwd,
+    now: () => Math.floor(Date.now() / 1000), error: 0,
+  };
+  try {
+    return main(run, argv);
+  } catch (e) {
+    if (e instanceof Exit) return e.code;
+    throw e;
+  }
+}
+
+function usage(run: JailRun): never {
+  writeFd(run.fds.err, USAGE);
+  throw new Exit(1);
+}
+
+function main(run: JailRun, argv: string[]): number {
+  let start = false, set = false, stop = false, show = false, dflag = false, rflagR = false, docf = true;
+  let cfname = CONF_FILE;
+  let jidFile: string | undefined;
+  let separator = "\t";
+  const cmdline: CfJail[] = [];
+  const anon = (): CfJail => {
+    if (cmdline.length === 0) cmdline.push(newCfJail(null));
+    return cmdline[0]!;
+  };
+  const addAnon = (ip: string | null, v?: string | null): void => {
+    const e = addParam(anon(), null, ip, v);
+    if (e) warnx(run, e);
+  };
+  const { opts, rest } = getopt(argv, ":cde:f:hiJ:lmn:p:qrRs:u:U:v");
+  for (const o of opts) {
+    switch (o.opt) {
+      case "?":
+        writeFd(run.fds.err, `jail: illegal option -- ${o.optopt}\n`);
+        usage(run);
+      case ":":
+        writeFd(run.fds.err, `jail: option requires an argument -- ${o.optopt}\n`);
+        usage(run);
+      case "c": start = true; break;
+      case "d": dflag = true; break;
+      case "e": show = true; separator = o.arg!; break;
+      case "f": cfname = o.arg!; break;
+      case "h": addAnon("ip_hostname"); docf = false; break;
+      case "i": run.iflag = true; run.verbose = -1; break;
+      case "J": jidFile = o.arg; break;
+      case "l": addAnon("exec.clean"); docf = false; break;
+      case "m": set = true; break;
+      case "n": addAnon("name", o.arg); docf = false; break;
+      case "p": break;
+      case "q": run.verbose = -1; break;
+      case "r": stop = true; break;
+      case "R": stop = true; rflagR = true; break;
+      case "s": addAnon("securelevel", o.arg); docf = false; break;
+      case "u": addAnon("exec.jail_user", o.arg); addAnon("exec.system_jail_user"); docf = false; break;
+      case "U": addAnon("exec.jail_user", o.arg); addAnon("exec.system_jail_user", "false"); docf = false; break;
+      case "v": run.verbose = 1; break;
+    }
+  }
+  let jails: CfJail[] = cmdline;
+  const loadConfig = (): void => {
+    jails = loadConf(run, cfname);
+  };
+  if (!start && !set && !stop && !show) {
+    if (rest.length < 4 || !rest[0]!.startsWith("/")) usage(run);
+    docf = false;
+    addAnon("path", rest[0]);
+    addAnon("host.hostname", rest[1]);
+    for (const ip of rest[2] ? rest[2].split(",") : []) addAnon(ip.includes(":") ? "ip6.addr" : "ip4.addr", ip);
+    for (const word of rest.slice(3)) addAnon("command", word);
+    // Why: the old form emulates the security.jail.*_allowed sysctl defaults of the host.
+    for (const p of ["allow.set_hostname", "allow.sysvipc=false", "allow.raw_sockets=false", "allow.chflags=false",
+      "allow.mount=false", "allow.socket_af=false"]) {
+      const [name, value] = p.split("=") as [string, string | undefined];
+      addAnon(name, value ?? null);
+    }
+    start = true;
+  } else if (show || (stop && !start && !set)) {
+    if (show) {
+      loadConfig();
+      showJails(run, jails, separator);
+      return 0;
+    }
+    if (!docf || rest.length === 0) usage(run);
+    if (!rflagR && rest.some((a) => a.includes("="))) usage(run);
+    docf = !rflagR && (cfname === "-" || existsHost(run, cfname));
+    if (docf) loadConfig();
+    run.noteRemove = docf || rest.length > 1 || isWildName(rest[0]!);
+  } else if (rest.length > 1 || (rest.length === 1 && rest[0]!.includes("="))) {
+    if (rflagR) usage(run);
+    docf = false;
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i]!;
+      if (a === "command" || a.startsWith("command=")) {
+        if (a.startsWith("command=")) addAnon("command", a.slice(8));
+        for (i++; i < rest.length; i++) addAnon("command", rest[i]!);
+      } else if (a.startsWith("ip4.addr=") || a.startsWith("ip6.addr=")) {
+        for (const v of a.slice(9).split(",")) addAnon(a.slice(0, 8), v);
+      } else addAnon(null, a);
+    }
+    jails = cmdline;
+  } else {
+    if (rflagR || !docf) usage(run);
+    loadConfig();
+  }
+  if (dflag) for (const j of jails) addParam(j, null, "allow.dying");
+  const ops = selectJails(run, jails, rest, docf, { start, set, stop }, rflagR);
+  if (ops === undefined) return 1;
+  checkDepends(run, jails, ops, docf);
+  execute(run, ops, jails, jidFile);
+  return run.error;
+}
+
+function existsHost(run: JailRun, path: string): boolean {
+  try {
+    readFileSync(hostPath(run.paths, path.startsWith("/") ? path : `${run.cwd}/${path}`));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function loadConf(run: JailRun, cfname: string): CfJail[] {
+  const stdin = cfname === "-" ? readFileSync(run.fds.in, "utf8") : undefined;
+  const parsed = parseJailConf(cfname, (p) => hostPath(run.paths, p.startsWith("/") ? p : `${run.cwd}/${p}`), stdin);
+  if (parsed.errors.length) {
+    for (const e of parsed.errors) warnx(run, e);
+    throw new Exit(1);
+  }
+  return resolveJails(parsed.jails, (line) => warnx(run, line));
+}
+
+/** start_state(): the jails an invocation acts on, or undefined after `"x" not found` for -c/-m. */
+function selectJails(run: JailRun, jails: CfJail[], args: string[], docf: boolean,
+  flags: { start: boolean; set: boolean; stop: boolean }, running: boolean): JailOp[] | undefined {
+  const ops: JailOp[] = [];
+  const targets = flags.stop && !flags.start && !flags.set ? args : [args[0]];
+  for (const target of targets) {
+    if (target === undefined || (!docf && !(flags.stop && !flags.start && !flags.set)) || (!running && target === "*")) {
+      for (const j of jails) ops.push(newOp(j, { ...flags, wild: docf }));
+    } else if (isWildName(target)) {
+      if (running) {
+        const live = callerJid() ? [] : withModel(run.paths, false, (_d, k) => jailsOf(k));
+        for (const jail of live) {
+          const name = String(jail.params["name"]);
+          if (wildMatch(name, target)) ops.push(newOp(newCfJail(name), { ...flags, wild: true, jid: jail.jid }));
+        }
+      } else {
+        for (const j of jails) if (wildMatch(j.name ?? "", target)) ops.push(newOp(j, { ...flags, wild: true }));
+      }
+    } else {
+      let j = jails.find((c) => c.name === target);
+      let jid = 0;
+      if (!j && flags.stop && !flags.start && !flags.set) {
+        // Why: -r and -R also remove running jails the file does not define, by name or jid.
+        const found = callerJid() ? undefined : withModel(run.paths, false, (_d, k) => findJail(k, target).jail);
+        if (found) {
+          j = newCfJail(String(found.params["name"]));
+          jid = found.jid;
+        }
+      }
+      if (!j) {
+        warnx(run, `"${target}" not found`);
+        if (!(flags.stop && !flags.start && !flags.set)) return undefined;
+        run.error = 1;
+        continue;
+      }
+      ops.push(newOp(j, { ...flags, jid }));
+    }
+  }
+  return ops;
+}
+
+function checkDepends(run: JailRun, jails: CfJail[], ops: JailOp[], docf: boolean): void {
+  for (const op of ops) {
+    for (const dep of op.j.intparams.get("depend")?.val ?? []) {
+      if (!docf) {
+        const live = withModel(run.paths, false, (_d, k) => findJail(k, dep.s).jail);
+        if (!live) {
+          warnx(run, `depends on nonexistent jail "${dep.s}"`);
+          markFailed(run, op);
+        }
+      } else if (!jails.some((j) => j.name === dep.s)) {
+        jailWarn(run, op.j, `depends on undefined jail "${dep.s}"`);
+        markFailed(run, op);
+      }
+    }
+  }
+}
+
+function execute(run: JailRun, ops: JailOp[], jails: CfJail[], jidFile: string | undefined): void {
+  const done = new Set<CfJail>();
+  const lines: string[] = [];
+  const byName = (name: string): JailOp | undefined => {
+    const existing = ops.find((o) => o.j.name === name);
+    if (existing) return existing;
+    const j = jails.find((c) => c.name === name);
+    return j ? newOp(j, { depend: true }) : undefined;
+  };
+  const process = (op: JailOp): void => {
+    if (done.has(op.j)) return;
+    done.add(op.j);
+    if (op.start && !op.stop) {
+      for (const dep of op.j.intparams.get("depend")?.val ?? []) {
+        const d = byName(dep.s);
+        if (!d) continue;
+        if (d.depend) d.start = true;
+        process(d);
+        if (d.failed && !op.failed) {
+          if (run.verbose >= 0) jailWarn(run, op.j, "skipped");
+          markFailed(run, op);
+        }
+      }
+    }
+    if (op.stop && !op.start && op.j.name !== null) {
+      for (const j of jails) {
+        if (!(j.intparams.get("depend")?.val ?? []).some((s) => s.s === op.j.name)) continue;
+        const d = byName(j.name!);
+        if (!d) continue;
+        if (d.depend) d.stop = true;
+        process(d);
+      }
+    }
+    if (op.failed) {
+      run.error = 1;
+      return;
+    }
+    runOp(run, op);
+    if (jidFile !== undefined && op.start && op.jid > 0 && !op.failed) lines.push(printJail(op));
+  };
+  for (const op of ops) process(op);
+  if (jidFile !== undefined) {
+    writeHostFile(run, jidFile, lines.join(""));
+  }
+}
+
+function writeHostFile(run: JailRun, path: string, text: string): void {
+  writeFileSync(hostPath(run.paths, path.startsWith("/") ? path : `${run.cwd}/${path}`), text);
+}
