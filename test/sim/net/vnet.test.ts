@@ -167,6 +167,25 @@ describe("getting interfaces back", () => {
   });
 });
 
+describe("through jail(8) and jexec", () => {
+  it("moves vnet.interface into the jail, shows it to jexec, and returns it on jail -r", async () => {
+    await ssh.run("mkdir -p /jails/vj && tar -xf /usr/freebsd-dist/base.txz -C /jails/vj");
+    await ssh.run("ifconfig epair create");
+    const create = await ssh.run("jail -c name=vj path=/jails/vj vnet persist mount.devfs vnet.interface=epair0b");
+    expect(create.code).toBe(0);
+    expect((await ssh.run("ifconfig -l")).stdout).toBe("vtnet0 lo0 epair0a\n");
+    expect((await ssh.run("jexec vj ifconfig -l")).stdout).toBe("lo0 epair0b\n");
+    expect(await ssh.run("jexec vj ifconfig epair0b name eth0 inet 10.0.0.2/24")).toEqual({
+      stdout: "eth0\n", stderr: "ifconfig: inet: bad value\n", code: 1 });
+    expect(await ssh.run("jexec vj ifconfig eth0 inet 10.0.0.2/24")).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect((await ssh.run("jexec vj ifconfig eth0 inet")).stdout).toBe(
+      "eth0: flags=1008843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST,LOWER_UP> metric 0 mtu 1500\n"
+      + "\toptions=8<VLAN_MTU>\n\tinet 10.0.0.2 netmask 0xffffff00 broadcast 10.0.0.255\n");
+    expect((await ssh.run("jail -r vj")).code).toBe(0);
+    expect((await ssh.run("ifconfig -l")).stdout).toBe("vtnet0 lo0 epair0a eth0\n");
+  });
+});
+
 describe("hooks for the jail code", () => {
   it("startVnetNetwork runs rc.d/netif inside the jail from the jail's rc.conf", async () => {
     jails([{ jid: 1, name: "web", vnet: true }]);
