@@ -2,8 +2,8 @@
 // bubblewrap sandbox (the host sandbox keeps CAP_SYS_ADMIN, so bwrap can run inside it): the jail's
 // path is `/`, its host.hostname the UTS name. Like the host sandbox it gets Debian's /usr/bin and
 // libraries and the simulator's libexec, but only onto directories the jail root has (a jail without
-// a userland runs nothing, as on FreeBSD), /dev only when devfs is mounted at $path/dev, /proc only
-// with procfs, nullfs mounts as binds. The jail's jid is bound at libexec/jail-id (see caller.ts).
+// a userland runs nothing, as on FreeBSD), basic /dev devices, /proc only with procfs, nullfs mounts as
+// binds. The jail's jid is bound at libexec/jail-id (see caller.ts).
 
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs";
@@ -112,8 +112,10 @@ export function jailSandboxArgv(view: JailView, argv: string[], env: Record<stri
   if (hasLibexec) args.push("--tmpfs", SANDBOX_LIBEXEC);
   for (const b of binds) args.push(b.ro ? "--ro-bind" : "--bind", b.outside, b.inside);
   const rel = (p: string): string => p.slice(view.root === "/" ? 0 : view.root.length) || "/";
+  // Why: Linux programs (node's spawn, flock) need /dev/null, so a jail root with a /dev directory always
+  // gets the basic devices; mount.devfs itself is kept in the mount table (busy datasets, jail -r).
+  if (isDir(below(view.root, "/dev"))) args.push("--dev", "/dev");
   for (const m of view.mounts) {
-    if (m.fstype === "devfs" && rel(m.path) === "/dev") args.push("--dev", "/dev");
     if (m.fstype === "procfs" && rel(m.path) === "/proc") args.push("--proc", "/proc");
   }
   args.push("--chdir", cwd, "--clearenv");
