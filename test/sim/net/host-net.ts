@@ -97,9 +97,9 @@ export function netEnv(kernel: KernelState, net: NetState, paths: StatePaths, di
 export function startNetwork(ctx: NetToolCtx): NetState {
   const net = bootInterfaces(hostSeed(ctx.disk));
   ctx.kernel["net"] = net;
-  // Like rc.d/rctl's output, what netif prints at boot goes to the console log.
+  // What netif prints at boot goes to STATE/log/netif.log (kept apart from console.log, which rc.d/rctl owns).
   mkdirSync(ctx.paths.log, { recursive: true });
-  const log = (line: string): void => appendFileSync(join(ctx.paths.log, "console.log"), `${line}\n`);
+  const log = (line: string): void => appendFileSync(join(ctx.paths.log, "netif.log"), `${line}\n`);
   netifStart(netEnv(ctx.kernel, net, ctx.paths, ctx.disk, 0), readRcConf(ctx.paths.root), log);
   ctx.dirtyKernel = true;
   return net;

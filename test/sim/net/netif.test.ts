@@ -103,7 +103,7 @@ describe("reboot", () => {
     expect((await ssh.run("ifconfig epair3b inet")).stdout).toBe("");
     expect((await ssh.run("ifconfig epair3a inet")).stdout).toContain("\tinet 10.0.2.15 netmask 0xffffff00");
     expect((await ssh.run("ifconfig lo0 inet")).stdout).toContain("\tinet 127.0.0.53 netmask 0xffffffff\n");
-    const console = readFileSync(join(host.stateDir, "log/console.log"), "utf8").split("\n");
+    const console = readFileSync(join(host.stateDir, "log/netif.log"), "utf8").split("\n");
     expect(console).toContain("ifconfig: SIOCIFCREATE2 (nosuch0): Invalid argument");
     expect(console).toContain("Created clone interfaces: epair3a epair3b.");
     await ssh.run("mv /etc/rc.conf.orig /etc/rc.conf");
