@@ -52,6 +52,8 @@ export function writeSshdConfig(o: SshdConfigOptions): string {
     "PrintMotd no",
     "PrintLastLog no",
     "AcceptEnv LANG LC_* TERM",
+    // As FreeBSD's stock sshd_config; under ForceCommand the wrapper gets it as SSH_ORIGINAL_COMMAND.
+    "Subsystem sftp /usr/libexec/sftp-server",
     // sshd runs the forced command as `$SHELL -c`; root's shell here is Debian's bash, which sources
     // ~/.bashrc when started by sshd at shell level 1 (SSH_SOURCE_BASHRC). SHLVL=1 makes it level 2.
     "SetEnv SHLVL=1",
