@@ -195,3 +195,44 @@ describe("jail.conf", () => {
     expect(await ssh.run("jail -c x")).toEqual({ stdout: "", stderr: "jail: /etc/jail.conf: unexpected EOF\n", code: 1 });
   });
 });
+
+describe("jail -cm, -v and vnet jails", () => {
+  it("creates with -cm when absent and modifies when present", async () => {
+    expect(await ssh.run("jail -cm name=cm path=/ persist children.max=2")).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect(await ssh.run("jail -cm name=cm path=/ persist children.max=3 devfs_ruleset=5 sysvshm=new"))
+      .toEqual({ stdout: "", stderr: "", code: 0 });
+    expect((await ssh.run("jls -j cm children.max devfs_ruleset sysvshm sysvmsg")).stdout).toBe("3 5 new disable\n");
+    expect(await ssh.run("jail -m name=cm devfs_ruleset=70000")).toEqual({ stdout: "", stderr: "jail: jail_set: Invalid argument\n", code: 1 });
+    expect(await ssh.run("jail -m name=cm securelevel=-5")).toEqual({ stdout: "", stderr: "jail: jail_set: Operation not permitted\n", code: 1 });
+    expect(await ssh.run("jail -m name=cm nopersist")).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect((await ssh.run("jls -j cm")).code).toBe(1);
+  });
+
+  it("tells every step with -v", async () => {
+    await conf("v { path = /tank/jails/db; mount.devfs; persist; exec.created = 'echo hi'; }\n");
+    expect(await ssh.run("jail -v -c v")).toEqual({
+      stdout: "v: run command: /sbin/mount -t devfs -oruleset=4 . /tank/jails/db/dev\n"
+        + "v: jail_set(JAIL_CREATE) name=v path=/tank/jails/db persist\nv: created\n"
+        + "v: run command: echo hi\nhi\n",
+      stderr: "", code: 0,
+    });
+    expect(await ssh.run("jail -v -r v")).toEqual({
+      stdout: "v: removed\nv: run command: /sbin/umount /tank/jails/db/dev\n", stderr: "", code: 0,
+    });
+  });
+
+  it("moves vnet.interface into a vnet jail and returns it when the jail goes", async () => {
+    expect((await ssh.run("ifconfig epair create")).stdout).toBe("epair0a\n");
+    expect(await ssh.run("jail -c name=vn path=/tank/jails/web vnet vnet.interface=epair0b persist"))
+      .toEqual({ stdout: "", stderr: "", code: 0 });
+    expect((await ssh.run("jexec vn ifconfig -l; ifconfig epair0b")).stdout).toBe("lo0 epair0b\n");
+    expect((await ssh.run("jls -j vn vnet ip4.addr")).stdout).toBe("new -\n");
+    // Why: with an /etc/jail.conf on the host, -r notes the removal even of a jail it does not define.
+    expect(await ssh.run("jail -r vn")).toEqual({ stdout: "vn: removed\n", stderr: "", code: 0 });
+    expect((await ssh.run("ifconfig -l")).stdout).toContain("epair0b");
+    expect(await ssh.run("jail -c name=vn2 path=/tank/jails/web vnet vnet.interface=epair7b persist")).toEqual({
+      stdout: "", stderr: "ifconfig: interface epair7b does not exist\njail: /sbin/ifconfig epair7b vnet vn2: failed\n", code: 1,
+    });
+    expect((await ssh.run("jls -j vn2")).code).toBe(1);
+  });
+});

@@ -60,7 +60,11 @@ function checkPath(run: JailRun, op: JailOp, pname: string, path: string, isFile
   return true;
 }
 
-function mountModel(run: JailRun, fstype: string, special: string, path: string, down: boolean): void {
+function mountModel(run: JailRun, op: JailOp, comline: string, mount: { fstype: string; special: string; path: string },
+  down: boolean): void {
+  // Why: jail(8) runs mount(8)/umount(8) for these; -v shows the command it would have run.
+  if (run.verbose > 0) jailNote(run, op.j, `run command: ${comline}\n`);
+  const { fstype, special, path } = mount;
   withModel(run.paths, true, (_d, kernel) => {
     if (!down) {
       kernel.mounts.push({ fstype, special, path });
@@ -256,7 +260,9 @@ export function runStep(run: JailRun, op: JailOp, param: string, value: string, 
         markFailed(run, op);
         return -1;
       }
-      mountModel(run, f[2]!, f[0]!, f[1]!, down);
+      const comline = down ? `/sbin/umount -t ${f[2]} ${f[1]}`
+        : ["/sbin/mount", "-t", f[2]!, ...(f[3] ? ["-o", f[3]] : []), f[0]!, f[1]!].join(" ");
+      mountModel(run, op, comline, { fstype: f[2]!, special: f[0]!, path: f[1]! }, down);
       return 0;
     }
     case "mount.devfs":
@@ -274,7 +280,9 @@ export function runStep(run: JailRun, op: JailOp, param: string, value: string, 
         markFailed(run, op);
         return -1;
       }
-      mountModel(run, fstype, fstype, where, down);
+      const ruleset = fstype === "devfs" ? ` -oruleset=${stringParam(j.intparams.get("devfs_ruleset")) ?? "4"}` : "";
+      const comline = down ? `/sbin/umount ${where}` : `/sbin/mount -t ${fstype}${ruleset} . ${where}`;
+      mountModel(run, op, comline, { fstype, special: fstype, path: where }, down);
       return 0;
     }
     case "command":

@@ -12,6 +12,7 @@ import { addNo, lookupParam, type ParamDef } from "./params.ts";
 import { hostFile, jailNote, jailWarn, markFailed, type JailOp, type JailRun } from "./run-context.ts";
 import { withModel } from "./store.ts";
 import { jailQuoted } from "./show.ts";
+import { callerJid } from "./caller.ts";
 
 const def = (name: string): ParamDef => lookupParam(name)!.def;
 
@@ -83,6 +84,8 @@ export function clearPersist(run: JailRun, op: JailOp): void {
 
 /** running_jid(): the jid of the jail if it runs (by its jid parameter, else its name), else -1. */
 export function runningJid(run: JailRun, op: JailOp): number {
+  // Why: from inside a jail only its children are visible, and simulated jails have none.
+  if (callerJid()) return -1;
   const jidText = stringParam(op.j.intparams.get("jid"));
   const name = stringParam(op.j.intparams.get("name"));
   if (jidText !== undefined) {

@@ -8,8 +8,8 @@ import { hostPath, type StatePaths } from "../core/paths.ts";
 import { JAIL_FILESYSTEMS, PARAMS, type ParamDef } from "./params.ts";
 import { SYS_DISABLE, SYS_INHERIT, SYS_NEW, type JailValue } from "./values.ts";
 import { addJail, dropJail, jailById, jailByName, jailTable, nextCpuset, nextJid, type JailRecord } from "./model.ts";
-import { releaseVnetInterfaces } from "./net-hooks.ts";
-import { forgetJailMarker, writeJailMarker } from "./caller.ts";
+import { onJailRenamed, releaseVnetInterfaces } from "./net-hooks.ts";
+import { callerJid, forgetJailMarker, writeJailMarker } from "./caller.ts";
 
 /** One parameter handed to jail_set: booleans as 0/1 after `no` inversion, jailsys as numbers. */
 export interface SetItem {
@@ -102,6 +102,12 @@ export function jailSet(paths: StatePaths, disk: DiskState, kernel: KernelState,
   const jidGiven = Number(given.get("jid") ?? 0);
   const name = given.has("name") ? String(given.get("name")) : undefined;
   if (jidGiven < 0) return { errmsg: EINVAL };
+  const creator = callerJid();
+  if (creator && op === "create") {
+    // Why: a jail may create children only up to children.max; the simulator has no nested jails.
+    const me = jailById(kernel, creator);
+    return { errmsg: me && Number(me.params["children.max"]) > 0 ? EPERM : "prison limit exceeded" };
+  }
   let target: JailRecord | undefined;
   if (jidGiven !== 0) {
     target = jailById(kernel, jidGiven);
@@ -156,7 +162,9 @@ export function jailSet(paths: StatePaths, disk: DiskState, kernel: KernelState,
     writeJailMarker(paths, jid);
     return { jid };
   }
+  const renamed = target!.params["name"] !== values["name"];
   target!.params = values;
+  if (renamed) onJailRenamed(kernel, target!);
   // Why: clearing persist on a jail with no processes lets it die at once (prison_deref).
   if (!values["persist"]) {
     jailRemove(paths, kernel, jid);
