@@ -52,10 +52,9 @@ describe("latency proxy", () => {
       // Channel open and exec request each cost a round trip: at least 2 x 60 ms, twice.
       expect(performance.now() - started).toBeGreaterThanOrEqual(240);
       conn.end();
+      // The server's own port stays reachable without the proxy (no upper time bound: tests never assert speed).
       const direct = await openConnection({ ...host, port: host.serverPort });
-      const t = performance.now();
-      await direct.run("true");
-      expect(performance.now() - t).toBeLessThan(120);
+      expect(await direct.run("echo direct")).toMatchObject({ stdout: "direct\n", code: 0 });
       direct.end();
       expect(host.stats.connections).toBe(2);
     } finally {
