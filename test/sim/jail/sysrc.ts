@@ -1,11 +1,12 @@
 // sysrc(8) (usr.sbin/sysrc/sysrc and bsdconfig's sysrc.subr): query, set, append/remove list items,
 // delete (-x), check (-c), list (-a/-A) rc.conf(5) variables, with its output forms (`name: value`,
 // `name: old -> new`, -n, -e `name="value"`, -N, -v, -F) and errors. Runs inside the host sandbox;
-// values come from sourcing the files with sh (rc-vars.ts); edits follow f_sysrc_set/f_sysrc_delete.
+// values come from sourcing the files with sh (rc-vars.ts), edits are done by sysrc-files.ts.
 
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { readAllRcVars, readRcVars, RC_DEFAULTS, shSyntaxOk, type RcReadOptions } from "./rc-vars.ts";
+import { existsSync } from "node:fs";
+import { readAllRcVars, RC_DEFAULTS, shSyntaxOk } from "./rc-vars.ts";
+import { listItems, rcFiles, readOpts, sysrcDelete, sysrcDesc, sysrcFind, sysrcGet, sysrcSet } from "./sysrc-files.ts";
 import { writeFd, type Fds } from "./run-context.ts";
 import { jailSandboxArgv } from "./exec.ts";
 import { findJail } from "./model.ts";
@@ -33,130 +34,6 @@ interface Opts {
 class Out {
   text = "";
   err = "";
-}
-
-function rcFiles(o: Opts): string[] {
-  const files = o.rcConfs ?? readRcVars(["rc_conf_files"]).get("rc_conf_files") ?? "";
-  return files.split(/[ \t\n]+/).filter(Boolean);
-}
-
-function readOpts(o: Opts): RcReadOptions {
-  return o.rcConfs !== undefined ? { rcConfs: o.rcConfs } : {};
-}
-
-/** f_sysrc_find: the file holding the effective last assignment (defaults last), if any. */
-function sysrcFind(o: Opts, name: string): string | undefined {
-  const varname = /^[0-9A-Za-z_]*/.exec(name)![0];
-  if (varname === "" || /^[0-9]/.test(varname)) return undefined;
-  const re = new RegExp(`^[ \\t]*${varname}=`, "m");
-  for (const file of [...rcFiles(o).reverse(), RC_DEFAULTS]) {
-    try {
-      if (statSync(file).isFile() && re.test(readFileSync(file, "utf8"))) return file;
-    } catch {
-      continue;
-    }
-  }
-  return undefined;
-}
-
-/** f_sysrc_get: the value, or undefined when the variable is set nowhere (defaults included). */
-function sysrcGet(o: Opts, name: string): string | undefined {
-  if (!existsSync(RC_DEFAULTS) || /^[0-9]/.test(name) || name === "") return undefined;
-  const value = readRcVars([name], readOpts(o)).get(name);
-  return value === undefined ? undefined : value.replace(/\n+$/, "");
-}
-
-/** The value part of an assignment line, rewritten to the new value as f_sysrc_set's awk does. */
-function rewriteLine(line: string, name: string, value: string): string | undefined {
-  const m = new RegExp(`^[ \\t]*${name}=`).exec(line)!;
-  const head = m[0];
-  let rest = line.slice(head.length);
-  let t1 = rest.slice(0, 1);
-  let t2 = t1;
-  if (/[`$\\]/.test(t1)) return undefined;
-  if (t1 === "'") {
-    rest = rest.replace(/^'[^']*/, "");
-    if (rest.length === 0) t2 = "";
-    rest = rest.replace(/^'/, "");
-  } else if (t1 === '"') {
-    rest = rest.replace(/^"(.*\\\\+")*[^"]*/, "");
-    if (rest.length === 0) t2 = "";
-    rest = rest.replace(/^"/, "");
-  } else if (/[^ \t;]/.test(t1)) {
-    t1 = t2 = '"';
-    rest = rest.replace(/^[^ \t]*/, "");
-  } else if (/[ \t;]/.test(t1)) {
-    t1 = t2 = '"';
-  }
-  return `${head}${t1}${value}${t2}${rest}`;
-}
-
-/** f_sysrc_set: edits the last assignment in place, or appends to the first rc.conf file. */
-function sysrcSet(o: Opts, name: string, value: string): boolean {
-  let file = sysrcFind(o, name);
-  if (file === RC_DEFAULTS || file === undefined) {
-    const first = rcFiles(o)[0];
-    if (!first) return false;
-    appendFileSync(first, `${name}="${value}"\n`);
-    return true;
-  }
-  // Why: sysrc rewrites via `tail -r | awk | tail -r` through $(...), which leaves one final newline.
-  const lines = readFileSync(file, "utf8").replace(/\n+$/, "").split("\n");
-  const re = new RegExp(`^[ \\t]*${name}=`);
-  let changed = false;
-  for (let i = lines.length - 1; i >= 0; i--) {
-    if (!re.test(lines[i]!)) continue;
-    const next = rewriteLine(lines[i]!, name, value);
-    if (next !== undefined) {
-      lines[i] = next;
-      changed = true;
-    }
-    break;
-  }
-  if (!changed) lines.push(`${name}="${value}"`);
-  writeFileSync(file, `${lines.join("\n")}\n`);
-  file = undefined;
-  return true;
-}
-
-/** f_sysrc_delete: removes every assignment from each of the files. */
-function sysrcDelete(o: Opts, name: string): boolean {
-  const re = new RegExp(`^[ \\t]*${name}=`);
-  for (const file of rcFiles(o)) {
-    if (!existsSync(file)) continue;
-    const text = readFileSync(file, "utf8");
-    const kept = text.split("\n").filter((l) => !re.test(l));
-    if (kept.length !== text.split("\n").length) writeFileSync(file, kept.join("\n"));
-  }
-  return true;
-}
-
-/** f_sysrc_desc: the comment after the variable's default in /etc/defaults/rc.conf. */
-function sysrcDesc(name: string): string {
-  if (!existsSync(RC_DEFAULTS)) return "";
-  const lines = readFileSync(RC_DEFAULTS, "utf8").split("\n");
-  const at = lines.findIndex((l) => new RegExp(`^[ \\t]*${name}=`).test(l));
-  if (at < 0) return "";
-  let buf = lines[at]!.replace(/^[^#]*(#[ \t]*)?/, "");
-  for (const l of lines.slice(at + 1)) {
-    if (!/^[ \t]*#/.test(l) || /^[ \t]*#?[A-Za-z_][A-Za-z0-9_]*=/.test(l) || /^[ \t]*$/.test(l)) break;
-    buf += ` ${l.replace(/(.*#)*[ \t]*/, "")}`;
-  }
-  return buf.trim();
-}
-
-function listItems(before: string, words: string, mode: "APPEND" | "REMOVE"): string {
-  const first = words.slice(0, 1);
-  const custom = first !== "" && !/[ \t\nA-Za-z0-9]/.test(first);
-  const delim = custom ? first : " ";
-  const split = (s: string): string[] => (custom ? s.split(delim) : s.split(/[ \t\n]+/)).filter((x) => x !== "");
-  if (mode === "APPEND") {
-    let next = before;
-    for (const a of split(words)) if (!split(before).includes(a)) next += delim + a;
-    return next.startsWith(delim) ? next.slice(delim.length) : next;
-  }
-  const remove = split(words);
-  return split(before).filter((b) => !remove.includes(b)).join(delim);
 }
 
 /** Runs `sysrc argv...`; returns the exit status. */
