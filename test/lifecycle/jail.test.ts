@@ -194,12 +194,15 @@ describe("batching", () => {
   it("refreshes 100 jails and their datasets with one exec channel", async () => {
     const s = new Stack(launcher, { config: target.config });
     sim.seedFilesystems(Array.from({ length: 100 }, (_, i) => `zroot/many/j${i}`));
+    // Made by hand (as an administrator would), then adopted with the import option.
+    await mustRun(target, "for i in $(seq 0 99); do printf 'j%s {\\n  path = \"/zroot/many/j%s\";\\n  persist;\\n}\\n' $i $i > /etc/jail.conf.d/j$i.conf; jail -c name=j$i path=/zroot/many/j$i persist; done");
     const program: Program = {};
     for (let i = 0; i < 100; i++) {
       program[`d${i}`] = { type: D, inputs: { name: `zroot/many/j${i}` }, options: { import: `zroot/many/j${i}` } };
-      program[`j${i}`] = { type: J, inputs: { name: `j${i}`, path: `/zroot/many/j${i}`, autostart: false } };
+      program[`j${i}`] = { type: J, inputs: { name: `j${i}`, path: `/zroot/many/j${i}`, autostart: false }, options: { import: `j${i}` } };
     }
-    await s.up(program, { skipPreview: true });
+    const adopted = await s.up(program, { skipPreview: true });
+    expect(Object.values(adopted.steps).every((x) => x.op === "same" || x.imported)).toBe(true);
     sim.resetStats();
     const r = await s.refresh({ skipPreview: true });
     expect(Object.values(r.steps).filter((x) => x.op === "same")).toHaveLength(200);

@@ -117,9 +117,20 @@ describe("planUpdate", () => {
   it("converges a live change made behind its back (jail -m) with jail -m", () => {
     const desired = inputs({ allow: { raw_sockets: false } });
     const inv = running(renderJail(desired), { "allow.raw_sockets": true, path: "/usr/jails/web" });
-    const current = jail.read(inv, "web")!;
+    const current = jail.read(inv, "web", { inputs: desired })!;
     expect(current.inputs.allow).toEqual({ raw_sockets: true });
     expect(argvs(jail.planUpdate(current, desired, inv))).toEqual([["jail", "-m", "jid=3", "allow.noraw_sockets"]]);
+  });
+
+  it("reports a hand-edited file over the running jail's live value", () => {
+    const desired = inputs({ hostname: "web.example" });
+    const edited = renderJail(desired).replace("web.example", "hacked.example");
+    const inv = running(edited, { "host.hostname": "web.example", path: "/usr/jails/web" });
+    const current = jail.read(inv, "web", { inputs: desired })!;
+    expect(current.inputs.hostname).toBe("hacked.example");
+    const plan = jail.planUpdate(current, desired, inv);
+    expect(plan.map((c) => c.argv.at(-1))).toContain("/etc/jail.conf.d/web.conf");
+    expect(plan.some((c) => c.argv[0] === "jail" || c.argv.includes("onerestart"))).toBe(false);
   });
 
   it("moves a jail out of /etc/jail.conf on its first change, keeping the rest byte for byte", () => {

@@ -9,7 +9,7 @@ import { addressChangeNeedsRestart, jailParamSpec, stripNo, type JailValue } fro
 import { splitSysrcList, sysrcAppend, sysrcRemove, sysrcSet } from "../../freebsd/sysrc.ts";
 import { zfsSet } from "../../freebsd/zfs-commands.ts";
 import { jailParamsOf } from "./params.ts";
-import { effectiveParams, findJail, jailConfPath, mainJailConf, sameJailValue, type JailRecord } from "./read.ts";
+import { findJail, jailConfPath, mainJailConf, sameJailValue, type JailRecord } from "./read.ts";
 import type { JailInputs, JailOutputs } from "./schema.ts";
 
 // The command plans of freebsd:jail:Jail: the file in /etc/jail.conf.d, rc.conf through sysrc, and
@@ -114,6 +114,17 @@ export function changedParams(before: ReadonlyArray<[string, JailValue]>, after:
     .map((name) => ({ name, before: old.get(name), after: now.get(name) }));
 }
 
+/** A running jail's parameters: the live value of each live kernel parameter, the file's for the rest. */
+function liveParams(record: JailRecord): Array<[string, JailValue]> {
+  const live = record.live?.params ?? {};
+  return record.params.map(([name, value]) => {
+    const spec = jailParamSpec(name);
+    const now = live[name];
+    if (spec?.kind !== "kernel" || spec.update !== "live" || now === undefined) return [name, value];
+    return [name, typeof value === "number" ? Number(now) : (now as JailValue)];
+  });
+}
+
 /** Commands that bring a running (or stopped) jail to the new inputs, restarting only when needed. */
 export function planUpdate(current: Current, news: JailInputs, inv: Inventory): Command[] {
   const record = findJail(inv, current.id);
@@ -134,7 +145,8 @@ export function planUpdate(current: Current, news: JailInputs, inv: Inventory): 
   } else if (!live) {
     commands.push(serviceJail("start", news.name, { one: true }));
   } else {
-    const changes = changedParams(effectiveParams(record), jailParamsOf(news));
+    // Against the running jail: live values where jls has them, the file's otherwise.
+    const changes = changedParams(liveParams(record), jailParamsOf(news));
     const kernelChanges = changes.filter((c) => jailParamSpec(c.name)?.kind !== "pseudo");
     if (changes.some((c) => needsRestart(c.name, c.before, c.after))) {
       commands.push(serviceJail("restart", news.name, { one: true }));

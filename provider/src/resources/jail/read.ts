@@ -5,8 +5,8 @@ import { readJailParams } from "../../freebsd/jail-conf-values.ts";
 import { jailParamSpec, type JailValue } from "../../freebsd/jail-params.ts";
 import type { JlsJail } from "../../freebsd/jls.ts";
 import { splitSysrcList } from "../../freebsd/sysrc.ts";
-import { inputsOfParams } from "./params.ts";
-import type { JailInputs, JailOutputs } from "./schema.ts";
+import { inputsOfParams, jailParamsOf } from "./params.ts";
+import { jailInputs, type JailInputs, type JailOutputs } from "./schema.ts";
 
 // How a jail reads itself from the host inventory: its definition from /etc/jail.conf.d/NAME.conf
 // (or /etc/jail.conf), its live state from jls, its boot-time start from rc.conf.
@@ -53,16 +53,28 @@ export function sameJailValue(a: JailValue | undefined, b: JailValue | undefined
   return norm(a) === norm(b);
 }
 
-/** The parameters as they are: the file's, with live values where someone changed the running jail. */
-export function effectiveParams(record: JailRecord): Array<[string, JailValue]> {
+/**
+ * The parameters as they are. A running jail can differ from its file two ways: someone changed the
+ * jail with `jail -m`, or edited the file (which takes effect at the next start). Whichever of the two
+ * departs from what was last applied (`known`) is reported, the file first; with nothing known, the file.
+ */
+export function effectiveParams(record: JailRecord, known?: ReadonlyArray<[string, JailValue]>): Array<[string, JailValue]> {
   const live = record.live?.params;
-  if (!live) return record.params;
+  if (!live || !known) return record.params;
+  const applied = new Map(known);
   return record.params.map(([name, value]) => {
     const spec = jailParamSpec(name);
     const now = live[name];
     if (spec?.kind !== "kernel" || spec.update !== "live" || now === undefined || sameJailValue(value, now)) return [name, value];
+    if (!sameJailValue(value, applied.get(name))) return [name, value];
     return [name, typeof value === "number" ? Number(now) : (now as JailValue)];
   });
+}
+
+/** The parameters the known inputs stand for, when they are complete enough to render. */
+function appliedParams(known: Props | undefined): Array<[string, JailValue]> | undefined {
+  const parsed = jailInputs.safeParse(known);
+  return parsed.success ? jailParamsOf(parsed.data) : undefined;
 }
 
 /** rc.subr's checkyesno: YES, TRUE, ON or 1, in any case. */
@@ -75,7 +87,7 @@ export function readJail(inv: Inventory, id: string, known?: { state?: Props; in
   const record = findJail(inv, id);
   if (!record) return undefined;
   const inputs: JailInputs = {
-    ...inputsOfParams(id, effectiveParams(record), known?.inputs as Partial<JailInputs> | undefined),
+    ...inputsOfParams(id, effectiveParams(record, appliedParams(known?.inputs)), known?.inputs as Partial<JailInputs> | undefined),
     running: record.live !== undefined,
     autostart: yes(inv.rc.get("jail_enable")) && splitSysrcList(inv.rc.get("jail_list") ?? "").includes(id),
   };
