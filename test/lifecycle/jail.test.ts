@@ -83,6 +83,42 @@ describe("a shared-stack jail", () => {
   });
 });
 
+describe("a VNET jail and a command inside it", () => {
+  it("moves its epair b side into the jail, runs a command there, and gives the interface back on delete", async () => {
+    const epair = (await mustRun(target, "ifconfig epair create")).trim();
+    const b = epair.replace(/a$/, "b");
+    // A userland in the root, as bsdinstall's base.txz gives one.
+    await mustRun(target, "zfs create -p zroot/jails/v1 && tar -xf /usr/freebsd-dist/base.txz -C /zroot/jails/v1");
+    const s = new Stack(launcher, { config: target.config });
+    const program: Program = {
+      v1: { type: J, inputs: { name: "v1", path: "/zroot/jails/v1", vnet: true, vnetInterfaces: [b] } },
+      hello: { type: "freebsd:jail:Command", inputs: { jail: "v1", create: "ifconfig -l; echo \"$GREETING\"", environment: { GREETING: "it's $(not) run" } } },
+    };
+    await s.up(program);
+    expect((await mustRun(target, "jexec v1 ifconfig -l")).split(/\s+/)).toContain(b);
+    expect((await mustRun(target, "ifconfig -l")).split(/\s+/)).not.toContain(b);
+    const hello = out(s, "hello");
+    expect(hello["stdout"]).toContain(b);
+    expect(hello["stdout"]).toContain("it's $(not) run");
+    expect((await s.up(program)).steps["hello"]!.op).toBe("same");
+    await s.destroy();
+    expect((await mustRun(target, "ifconfig -l")).split(/\s+/)).toContain(b);
+  });
+
+  it("fails a command that exits non-zero, with its stderr", async () => {
+    const s = new Stack(launcher, { config: target.config });
+    await mustRun(target, "zfs create -p zroot/jails/c1 && tar -xf /usr/freebsd-dist/base.txz -C /zroot/jails/c1");
+    await s.up({ c1: { type: J, inputs: { name: "c1", path: "/zroot/jails/c1" } } });
+    const err = await s.up({
+      c1: { type: J, inputs: { name: "c1", path: "/zroot/jails/c1" } },
+      bad: { type: "freebsd:jail:Command", inputs: { jail: "c1", create: "echo broken >&2; exit 3" } },
+    }, { skipPreview: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeploymentError);
+    expect((err as Error).message).toMatch(/exited 3: broken/);
+    await s.destroy();
+  });
+});
+
 describe("drift", () => {
   const program = base({ allow: { raw_sockets: true }, osrelease: "14.2-RELEASE" });
 
