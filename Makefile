@@ -3,7 +3,7 @@ SHELL := /bin/sh
 NODE_BIN := $(shell ./scripts/ensure-node.sh)
 export PATH := $(CURDIR)/node_modules/.bin:$(NODE_BIN):$(PATH)
 
-.PHONY: all install system build typecheck test test-openssh demo bench schema clean
+.PHONY: all install system system-sim build typecheck test test-openssh demo bench schema clean
 
 all: build
 
@@ -13,7 +13,11 @@ node_modules/.install-stamp: package.json package-lock.json provider/package.jso
 
 install: node_modules/.install-stamp
 
-system:
+# What the simulated host needs (bubblewrap, dash), and what the tests add: OpenSSH's sshd and Ansible.
+system-sim:
+	./scripts/ensure-system.sh
+
+system: system-sim
 	./scripts/ensure-system.sh openssh-server ansible
 
 build: install
@@ -26,15 +30,16 @@ typecheck: build
 
 test: build system typecheck
 	vitest run
+	$(MAKE) test-openssh
 
 # The provider's tests against the simulated host served by Debian's OpenSSH sshd instead of ssh2.
 test-openssh: build system
 	FREEBSD_SIM_SERVER=openssh vitest run test/lifecycle test/sim/ssh.test.ts
 
-demo: build system
+demo: build system-sim
 	node --disable-warning=ExperimentalWarning scripts/demo.ts
 
-bench: build system
+bench: build system-sim
 	node --disable-warning=ExperimentalWarning test/bench/run.ts
 	node --disable-warning=ExperimentalWarning test/bench/sim-inventory.ts
 
