@@ -60,7 +60,7 @@ function runExternal(run: JailRun, op: JailOp, argv: string[], opts: { injail?: 
   } else {
     // Why: the environment of exec.* commands names the jail (freebsd-cli.md 1.3; not under exec.clean).
     env["JID"] = String(op.jid);
-    env["JNAME"] = String(j.name ?? stringParam(j.intparams.get("name")) ?? "");
+    env["JNAME"] = String(j.name ?? stringParam(j.intparams.get("name")) ?? op.jid);
     env["JPATH"] = stringParam(j.intparams.get("path")) ?? "";
   }
   let out = run.fds.out;
