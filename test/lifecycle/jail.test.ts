@@ -153,6 +153,10 @@ describe("reboot", () => {
     sim.reboot();
     expect((await mustRun(target, "jls -j web host.hostname")).trim()).toBe("web.example");
     expect((await mustRun(target, "jls -j web osrelease")).trim()).toBe("14.2-RELEASE");
+    // The dataset is attached to the jail again: attaching it a second time is refused as a duplicate.
+    const again = await target.exec("zfs jail web zroot/webdata");
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/cannot jail 'zroot\/webdata': dataset already exists/);
     const r = await stack.refresh({ skipPreview: true });
     expect(Object.values(r.steps).every((s) => s.op === "same")).toBe(true);
   });
