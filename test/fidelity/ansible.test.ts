@@ -75,6 +75,10 @@ describe("ansible against the simulated host", () => {
     const tmp = await ssh.run("ls -A /root/.ansible/tmp");
     expect(tmp).toEqual({ stdout: "", stderr: "", code: 0 });
   });
+
+  // Open disagreements with a real FreeBSD host (see test/fidelity/README.md):
+  it.todo("setup (gather_facts) reports FreeBSD; today Python's uname(2), /proc and /usr/lib/os-release are Linux's and Debian's");
+  it.todo("sshd grants the pty Ansible asks for (ssh -tt) without pipelining; today: 'PTY allocation request failed'");
 });
 
 describe("community.general.zfs", () => {
