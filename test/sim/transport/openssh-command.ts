@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { constants } from "node:os";
 import { sandboxArgv } from "../host/sandbox.ts";
+import { SUBSYSTEMS } from "../host/session-requests.ts";
 import { claimExec } from "./faults.ts";
 import { logSession } from "./session-log.ts";
 
@@ -56,7 +57,10 @@ function main(): void {
   // Without a command a FreeBSD sshd starts root's shell; with no pty that shell reads stdin.
   const command = process.env["SSH_ORIGINAL_COMMAND"] ?? "exec /bin/sh";
   const sshd = sessionSshd();
-  logSession(stateDir, { conn: sshd, command });
+  // Under ForceCommand sshd passes a subsystem's command as SSH_ORIGINAL_COMMAND, indistinguishable
+  // from an exec of the same path (session.c do_exec); the path is taken to mean the subsystem.
+  const subsystem = Object.values(SUBSYSTEMS).includes(command);
+  logSession(stateDir, { conn: sshd, command, ...(subsystem ? { subsystem } : {}) });
   // A connection doomed by an "after" drop runs nothing more.
   if (existsSync(doomedFile(stateDir, sshd))) return dropNow(sshd);
   const f = claimExec(stateDir, command);

@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { statePaths } from "../core/paths.ts";
 import { openSshLogs } from "./session-log.ts";
+import { SUBSYSTEMS } from "../host/session-requests.ts";
 
 export interface SshdConfigOptions {
   stateDir: string;
@@ -53,7 +54,7 @@ export function writeSshdConfig(o: SshdConfigOptions): string {
     "PrintLastLog no",
     "AcceptEnv LANG LC_* TERM",
     // As FreeBSD's stock sshd_config; under ForceCommand the wrapper gets it as SSH_ORIGINAL_COMMAND.
-    "Subsystem sftp /usr/libexec/sftp-server",
+    ...Object.entries(SUBSYSTEMS).map(([name, command]) => `Subsystem ${name} ${command}`),
     // sshd runs the forced command as `$SHELL -c`; root's shell here is Debian's bash, which sources
     // ~/.bashrc when started by sshd at shell level 1 (SSH_SOURCE_BASHRC). SHLVL=1 makes it level 2.
     "SetEnv SHLVL=1",

@@ -6,6 +6,7 @@ import { startSimHost, type SimHost } from "../host.ts";
 import { connect, type TestClient } from "../ssh-client.ts";
 import { generateEd25519 } from "../host/keys.ts";
 import { sshRun } from "./openssh-client.ts";
+import { openConnection } from "./test-connection.ts";
 
 describe.each(["ssh2", "openssh"] as const)("%s server", (server) => {
   let host: SimHost;
@@ -55,6 +56,18 @@ describe.each(["ssh2", "openssh"] as const)("%s server", (server) => {
     await other.run("zfs list -H -o name zroot");
     other.end();
     expect(host.stats).toEqual({ connections: 1, execChannels: 2, commands: ["true", "zfs list -H -o name zroot"] });
+  });
+
+  it("serves the sftp subsystem, not counted as an exec", async () => {
+    host.resetStats();
+    const conn = await openConnection(host);
+    const names = await new Promise<string[]>((resolve, reject) => conn.client.sftp((err, sftp) => {
+      if (err) return reject(err);
+      sftp.readdir("/etc", (e, list) => (e ? reject(e) : resolve(list.map((x) => x.filename))));
+    }));
+    conn.end();
+    expect(names).toContain("rc.conf");
+    expect(host.stats.execChannels).toBe(0);
   });
 
   it("runs 10 sessions at once on one connection and refuses the 11th as OpenSSH does", async () => {

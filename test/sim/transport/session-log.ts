@@ -9,6 +9,8 @@ export interface SessionLine {
   /** Pid of the sshd process serving the connection (one per connection). */
   conn: number;
   command: string;
+  /** A subsystem request (sftp): sshd hands it to the ForceCommand like an exec; not counted as one. */
+  subsystem?: boolean;
 }
 
 /** Paths of the OpenSSH lane's logs in a state dir. */
@@ -33,9 +35,10 @@ function tail(file: string, offset: number): string {
   return readFileSync(file).subarray(offset).toString("utf8");
 }
 
-/** Execs logged since `offset`. */
+/** Execs logged since `offset` (subsystem sessions left out, as the ssh2 server does not count them). */
 export function sessionsSince(stateDir: string, offset: number): SessionLine[] {
-  return tail(openSshLogs(stateDir).sessions, offset).split("\n").filter(Boolean).map((l) => JSON.parse(l) as SessionLine);
+  return tail(openSshLogs(stateDir).sessions, offset).split("\n").filter(Boolean)
+    .map((l) => JSON.parse(l) as SessionLine).filter((s) => !s.subsystem);
 }
 
 /** TCP connections sshd accepted since `offset` of its log. */
