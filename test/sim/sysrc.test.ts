@@ -27,8 +27,8 @@ describe("sysrc queries", () => {
       .toBe('\njail_enable="NO"\nhostname\n/etc/rc.conf: hostname: host1\n');
   });
 
-  it("reports unknown variables on stdout with status 1", async () => {
-    expect(await ssh.run("sysrc nosuch_var")).toEqual({ stdout: "sysrc: unknown variable 'nosuch_var'\n", stderr: "", code: 1 });
+  it("reports unknown variables on stderr with status 1", async () => {
+    expect(await ssh.run("sysrc nosuch_var")).toEqual({ stdout: "", stderr: "sysrc: unknown variable 'nosuch_var'\n", code: 1 });
     expect(await ssh.run("sysrc -q nosuch_var")).toEqual({ stdout: "", stderr: "", code: 1 });
     expect(await ssh.run("sysrc -i nosuch_var hostname")).toEqual({ stdout: "hostname: host1\n", stderr: "", code: 1 });
   });
@@ -51,7 +51,7 @@ describe("sysrc changes", () => {
     expect((await ssh.run("sysrc -c jail_enable=NO")).code).toBe(1);
     expect(await ssh.run("sysrc -x jail_list")).toEqual({ stdout: "", stderr: "", code: 0 });
     expect((await ssh.run("sysrc jail_list")).stdout).toBe("jail_list: \n");
-    expect(await ssh.run("sysrc -x nosuch_var")).toEqual({ stdout: "sysrc: unknown variable 'nosuch_var'\n", stderr: "", code: 1 });
+    expect(await ssh.run("sysrc -x nosuch_var")).toEqual({ stdout: "", stderr: "sysrc: unknown variable 'nosuch_var'\n", code: 1 });
   });
 
   it("edits the last assignment in place, keeping its quotes and comment", async () => {

@@ -78,7 +78,7 @@ export function parseSysrcValue(text: string): string {
 /**
  * Parses `sysrc -e NAME...` (`NAME="value"`) or `sysrc NAME...` / `sysrc -a` (`NAME: value`) lines
  * into values by name. sysrc prints values unescaped, so a value holding a newline cannot be read
- * this way; the `unknown variable` message (which sysrc prints on stdout) is refused too.
+ * this way; an `unknown variable` line (stdout in the 6.3-era script, stderr since FreeBSD 12) is refused.
  */
 export function parseSysrcAssignments(text: string): Map<string, string> {
   const values = new Map<string, string>();

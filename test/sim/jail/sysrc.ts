@@ -185,8 +185,9 @@ function run(stateDir: string, argv: string[], out: Out, fds: Fds): number {
     }
     const value = sysrcGet(o, name);
     if (value === undefined) {
-      // Why: sysrc reports unknown variables with echo, i.e. on standard output.
-      if (!o.ignoreUnknowns && !o.quiet) out.text += `${PGM}: unknown variable '${name}'\n`;
+      // Why: FreeBSD 12.0 and later report unknown variables with f_err, on standard error (the 6.3-era
+      // script used echo); Ansible's community.general.sysrc and FreeBSD 12+ transcripts agree.
+      if (!o.ignoreUnknowns && !o.quiet) out.err += `${PGM}: unknown variable '${name}'\n`;
       status = 1;
       continue;
     }

@@ -75,7 +75,8 @@ export function parseShellVars(text: string, vars: Map<string, string>): void {
   let commandStart = true;
   while (i < text.length) {
     const c = text[i]!;
-    if (c === "\n" || c === ";") {
+    // `&&`, `||`, `|` and `&` end a command as `;` does (and a word never starts with them).
+    if (c === "\n" || c === ";" || c === "&" || c === "|") {
       commandStart = true;
       i++;
       continue;
