@@ -1,7 +1,7 @@
 // The state one jail(8) invocation carries: where it writes, how chatty it is, and per jail the
 // operation in progress (usr.sbin/jail/jailp.h struct cfjail flags JF_*).
 
-import { writeSync } from "node:fs";
+import { writeFd } from "../core/fd.ts";
 import type { StatePaths } from "../core/paths.ts";
 import { hostPath } from "../core/paths.ts";
 import { stringParam, type CfJail } from "./cfjail.ts";
@@ -58,20 +58,6 @@ export function newOp(j: CfJail, flags: Partial<JailOp> = {}): JailOp {
   };
 }
 
-/** Writes text to a descriptor, retrying short writes. */
-export function writeFd(fd: number, text: string): void {
-  const buf = Buffer.from(text);
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += writeSync(fd, buf, off);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EAGAIN") continue;
-      if ((e as NodeJS.ErrnoException).code === "EPIPE") return;
-      throw e;
-    }
-  }
-}
 
 /** jail_note(): `NAME: text` (or just text) on stdout. */
 export function jailNote(run: JailRun, j: CfJail, text: string): void {
@@ -105,3 +91,5 @@ export function markFailed(run: JailRun, op: JailOp): void {
 export function hostFile(run: JailRun, path: string): string {
   return hostPath(run.paths, path.startsWith("/") ? path : `${run.cwd}/${path}`);
 }
+
+export { writeFd };

@@ -2,7 +2,8 @@
 // wrappers at /sbin/zfs etc. exec it). Logs argv, takes the state lock, loads the model, runs the
 // tool, saves what changed, then writes the tool's stdout/stderr and exits with its status.
 
-import { appendFileSync, mkdirSync, writeSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { writeFd } from "../core/fd.ts";
 import { SANDBOX_STATE, statePaths, type StatePaths } from "../core/paths.ts";
 import { acquireLock, loadDisk, loadKernel, releaseLock, saveDisk, saveKernel } from "../core/store.ts";
 import { makeCtx, type ZfsCtx } from "../zfs/context.ts";
@@ -91,19 +92,6 @@ function dispatch(ctx: ZfsCtx, tool: string, args: string[]): number {
   return code;
 }
 
-function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text);
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += writeSync(fd, buf, off);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EAGAIN") continue;
-      if ((e as NodeJS.ErrnoException).code === "EPIPE") return;
-      throw e;
-    }
-  }
-}
 
 function main(): void {
   let argv = process.argv.slice(2);
@@ -129,8 +117,8 @@ function main(): void {
   // A `zfs receive` reads its stream before locking, so `zfs send | zfs receive` on one host cannot deadlock.
   preloadStdin(tool ?? "", args);
   const res = runTool(state, tool ?? "", args);
-  writeAll(1, res.stdout);
-  writeAll(2, res.stderr);
+  writeFd(1, res.stdout);
+  writeFd(2, res.stderr);
   process.exit(res.code);
 }
 
