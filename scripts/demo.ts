@@ -1,4 +1,4 @@
-// `make demo`: a simulated FreeBSD host, datasets created through the real provider plugin driven
+// `make demo`: a simulated FreeBSD host, datasets and a jail created through the real provider plugin driven
 // over gRPC as the Pulumi engine drives it, an out-of-band change, the drift a refresh reports,
 // and the `up` that converges it.
 import { startProvider } from "../test/engine/harness.ts";
@@ -7,6 +7,7 @@ import { secret } from "../test/engine/values.ts";
 import { startSimHost } from "../test/sim/host.ts";
 
 const T = "freebsd:zfs:Dataset";
+const J = "freebsd:jail:Jail";
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 const dim = (s: string) => `\x1b[2m${s}\x1b[0m`;
 const marks: Record<string, string> = { create: "\x1b[32m+\x1b[0m", update: "\x1b[33m~\x1b[0m", replace: "\x1b[35m+-\x1b[0m", delete: "\x1b[31m-\x1b[0m", same: " ", import: "\x1b[36m=\x1b[0m" };
@@ -45,6 +46,7 @@ const program = (webCompression: string): Program => ({
   jails: { type: T, inputs: { name: "zroot/jails", properties: { mountpoint: "/usr/jails", compression: "zstd", atime: "off" } } },
   web: { type: T, inputs: { name: "zroot/jails/web", properties: { quota: "5G", compression: webCompression, "org.example:owner": "web-team" } } },
   db: { type: T, inputs: { name: "zroot/jails/db", properties: { recordsize: "16K", logbias: "throughput" } } },
+  "web-jail": { type: J, inputs: { name: "web", path: "/usr/jails/web", hostname: "web.example.org", ip4: ["192.0.2.10"] } },
 });
 
 const host = await startSimHost();
@@ -59,10 +61,13 @@ try {
   show("pulumi up", up);
   console.log(`\n${bold("On the host")}`);
   await admin(host, "zfs list -r -o name,compression,quota,recordsize,mountpoint zroot/jails");
+  await admin(host, "jls");
+  await admin(host, "cat /etc/jail.conf.d/web.conf");
 
   console.log(`\n${bold("An administrator changes the host by hand")}`);
   await admin(host, "zfs set compression=off zroot/jails/web");
   await admin(host, "zfs set quota=1G zroot/jails/web");
+  await admin(host, "jail -m name=web host.hostname=oops.example.org");
 
   const before = inputsOf(stack);
   show("pulumi refresh (drift found)", await stack.refresh({ skipPreview: true }), before);
@@ -70,8 +75,9 @@ try {
   show("pulumi up (converges)", await stack.up(program("lz4"), { skipPreview: true }), drifted);
   console.log(`\n${bold("On the host again")}`);
   await admin(host, "zfs get -r -o name,property,value,source compression,quota zroot/jails/web");
+  await admin(host, "jls -j web host.hostname");
   show("pulumi refresh (no drift)", await stack.refresh({ skipPreview: true }));
-  console.log(`\n${dim(`${host.stats.execChannels} SSH exec channels in all; each refresh read every dataset in one.`)}`);
+  console.log(`\n${dim(`${host.stats.execChannels} SSH exec channels in all; each refresh read every dataset and jail in one.`)}`);
 } finally {
   await host.stop();
 }
