@@ -161,7 +161,7 @@ describe("jail.conf tokens, as jaillex.l cuts them", () => {
 });
 
 describe("renderJailConf", () => {
-  it("writes one block with every value single-quoted", () => {
+  it("writes one block, the name bare and every value single-quoted", () => {
     const text = renderJailConf({
       name: "www",
       comment: "Managed by pulumi-freebsd.\nDo not edit.",
@@ -173,7 +173,7 @@ describe("renderJailConf", () => {
     expect(text).toBe([
       "# Managed by pulumi-freebsd.",
       "# Do not edit.",
-      "'www' {",
+      "www {",
       "\tpath = '/jails/www';",
       "\thost.hostname = 'www.example.org';",
       "\tpersist;",

@@ -74,7 +74,7 @@ describe("planCreate", () => {
       ["service", "jail", "onestart"],
     ]);
     expect(plan[2]!.argv.at(-1)).toBe("/etc/jail.conf.d/web.conf");
-    expect(plan[2]!.stdin).toMatch(/^'web' {$/m);
+    expect(plan[2]!.stdin).toMatch(/^web {$/m);
   });
 
   it("refuses a parameter the host's kernel lacks, naming it", () => {

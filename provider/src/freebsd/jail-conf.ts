@@ -88,7 +88,9 @@ export function renderJailConf(jail: JailConfInput): string {
     // Each line gets its own `#`: jaillex.l's comment runs to the end of the line and no further.
     for (const line of jail.comment.split("\n")) lines.push(line === "" ? "#" : `# ${line}`);
   }
-  lines.push(`${quoteConfString(jail.name)} {`);
+  // checkJailName allows only letters, digits, `_` and `-`, all bare-word characters of jaillex.l, so the
+  // block is written the way an administrator writes it: `web {`.
+  lines.push(`${jail.name} {`);
   for (const [name, value] of jail.params) lines.push(`\t${renderStatement(name, value)}`);
   lines.push("}");
   return `${lines.join("\n")}\n`;
