@@ -3,21 +3,15 @@
 // with racct enabled in /boot/loader.conf. After a reboot everything is back as FreeBSD's rc would
 // bring it: the jail running, interfaces named and placed, rules loaded.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimHost, type SimHost } from "./host.ts";
-import { connect, type TestClient } from "./ssh-client.ts";
+import { describe, expect, it } from "vitest";
+import type { SimHost } from "./host.ts";
+import { useSimHost, type TestClient } from "./ssh-client.ts";
 
 let host: SimHost;
 let ssh: TestClient;
-
-beforeAll(async () => {
-  host = await startSimHost();
-  ssh = await connect(host);
-});
-
-afterAll(async () => {
-  ssh?.end();
-  await host?.stop();
+useSimHost((h, s) => {
+  host = h;
+  ssh = s;
 });
 
 const setup = [

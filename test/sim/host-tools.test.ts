@@ -1,21 +1,15 @@
 // zpool, sysctl, uname, freebsd-version, the tool log, and tools racing on one model.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimHost, type SimHost } from "./host.ts";
-import { connect, type TestClient } from "./ssh-client.ts";
+import { describe, expect, it } from "vitest";
+import type { SimHost } from "./host.ts";
+import { useSimHost, type TestClient } from "./ssh-client.ts";
 
 let host: SimHost;
 let ssh: TestClient;
-
-beforeAll(async () => {
-  host = await startSimHost({ pools: [{ name: "tank", sizeBytes: 1_099_511_627_776 }] });
-  ssh = await connect(host);
-});
-
-afterAll(async () => {
-  ssh?.end();
-  await host?.stop();
-});
+useSimHost((h, s) => {
+  host = h;
+  ssh = s;
+}, { pools: [{ name: "tank", sizeBytes: 1_099_511_627_776 }] });
 
 describe("zpool", () => {
   it("lists pools with exact numbers under -Hp", async () => {

@@ -3,9 +3,9 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimHost, type SimHost } from "./host.ts";
-import { connect, type TestClient } from "./ssh-client.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { SimHost } from "./host.ts";
+import { useSimHost, type TestClient } from "./ssh-client.ts";
 
 const DISABLED = "rctl: RACCT/RCTL present, but disabled; enable using kern.racct.enable=1 tunable\n";
 const RESOURCES = ["cputime", "datasize", "stacksize", "coredumpsize", "memoryuse", "memorylocked", "maxproc",
@@ -14,15 +14,9 @@ const RESOURCES = ["cputime", "datasize", "stacksize", "coredumpsize", "memoryus
 
 let host: SimHost;
 let ssh: TestClient;
-
-beforeAll(async () => {
-  host = await startSimHost();
-  ssh = await connect(host);
-});
-
-afterAll(async () => {
-  ssh?.end();
-  await host?.stop();
+useSimHost((h, s) => {
+  host = h;
+  ssh = s;
 });
 
 describe("with racct disabled (the GENERIC default)", () => {

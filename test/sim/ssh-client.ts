@@ -3,7 +3,8 @@
 
 import { createHash } from "node:crypto";
 import ssh2 from "ssh2";
-import type { SimHost } from "./host.ts";
+import { afterAll, beforeAll } from "vitest";
+import { startSimHost, type SimHost, type SimHostOptions } from "./host.ts";
 
 export interface RunResult {
   stdout: string;
@@ -56,4 +57,22 @@ export async function connect(host: SimHost, privateKey = host.privateKey): Prom
       });
     }),
   };
+}
+
+/**
+ * Starts a simulated host and an SSH client to it before a test file's tests and stops both after;
+ * `use` hands them to the file's own variables.
+ */
+export function useSimHost(use: (host: SimHost, ssh: TestClient) => void, opts?: SimHostOptions): void {
+  let host: SimHost | undefined;
+  let ssh: TestClient | undefined;
+  beforeAll(async () => {
+    host = await startSimHost(opts);
+    ssh = await connect(host);
+    use(host, ssh);
+  });
+  afterAll(async () => {
+    ssh?.end();
+    await host?.stop();
+  });
 }

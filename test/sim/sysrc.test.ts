@@ -1,22 +1,16 @@
 // sysrc(8) through SSH: queries with the defaults of /etc/defaults/rc.conf, sets and list edits with
 // sysrc's `name: old -> new` lines, -n/-e/-N/-v/-c/-x/-f/-a, and its errors.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimHost, type SimHost } from "./host.ts";
-import { connect, type TestClient } from "./ssh-client.ts";
+import { describe, expect, it } from "vitest";
+import type { SimHost } from "./host.ts";
+import { useSimHost, type TestClient } from "./ssh-client.ts";
 
 let host: SimHost;
 let ssh: TestClient;
-
-beforeAll(async () => {
-  host = await startSimHost({ hostname: "host1" });
-  ssh = await connect(host);
-});
-
-afterAll(async () => {
-  ssh?.end();
-  await host?.stop();
-});
+useSimHost((h, s) => {
+  host = h;
+  ssh = s;
+}, { hostname: "host1" });
 
 describe("sysrc queries", () => {
   it("reads rc.conf over the defaults", async () => {

@@ -2,22 +2,16 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimHost, type SimHost } from "./host.ts";
-import { connect, type TestClient } from "./ssh-client.ts";
+import { describe, expect, it } from "vitest";
+import type { SimHost } from "./host.ts";
+import { useSimHost, type TestClient } from "./ssh-client.ts";
 
 let host: SimHost;
 let ssh: TestClient;
-
-beforeAll(async () => {
-  host = await startSimHost({ pools: [{ name: "tank" }] });
-  ssh = await connect(host);
-});
-
-afterAll(async () => {
-  ssh?.end();
-  await host?.stop();
-});
+useSimHost((h, s) => {
+  host = h;
+  ssh = s;
+}, { pools: [{ name: "tank" }] });
 
 describe("zfs create", () => {
   it("creates and mounts a file system silently", async () => {

@@ -1,22 +1,16 @@
 // ifconfig(8) through SSH on the simulated host: the boot-time interfaces, cloning epairs, bridges and
 // loopbacks, renames, descriptions, addresses, bridge membership, listings, and the exact errors.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSimHost, type SimHost } from "../host.ts";
-import { connect, type TestClient } from "../ssh-client.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { SimHost } from "../host.ts";
+import { useSimHost, type TestClient } from "../ssh-client.ts";
 import type { NetState } from "./types.ts";
 
 let host: SimHost;
 let ssh: TestClient;
-
-beforeAll(async () => {
-  host = await startSimHost();
-  ssh = await connect(host);
-});
-
-afterAll(async () => {
-  ssh?.end();
-  await host?.stop();
+useSimHost((h, s) => {
+  host = h;
+  ssh = s;
 });
 
 /** Destroys every cloned interface but lo0, so each test starts from the booted host. */

@@ -4,9 +4,9 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimHost, type SimHost } from "../host.ts";
-import { connect, type TestClient } from "../ssh-client.ts";
+import { describe, expect, it } from "vitest";
+import type { SimHost } from "../host.ts";
+import { useSimHost, type TestClient } from "../ssh-client.ts";
 import { inetAton } from "./inet4.ts";
 import { canonicalInet6, linkLocalFromMac } from "./inet6.ts";
 import { parseShellVars } from "./rc-conf.ts";
@@ -14,15 +14,9 @@ import type { NetState } from "./types.ts";
 
 let host: SimHost;
 let ssh: TestClient;
-
-beforeAll(async () => {
-  host = await startSimHost();
-  ssh = await connect(host);
-});
-
-afterAll(async () => {
-  ssh?.end();
-  await host?.stop();
+useSimHost((h, s) => {
+  host = h;
+  ssh = s;
 });
 
 function macOf(name: string): string {

@@ -5,25 +5,19 @@
 // ifconfig prints for a caller whose jail-id is the jail's.
 
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { statePaths } from "../core/paths.ts";
-import { startSimHost, type SimHost } from "../host.ts";
-import { connect, type TestClient } from "../ssh-client.ts";
+import type { SimHost } from "../host.ts";
+import { useSimHost, type TestClient } from "../ssh-client.ts";
 import { ifconfigTool } from "./host-net.ts";
 import type { NetState } from "./types.ts";
 import { createVnet, moveToVnet, reclaimFromVnet, returnFromVnet, startVnetNetwork } from "./vnet.ts";
 
 let host: SimHost;
 let ssh: TestClient;
-
-beforeAll(async () => {
-  host = await startSimHost();
-  ssh = await connect(host);
-});
-
-afterAll(async () => {
-  ssh?.end();
-  await host?.stop();
+useSimHost((h, s) => {
+  host = h;
+  ssh = s;
 });
 
 /** ifconfig as a process inside jail `jid` runs it (what `jexec J ifconfig ...` prints). */

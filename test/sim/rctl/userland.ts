@@ -71,21 +71,27 @@ export function expandRule(rule: string, resolveIds: boolean, acct: Accounts, wa
   return expandAmount(`${subject}:${id}:${rest}`, rule, warn);
 }
 
-function expandAmount(resolved: string, rule: string, warn: (msg: string) => void): string | undefined {
-  const cur = { rest: resolved as string | null };
+/** A rule split as rctl.c splits it (strsep on `:`, `=/`, `/`), and put back with a new amount. */
+function splitAmount(rule: string): { amount: string | null; withAmount: (amount: string) => string } {
+  const cur = { rest: rule as string | null };
   const subject = strsep(cur, ":");
   const subjectId = strsep(cur, ":");
   const resource = strsep(cur, ":");
   const action = strsep(cur, "=/");
   const amount = strsep(cur, "/");
   const per = cur.rest;
+  return { amount, withAmount: (n) => `${subject}:${subjectId}:${resource}:${action}=${n}${per === null ? "" : `/${per}`}` };
+}
+
+function expandAmount(resolved: string, rule: string, warn: (msg: string) => void): string | undefined {
+  const { amount, withAmount } = splitAmount(resolved);
   if (amount === null || amount.length === 0) return resolved;
   const num = expandNumber(amount);
   if (num === undefined) {
     warn(`malformed rule '${rule}': invalid numeric value '${amount}'`);
     return undefined;
   }
-  return `${subject}:${subjectId}:${resource}:${action}=${num}${per === null ? "" : `/${per}`}`;
+  return withAmount(String(num));
 }
 
 /** humanize_ids: `user:<uid>:...` from the kernel becomes `user:<name>:...` when the uid has a name. */
@@ -104,17 +110,11 @@ export function humanizeIds(rule: string, acct: Accounts): string {
 
 /** humanize_amount: the amount of a printed rule through humanize_number(3). */
 export function humanizeAmount(rule: string): string {
-  const cur = { rest: rule as string | null };
-  const subject = strsep(cur, ":");
-  const subjectId = strsep(cur, ":");
-  const resource = strsep(cur, ":");
-  const action = strsep(cur, "=/");
-  const amount = strsep(cur, "/");
-  const per = cur.rest;
+  const { amount, withAmount } = splitAmount(rule);
   if (amount === null || amount.length === 0) return rule;
   const num = kernelInt64(amount);
   if (typeof num === "string") return rule;
-  return `${subject}:${subjectId}:${resource}:${action}=${humanize(num)}${per === null ? "" : `/${per}`}`;
+  return withAmount(humanize(num));
 }
 
 /** humanize_usage_amount: `resource=value` with the value humanized. */
