@@ -68,7 +68,7 @@ describe("planCreate", () => {
     expect(argvs(plan).map((a) => a.slice(0, 3))).toEqual([
       ["/bin/sh", "-c", expect.stringContaining("path: $1 is not a directory")],
       ["zfs", "set", "jailed=on"],
-      ["/bin/sh", "-c", expect.stringContaining("mv -f")],
+      ["lockf", "-k", "-t"],
       ["sysrc", "jail_enable=YES"],
       ["sysrc", "jail_list+=web"],
       ["service", "jail", "onestart"],

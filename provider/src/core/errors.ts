@@ -18,6 +18,18 @@ export class CommandFailedError extends Error {
   }
 }
 
+/**
+ * A write found the file it was to change no longer as the plan read it (another stack, or a
+ * concurrent operation of this one, changed it first). Nothing was written; planning again from a
+ * fresh read of the host is safe.
+ */
+export class ConflictError extends CommandFailedError {
+  constructor(host: string, cmd: Command, exitCode: number, stderr: string) {
+    super(host, cmd, exitCode, stderr);
+    this.name = "ConflictError";
+  }
+}
+
 /** The host could not be reached or the connection broke: never means "object not found". */
 export class TransportError extends Error {
   readonly host: string;

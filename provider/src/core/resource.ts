@@ -21,6 +21,20 @@ export interface Found<S extends Props, I extends Props> {
   inputs: I;
 }
 
+/** What an operation tells a resource beyond its inputs. */
+export interface Context {
+  /** The URN of the resource being operated on; creates mark their object with it (see `markerOf`). */
+  urn: string;
+  /** A warning for the engine's log against this resource (e.g. a stranger found under a managed name). */
+  warn(message: string): void;
+}
+
+/** One input that a change may not make: the property path and the rule, as Check reports them. */
+export interface ChangeFailure {
+  property: string;
+  reason: string;
+}
+
 /** What a resource is told about an existing object. */
 export interface Existing<S extends Props, I extends Props> {
   id: string;
@@ -49,16 +63,25 @@ export interface ResourceDefinition<I extends Props = Props, S extends Props = P
   derivedSecrets?(path: readonly (string | number)[]): (string | number)[][];
   /** The natural id an object created from these inputs will have. */
   idOf(inputs: I): string;
+  /**
+   * Refuses a change from the old checked inputs to the new ones before anything runs (Check with olds):
+   * a change that would lose data the inputs do not allow. Absent: every change is allowed.
+   */
+  checkChange?(olds: Props, news: I): ChangeFailure[];
   /** Finds the object in the host inventory; undefined when it is gone. `known` carries old state and inputs. */
-  read(inv: Inventory, id: string, known?: { state?: Props; inputs?: Props }): Found<S, I> | undefined;
-  /** Commands that create the object. Throws ValidationError/RefusedError when the host forbids it. */
-  planCreate(inputs: I, inv: Inventory): Command[];
-  /** Commands that turn `current` into `news` in place. */
-  planUpdate(current: Existing<S, I>, news: I, inv: Inventory): Command[];
+  read(inv: Inventory, id: string, known?: { state?: Props; inputs?: Props }, ctx?: Context): Found<S, I> | undefined;
+  /**
+   * Commands that create the object. Throws ValidationError/RefusedError when the host forbids it. When the
+   * object already exists and carries this resource's marker (an earlier create that lost its answer), the
+   * plan finishes and adopts it instead of refusing.
+   */
+  planCreate(inputs: I, inv: Inventory, ctx?: Context): Command[];
+  /** Commands that turn `current` into `news` in place, planned from what the host has. */
+  planUpdate(current: Existing<S, I>, news: I, inv: Inventory, ctx?: Context): Command[];
   /** What an update will do that is worth saying in a preview (a restart, a file moved). */
   describeUpdate?(current: Existing<S, I>, news: I): string[];
   /** Commands that delete the object; RefusedError when that would lose data the inputs do not allow. */
-  planDelete(current: Existing<S, I>, inv: Inventory): Command[];
+  planDelete(current: Existing<S, I>, inv: Inventory, ctx?: Context): Command[];
   /**
    * The escape hatch for resources whose outputs come from running something rather than from the
    * inventory (freebsd:jail:Command): when present, create/update/delete run through it instead.

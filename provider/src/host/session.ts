@@ -1,5 +1,6 @@
 import type { Command } from "../core/command.ts";
-import { CommandFailedError } from "../core/errors.ts";
+import { CommandFailedError, ConflictError } from "../core/errors.ts";
+import { conflictMarker } from "../freebsd/files.ts";
 import type { ProviderConfig } from "../core/config.ts";
 import { SshConnection, type ExecResult } from "./connection.ts";
 import { buildInventoryScript, parseInventory, type Inventory } from "./inventory.ts";
@@ -76,7 +77,8 @@ export class HostSession {
     options.onCommand?.(line);
     const result = await this.connection.exec(line, cmd.stdin === undefined ? options : { ...options, stdin: cmd.stdin });
     if (result.code !== 0 && !(cmd.okCodes ?? []).includes(result.code)) {
-      throw new CommandFailedError(this.label, cmd, result.code, result.stderr);
+      const Failure = result.stderr.includes(conflictMarker) ? ConflictError : CommandFailedError;
+      throw new Failure(this.label, cmd, result.code, result.stderr);
     }
     return result;
   }

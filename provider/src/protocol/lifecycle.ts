@@ -1,5 +1,7 @@
-import { NothingCreatedError, PartialFailureError, UnknownStateError } from "../core/errors.ts";
-import type { Existing, Found, Props, ResourceDefinition, Runner } from "../core/resource.ts";
+import type { Command } from "../core/command.ts";
+import { ConflictError, NothingCreatedError, PartialFailureError, UnknownStateError } from "../core/errors.ts";
+import type { Context, Existing, Found, Props, ResourceDefinition, Runner } from "../core/resource.ts";
+import type { Inventory } from "../host/inventory.ts";
 import type { HostSession, RunOptions } from "../host/session.ts";
 import { applySecrets, revealSecrets, Unknown, type Path } from "./values.ts";
 
@@ -7,6 +9,21 @@ import { applySecrets, revealSecrets, Unknown, type Path } from "./values.ts";
 // read back. A failure after the first write is resolved by reading the host again.
 
 type Def = ResourceDefinition<Props, Props>;
+
+/** One operation on one host: the session, how commands run, and what the resource is told. */
+export interface Operation {
+  host: HostSession;
+  opts: RunOptions;
+  ctx: Context;
+}
+
+/** How many times a plan is made again after a write found its file changed underneath it. */
+const conflictAttempts = 6;
+
+/** A short random wait before planning again, growing with the attempt, so concurrent writers interleave. */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
+}
 
 /** A result to hand back to the engine: id, outputs and inputs, secrets re-applied. */
 export interface Outcome {
@@ -46,44 +63,55 @@ export function previewUpdate(def: Def, olds: Record<string, unknown>, news: Rec
 
 /** Reads an object; undefined when it is gone. Transport failures throw. */
 export async function readObject(
-  def: Def, host: HostSession, id: string, state: Record<string, unknown>, inputs: Record<string, unknown> | undefined, opts: RunOptions,
+  def: Def, op: Operation, id: string, state: Record<string, unknown>, inputs: Record<string, unknown> | undefined,
 ): Promise<Outcome | undefined> {
   const plainState = revealSecrets(state);
   const plainInputs = inputs ? revealSecrets(inputs) : undefined;
-  const inv = await host.inventory(opts);
-  const found = def.read(inv, id, { state: plainState.plain as Props, inputs: plainInputs?.plain as Props | undefined });
+  const inv = await op.host.inventory(op.opts);
+  const found = def.read(inv, id, { state: plainState.plain as Props, inputs: plainInputs?.plain as Props | undefined }, op.ctx);
   if (!found) return undefined;
   const secrets = [...(plainInputs?.secrets ?? []), ...plainState.secrets];
   return outcomeOf(def, found, secrets);
 }
 
-/** Runs a plan; on failure reads the host again and reports what the failure left behind. */
+/**
+ * Plans against the host and runs the plan; a write that finds its file changed underneath it
+ * (ConflictError: nothing written) is planned again from a fresh read. On any other failure the
+ * host is read again and what the failure left behind is reported.
+ */
 async function runAndReadBack(
-  def: Def, host: HostSession, plan: () => Promise<readonly { argv: readonly string[] }[]>, id: string,
-  known: { state?: Props; inputs?: Props }, secrets: readonly Path[], opts: RunOptions,
+  def: Def, op: Operation, plan: (inv: Inventory) => readonly Command[], id: string,
+  known: { state?: Props; inputs?: Props }, secrets: readonly Path[],
 ): Promise<Outcome> {
-  const commands = await plan();
-  try {
-    await host.run(commands, opts);
-  } catch (err) {
-    const found = await readBack(def, host, id, known, opts, err as Error);
-    if (found) {
-      const outcome = outcomeOf(def, found, secrets);
-      throw new PartialFailureError(outcome.id, outcome.properties, outcome.inputs, err as Error);
+  for (let attempt = 1; ; attempt++) {
+    const commands = plan(await op.host.inventory(op.opts));
+    try {
+      await op.host.run(commands, op.opts);
+      break;
+    } catch (err) {
+      if (err instanceof ConflictError && attempt < conflictAttempts) {
+        await backoff(attempt);
+        continue;
+      }
+      const found = await readBack(def, op, id, known, err as Error);
+      if (found) {
+        const outcome = outcomeOf(def, found, secrets);
+        throw new PartialFailureError(outcome.id, outcome.properties, outcome.inputs, err as Error);
+      }
+      throw known.state ? err : new NothingCreatedError(err as Error);
     }
-    throw known.state ? err : new NothingCreatedError(err as Error);
   }
-  const found = await readBack(def, host, id, known, opts);
-  if (!found) throw new Error(`${host.label}: ${def.token} ${id} was not found on the host after it was written`);
+  const found = await readBack(def, op, id, known);
+  if (!found) throw new Error(`${op.host.label}: ${def.token} ${id} was not found on the host after it was written`);
   return outcomeOf(def, found, secrets);
 }
 
 /** Reads the object after a write; when even that fails, the original error is what matters. */
 async function readBack(
-  def: Def, host: HostSession, id: string, known: { state?: Props; inputs?: Props }, opts: RunOptions, original?: Error,
+  def: Def, op: Operation, id: string, known: { state?: Props; inputs?: Props }, original?: Error,
 ): Promise<Found<Props, Props> | undefined> {
   try {
-    return def.read(await host.inventory(opts), id, known);
+    return def.read(await op.host.inventory(op.opts), id, known, op.ctx);
   } catch (err) {
     if (original) throw new UnknownStateError(original, err as Error);
     throw err;
@@ -91,25 +119,23 @@ async function readBack(
 }
 
 /** A Runner over a host session, for resources that execute things themselves. */
-function runnerOf(host: HostSession, opts: RunOptions): Runner {
-  return { exec: (cmd) => host.exec(cmd, opts), inventory: () => host.inventory(opts) };
+function runnerOf(op: Operation): Runner {
+  return { exec: (cmd) => op.host.exec(cmd, op.opts), inventory: () => op.host.inventory(op.opts) };
 }
 
 /** Creates an object from checked inputs. */
-export async function createObject(
-  def: Def, host: HostSession, inputs: Record<string, unknown>, opts: RunOptions,
-): Promise<Outcome> {
+export async function createObject(def: Def, op: Operation, inputs: Record<string, unknown>): Promise<Outcome> {
   const { plain, secrets } = revealSecrets(inputs);
   const checked = plain as Props;
-  if (def.execute) return outcomeOf(def, await def.execute.create(checked, runnerOf(host, opts)), secrets);
+  if (def.execute) return outcomeOf(def, await def.execute.create(checked, runnerOf(op)), secrets);
   const id = def.idOf(checked);
-  return runAndReadBack(def, host, async () => def.planCreate(checked, await host.inventory(opts)), id, { inputs: checked }, secrets, opts);
+  return runAndReadBack(def, op, (inv) => def.planCreate(checked, inv, op.ctx), id, { inputs: checked }, secrets);
 }
 
 /** Updates an object in place. */
 export async function updateObject(
-  def: Def, host: HostSession, id: string, olds: Record<string, unknown>, oldInputs: Record<string, unknown>,
-  news: Record<string, unknown>, opts: RunOptions,
+  def: Def, op: Operation, id: string, olds: Record<string, unknown>, oldInputs: Record<string, unknown>,
+  news: Record<string, unknown>,
 ): Promise<Outcome> {
   const { plain, secrets } = revealSecrets(news);
   const current: Existing<Props, Props> = {
@@ -117,21 +143,29 @@ export async function updateObject(
     state: revealSecrets(olds).plain as Props,
     inputs: revealSecrets(oldInputs).plain as Props,
   };
-  if (def.execute) return outcomeOf(def, await def.execute.update(current, plain as Props, runnerOf(host, opts)), secrets);
-  const plan = async () => def.planUpdate(current, plain as Props, await host.inventory(opts));
-  return runAndReadBack(def, host, plan, id, { state: current.state, inputs: plain as Props }, secrets, opts);
+  if (def.execute) return outcomeOf(def, await def.execute.update(current, plain as Props, runnerOf(op)), secrets);
+  const plan = (inv: Inventory) => def.planUpdate(current, plain as Props, inv, op.ctx);
+  return runAndReadBack(def, op, plan, id, { state: current.state, inputs: plain as Props }, secrets);
 }
 
 /** Deletes an object; an object already gone is a success. */
 export async function deleteObject(
-  def: Def, host: HostSession, id: string, olds: Record<string, unknown>, oldInputs: Record<string, unknown>, opts: RunOptions,
+  def: Def, op: Operation, id: string, olds: Record<string, unknown>, oldInputs: Record<string, unknown>,
 ): Promise<void> {
   const current: Existing<Props, Props> = {
     id,
     state: revealSecrets(olds).plain as Props,
     inputs: revealSecrets(oldInputs).plain as Props,
   };
-  if (def.execute) return def.execute.delete(current, runnerOf(host, opts));
-  const commands = def.planDelete(current, await host.inventory(opts));
-  if (commands.length > 0) await host.run(commands, opts);
+  if (def.execute) return def.execute.delete(current, runnerOf(op));
+  for (let attempt = 1; ; attempt++) {
+    const commands = def.planDelete(current, await op.host.inventory(op.opts), op.ctx);
+    if (commands.length === 0) return;
+    try {
+      return await op.host.run(commands, op.opts);
+    } catch (err) {
+      if (!(err instanceof ConflictError) || attempt >= conflictAttempts) throw err;
+      await backoff(attempt);
+    }
+  }
 }

@@ -8,7 +8,7 @@ import { checkInputs, type CheckResult } from "./check.ts";
 import { checkConfig, resolveConfig } from "./config.ts";
 import { applyIgnoreChanges, diffInputs, type DiffResult } from "./diff.ts";
 import {
-  createObject, deleteObject, previewCreate, previewUpdate, readObject, updateObject, type Outcome,
+  createObject, deleteObject, previewCreate, previewUpdate, readObject, updateObject, type Operation, type Outcome,
 } from "./lifecycle.ts";
 import type { EngineLog } from "./log.ts";
 import { containsUnknown, revealSecrets } from "./values.ts";
@@ -59,9 +59,14 @@ export class Provider {
     this.config = resolved.config;
   }
 
-  /** Check: validate inputs before anything touches a host. */
-  check(token: string, news: Bag): CheckResult {
-    return checkInputs(this.definition(token).inputs, news);
+  /** Check: validate inputs before anything touches a host; with old inputs, refuse changes that would lose data. */
+  check(token: string, olds: Bag | undefined, news: Bag): CheckResult {
+    const def = this.definition(token);
+    const result = checkInputs(def.inputs, news);
+    if (result.failures.length > 0 || !def.checkChange || !olds || Object.keys(olds).length === 0) return result;
+    if (containsUnknown(result.inputs)) return result;
+    const plain = (b: Bag) => revealSecrets(b).plain as Bag;
+    return { inputs: result.inputs, failures: def.checkChange(plain(olds), plain(result.inputs)) };
   }
 
   /** Diff: old inputs against new inputs, each change classified by the resource's rules. */
@@ -76,12 +81,12 @@ export class Provider {
   async create(token: string, urn: string, inputs: Bag, preview: boolean, timeoutSec: number): Promise<Outcome> {
     const def = this.definition(token);
     if (preview) return { id: "", properties: previewCreate(def, inputs), inputs };
-    return createObject(def, this.session(), inputs, this.options(timeoutSec, urn));
+    return createObject(def, this.operation(timeoutSec, urn), inputs);
   }
 
   /** Read: refresh and import; undefined when the object is gone. */
   async read(token: string, urn: string, id: string, state: Bag, inputs: Bag | undefined, timeoutSec: number): Promise<Outcome | undefined> {
-    return readObject(this.definition(token), this.session(), id, state, inputs, this.options(timeoutSec, urn));
+    return readObject(this.definition(token), this.operation(timeoutSec, urn), id, state, inputs);
   }
 
   /** Update in place. */
@@ -92,12 +97,12 @@ export class Provider {
     const before = oldInputs ?? pick(olds, Object.keys(news));
     this.announce(def, urn, id, olds, before, news);
     if (preview) return { id, properties: previewUpdate(def, olds, news), inputs: news };
-    return updateObject(def, this.session(), id, olds, before, news, this.options(timeoutSec, urn));
+    return updateObject(def, this.operation(timeoutSec, urn), id, olds, before, news);
   }
 
   /** Delete; an object already gone is a success. */
   async delete(token: string, urn: string, id: string, olds: Bag, oldInputs: Bag | undefined, timeoutSec: number): Promise<void> {
-    await deleteObject(this.definition(token), this.session(), id, olds, oldInputs ?? olds, this.options(timeoutSec, urn));
+    await deleteObject(this.definition(token), this.operation(timeoutSec, urn), id, olds, oldInputs ?? olds);
   }
 
   /** Cancel: abort what is running; later calls get a fresh signal. */
@@ -126,12 +131,14 @@ export class Provider {
     return sessionFor(this.config);
   }
 
-  private options(timeoutSec: number, urn: string): RunOptions {
-    return {
+  /** One operation against the configured host, on behalf of the resource `urn`. */
+  private operation(timeoutSec: number, urn: string): Operation {
+    const opts: RunOptions = {
       signal: this.abort.signal,
       timeoutMs: timeoutSec > 0 ? timeoutSec * 1000 : undefined,
       onCommand: (line) => this.log.log("debug", `${this.config?.host ?? "host"}: ${line}`, urn),
     };
+    return { host: this.session(), opts, ctx: { urn, warn: (message) => this.log.log("warning", message, urn) } };
   }
 }
 

@@ -119,7 +119,7 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
       return response;
     }),
     check: unary<pb.CheckRequest, pb.CheckResponse>("Check", log, (req) =>
-      checkResponse(provider.check(req.getType() || typeOf(req.getUrn()), struct(req.getNews()))),
+      checkResponse(provider.check(req.getType() || typeOf(req.getUrn()), req.hasOlds() ? struct(req.getOlds()) : undefined, struct(req.getNews()))),
     ),
     diff: unary<pb.DiffRequest, pb.DiffResponse>("Diff", log, (req) =>
       diffResponse(
