@@ -35,6 +35,17 @@ export interface ChangeFailure {
   reason: string;
 }
 
+/**
+ * What a read knows beforehand. Refresh: the old state and inputs. Import: nothing. The read-back of
+ * this resource's own create: its inputs and `creating`, so only an object carrying the resource's
+ * marker (`ctx.urn`) is taken as its own: another stack's object of the same name never is.
+ */
+export interface Known {
+  state?: Props;
+  inputs?: Props;
+  creating?: boolean;
+}
+
 /** What a resource is told about an existing object. */
 export interface Existing<S extends Props, I extends Props> {
   id: string;
@@ -69,7 +80,7 @@ export interface ResourceDefinition<I extends Props = Props, S extends Props = P
    */
   checkChange?(olds: Props, news: I): ChangeFailure[];
   /** Finds the object in the host inventory; undefined when it is gone. `known` carries old state and inputs. */
-  read(inv: Inventory, id: string, known?: { state?: Props; inputs?: Props }, ctx?: Context): Found<S, I> | undefined;
+  read(inv: Inventory, id: string, known?: Known, ctx?: Context): Found<S, I> | undefined;
   /**
    * Commands that create the object. Throws ValidationError/RefusedError when the host forbids it. When the
    * object already exists and carries this resource's marker (an earlier create that lost its answer), the

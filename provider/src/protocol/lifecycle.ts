@@ -1,6 +1,6 @@
 import type { Command } from "../core/command.ts";
 import { ConflictError, NothingCreatedError, PartialFailureError, UnknownStateError } from "../core/errors.ts";
-import type { Context, Existing, Found, Props, ResourceDefinition, Runner } from "../core/resource.ts";
+import type { Context, Existing, Found, Known, Props, ResourceDefinition, Runner } from "../core/resource.ts";
 import type { Inventory } from "../host/inventory.ts";
 import type { HostSession, RunOptions } from "../host/session.ts";
 import { applySecrets, revealSecrets, Unknown, type Path } from "./values.ts";
@@ -80,8 +80,7 @@ export async function readObject(
  * host is read again and what the failure left behind is reported.
  */
 async function runAndReadBack(
-  def: Def, op: Operation, plan: (inv: Inventory) => readonly Command[], id: string,
-  known: { state?: Props; inputs?: Props }, secrets: readonly Path[],
+  def: Def, op: Operation, plan: (inv: Inventory) => readonly Command[], id: string, known: Known, secrets: readonly Path[],
 ): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
     const commands = plan(await op.host.inventory(op.opts));
@@ -108,7 +107,7 @@ async function runAndReadBack(
 
 /** Reads the object after a write; when even that fails, the original error is what matters. */
 async function readBack(
-  def: Def, op: Operation, id: string, known: { state?: Props; inputs?: Props }, original?: Error,
+  def: Def, op: Operation, id: string, known: Known, original?: Error,
 ): Promise<Found<Props, Props> | undefined> {
   try {
     return def.read(await op.host.inventory(op.opts), id, known, op.ctx);
@@ -129,7 +128,7 @@ export async function createObject(def: Def, op: Operation, inputs: Record<strin
   const checked = plain as Props;
   if (def.execute) return outcomeOf(def, await def.execute.create(checked, runnerOf(op)), secrets);
   const id = def.idOf(checked);
-  return runAndReadBack(def, op, (inv) => def.planCreate(checked, inv, op.ctx), id, { inputs: checked }, secrets);
+  return runAndReadBack(def, op, (inv) => def.planCreate(checked, inv, op.ctx), id, { inputs: checked, creating: true }, secrets);
 }
 
 /** Updates an object in place. */
