@@ -1,4 +1,3 @@
-import { closeAllSessions } from "./host/hosts.ts";
 import { EngineLog } from "./protocol/log.ts";
 import { Provider } from "./protocol/provider.ts";
 import { serviceHandlers, startServer } from "./protocol/server.ts";
@@ -23,7 +22,7 @@ async function main(): Promise<void> {
   const { server, port } = await startServer(handlers);
   process.stdout.write(`${port}\n`);
   const stop = () => {
-    closeAllSessions();
+    provider.close();
     log.close();
     server.forceShutdown();
     process.exit(0);

@@ -40,6 +40,17 @@ export class TransportError extends Error {
   }
 }
 
+/**
+ * The operation's deadline (customTimeouts, or the provider's default) passed. The command that was
+ * running was stopped on the host; what it did before is unknown until the host is read again.
+ */
+export class TimeoutError extends TransportError {
+  constructor(host: string, message: string) {
+    super(host, message);
+    this.name = "TimeoutError";
+  }
+}
+
 /** An input is invalid; names the property path and the rule. */
 export class ValidationError extends Error {
   readonly property: string;

@@ -1,5 +1,5 @@
-import { Client, type ConnectConfig } from "ssh2";
-import { TransportError } from "../core/errors.ts";
+import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
+import { TimeoutError, TransportError } from "../core/errors.ts";
 import type { ProviderConfig } from "../core/config.ts";
 import { verifyHostKey } from "./host-key.ts";
 import { Semaphore } from "./semaphore.ts";
@@ -33,11 +33,24 @@ export class SshConnection {
     this.slots = new Semaphore(config.maxSessions);
   }
 
-  /** Runs one shell command line on its own exec channel. Transport problems throw TransportError. */
+  /**
+   * Runs one shell command line on its own exec channel. Every transport problem throws TransportError.
+   * A connection found dead before the command was sent is dialled again once (the command never ran);
+   * one lost while the command ran is dropped, so the next command (the read-back) dials a new one.
+   */
   exec(line: string, options: ExecOptions = {}): Promise<ExecResult> {
     return this.slots.run(async () => {
-      const client = await this.connect();
-      return this.runOnChannel(client, line, options);
+      for (let attempt = 1; ; attempt++) {
+        const client = await this.connect();
+        try {
+          return await this.runOnChannel(client, line, options);
+        } catch (err) {
+          const lost = err instanceof ChannelError ? err.lost : undefined;
+          if (lost !== undefined) this.drop(client);
+          if (lost === "unsent" && attempt === 1) continue;
+          throw err instanceof ChannelError ? new TransportError(this.label, err.message) : err;
+        }
+      }
     });
   }
 
@@ -46,6 +59,12 @@ export class SshConnection {
     this.client?.end();
     this.client = undefined;
     this.connecting = undefined;
+  }
+
+  /** Forgets a client whose connection broke, so the next command dials again. */
+  private drop(client: Client): void {
+    if (this.client === client) this.client = undefined;
+    client.end();
   }
 
   private connect(): Promise<Client> {
@@ -87,7 +106,12 @@ export class SshConnection {
         this.client = client;
         resolve(client);
       });
+      // After the handshake an error or end means the connection is gone: the next command dials again.
+      client.on("end", () => {
+        if (this.client === client) this.client = undefined;
+      });
       client.on("error", (err: Error & { level?: string }) => {
+        if (this.client === client) this.client = undefined;
         if (settled) return;
         settled = true;
         reject(new TransportError(this.label, describeConnectError(err, refusal), { cause: err }));
@@ -113,22 +137,27 @@ export class SshConnection {
   private runOnChannel(client: Client, line: string, options: ExecOptions): Promise<ExecResult> {
     return new Promise<ExecResult>((resolve, reject) => {
       if (options.signal?.aborted) return reject(new TransportError(this.label, "cancelled before the command ran"));
-      client.exec(line, (err, stream) => {
-        if (err) return reject(new TransportError(this.label, `cannot open an exec channel: ${err.message}`));
+      const opened = (err: Error | undefined, stream: ClientChannel) => {
+        if (err) {
+          // ssh2 answers "(SSH) Channel open failure: ..." from a live server (MaxSessions and the like);
+          // anything else ("No response from server", "Not connected") means the connection is gone.
+          const live = err.message.startsWith("(SSH) Channel open failure");
+          return reject(new ChannelError(`cannot open an exec channel: ${err.message}`, live ? undefined : "unsent"));
+        }
         this.channelsOpened++;
         const out: Buffer[] = [];
         const errOut: Buffer[] = [];
         let code: number | undefined;
         let signal: string | undefined;
         let failure: TransportError | undefined;
-        const abort = (why: string) => {
-          failure ??= new TransportError(this.label, why);
+        const abort = (error: TransportError) => {
+          failure ??= error;
           stream.close();
         };
         const timer = options.timeoutMs
-          ? setTimeout(() => abort(`command timed out after ${options.timeoutMs} ms`), options.timeoutMs)
+          ? setTimeout(() => abort(new TimeoutError(this.label, `no answer within ${options.timeoutMs} ms`)), options.timeoutMs)
           : undefined;
-        const onAbort = () => abort("command cancelled");
+        const onAbort = () => abort(new TransportError(this.label, "command cancelled"));
         options.signal?.addEventListener("abort", onAbort, { once: true });
         stream.on("data", (chunk: Buffer) => out.push(chunk));
         stream.stderr.on("data", (chunk: Buffer) => errOut.push(chunk));
@@ -141,15 +170,34 @@ export class SshConnection {
           options.signal?.removeEventListener("abort", onAbort);
           if (failure) return reject(failure);
           if (code === undefined) {
-            const why = signal ? `command killed by signal ${signal}` : "connection lost before the command finished";
-            return reject(new TransportError(this.label, why));
+            if (signal) return reject(new ChannelError(`command killed by signal ${signal}`, undefined));
+            return reject(new ChannelError("connection lost before the command finished", "running"));
           }
           resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errOut).toString("utf8"), code });
         });
         if (options.stdin !== undefined) stream.end(options.stdin);
         else stream.end();
-      });
+      };
+      try {
+        client.exec(line, opened);
+      } catch (err) {
+        // ssh2 throws "Not connected" when the socket is already closed: nothing was sent.
+        reject(new ChannelError(`cannot open an exec channel: ${(err as Error).message}`, "unsent"));
+      }
     });
+  }
+}
+
+/**
+ * A failure on one channel, before it becomes a TransportError: whether the connection was lost, and
+ * whether that happened before the command was sent (`unsent`: safe to dial again and send it) or while
+ * it ran (`running`: it may have run).
+ */
+class ChannelError extends Error {
+  readonly lost: "unsent" | "running" | undefined;
+  constructor(message: string, lost: "unsent" | "running" | undefined) {
+    super(message);
+    this.lost = lost;
   }
 }
 

@@ -105,21 +105,35 @@ async function runAndReadBack(
   return outcomeOf(def, found, secrets);
 }
 
+/** How long a read-back may take past the operation's deadline, so a timed-out write is still recorded. */
+const readBackGraceMs = 60_000;
+
 /** Reads the object after a write; when even that fails, the original error is what matters. */
 async function readBack(
   def: Def, op: Operation, id: string, known: Known, original?: Error,
 ): Promise<Found<Props, Props> | undefined> {
+  const deadline = Math.max(op.opts.deadline ?? 0, Date.now() + readBackGraceMs);
   try {
-    return def.read(await op.host.inventory(op.opts), id, known, op.ctx);
+    return def.read(await op.host.inventory({ ...op.opts, deadline, freshAfter: Date.now() }), id, known, op.ctx);
   } catch (err) {
     if (original) throw new UnknownStateError(original, err as Error);
     throw err;
   }
 }
 
-/** A Runner over a host session, for resources that execute things themselves. */
+/** A Runner over a host session, for resources that execute things themselves: what they run may change the host. */
 function runnerOf(op: Operation): Runner {
-  return { exec: (cmd) => op.host.exec(cmd, op.opts), inventory: () => op.host.inventory(op.opts) };
+  return {
+    exec: async (cmd) => {
+      op.host.invalidate();
+      try {
+        return await op.host.exec(cmd, op.opts);
+      } finally {
+        op.host.invalidate();
+      }
+    },
+    inventory: () => op.host.inventory(op.opts),
+  };
 }
 
 /** Creates an object from checked inputs. */

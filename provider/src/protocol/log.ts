@@ -1,4 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
+import { boundedText } from "./errors.ts";
 import { engineGrpc, enginePb } from "./proto.ts";
 
 // Diagnostics go to the engine's Log service: after the port line, stdout is hidden from users.
@@ -24,7 +25,7 @@ export class EngineLog {
     if (!this.client) return;
     const request = new enginePb.LogRequest();
     request.setSeverity(severities[severity] as never);
-    request.setMessage(message);
+    request.setMessage(boundedText(message, 64_000));
     request.setUrn(urn);
     this.client.log(request, () => undefined);
   }

@@ -1,8 +1,9 @@
+import { isDeepStrictEqual } from "node:util";
 import type { ProviderConfig } from "../core/config.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { ResourceDefinition } from "../core/resource.ts";
-import { sessionFor } from "../host/hosts.ts";
-import type { HostSession, RunOptions } from "../host/session.ts";
+import { redactor } from "../host/secrets.ts";
+import { HostSession, type RunOptions } from "../host/session.ts";
 import { resourceFor } from "../resources/index.ts";
 import { checkInputs, type CheckResult } from "./check.ts";
 import { checkConfig, resolveConfig } from "./config.ts";
@@ -11,9 +12,13 @@ import {
   createObject, deleteObject, previewCreate, previewUpdate, readObject, updateObject, type Operation, type Outcome,
 } from "./lifecycle.ts";
 import type { EngineLog } from "./log.ts";
-import { containsUnknown, revealSecrets } from "./values.ts";
+import { containsUnknown, revealSecrets, secretTexts } from "./values.ts";
 
 type Bag = Record<string, unknown>;
+
+/** What each kind of operation gets when the engine passes no timeout (seconds; customTimeouts override). */
+const defaultTimeouts = { read: 300, create: 1800, update: 1800, delete: 1800 } as const;
+type OperationKind = keyof typeof defaultTimeouts;
 
 /** Why Configure could not produce a usable config. */
 export class ConfigureError extends Error {
@@ -28,6 +33,8 @@ export class ConfigureError extends Error {
 /** The provider's operations on decoded values; the gRPC server only translates messages. */
 export class Provider {
   private config: ProviderConfig | undefined;
+  /** The connection to the configured host; a Configure with any other setting gets a new one. */
+  private host: HostSession | undefined;
   private abort = new AbortController();
   readonly log: EngineLog;
   private readonly env: NodeJS.ProcessEnv;
@@ -56,17 +63,29 @@ export class Provider {
       throw new ConfigureError(`missing required configuration: ${resolved.missing.join(", ")}`, resolved.missing);
     }
     if ("failures" in resolved) throw new ConfigureError(resolved.failures.join("; "));
+    // Every setting counts: a new key, host-key pin, known_hosts file, maxSessions or timeout must never
+    // be served by a connection made with the old ones.
+    if (this.config && !isDeepStrictEqual(this.config, resolved.config)) this.close();
     this.config = resolved.config;
+  }
+
+  /** Closes the host connection (on shutdown, or when the config changes). */
+  close(): void {
+    this.host?.close();
+    this.host = undefined;
   }
 
   /** Check: validate inputs before anything touches a host; with old inputs, refuse changes that would lose data. */
   check(token: string, olds: Bag | undefined, news: Bag): CheckResult {
     const def = this.definition(token);
+    const redact = redactor(secretTexts(news, olds));
+    const shown = (result: CheckResult): CheckResult =>
+      ({ inputs: result.inputs, failures: result.failures.map((f) => ({ property: f.property, reason: redact(f.reason) })) });
     const result = checkInputs(def.inputs, news);
-    if (result.failures.length > 0 || !def.checkChange || !olds || Object.keys(olds).length === 0) return result;
+    if (result.failures.length > 0 || !def.checkChange || !olds || Object.keys(olds).length === 0) return shown(result);
     if (containsUnknown(result.inputs)) return result;
     const plain = (b: Bag) => revealSecrets(b).plain as Bag;
-    return { inputs: result.inputs, failures: def.checkChange(plain(olds), plain(result.inputs)) };
+    return shown({ inputs: result.inputs, failures: def.checkChange(plain(olds), plain(result.inputs)) });
   }
 
   /** Diff: old inputs against new inputs, each change classified by the resource's rules. */
@@ -81,12 +100,14 @@ export class Provider {
   async create(token: string, urn: string, inputs: Bag, preview: boolean, timeoutSec: number): Promise<Outcome> {
     const def = this.definition(token);
     if (preview) return { id: "", properties: previewCreate(def, inputs), inputs };
-    return createObject(def, this.operation(timeoutSec, urn), inputs);
+    const op = this.operation("create", timeoutSec, urn, [inputs]);
+    return this.shielded(op, () => createObject(def, op, inputs));
   }
 
   /** Read: refresh and import; undefined when the object is gone. */
   async read(token: string, urn: string, id: string, state: Bag, inputs: Bag | undefined, timeoutSec: number): Promise<Outcome | undefined> {
-    return readObject(this.definition(token), this.operation(timeoutSec, urn), id, state, inputs);
+    const op = this.operation("read", timeoutSec, urn, [state, inputs]);
+    return this.shielded(op, () => readObject(this.definition(token), op, id, state, inputs));
   }
 
   /** Update in place. */
@@ -97,12 +118,14 @@ export class Provider {
     const before = oldInputs ?? pick(olds, Object.keys(news));
     this.announce(def, urn, id, olds, before, news);
     if (preview) return { id, properties: previewUpdate(def, olds, news), inputs: news };
-    return updateObject(def, this.operation(timeoutSec, urn), id, olds, before, news);
+    const op = this.operation("update", timeoutSec, urn, [olds, before, news]);
+    return this.shielded(op, () => updateObject(def, op, id, olds, before, news));
   }
 
   /** Delete; an object already gone is a success. */
   async delete(token: string, urn: string, id: string, olds: Bag, oldInputs: Bag | undefined, timeoutSec: number): Promise<void> {
-    await deleteObject(this.definition(token), this.operation(timeoutSec, urn), id, olds, oldInputs ?? olds);
+    const op = this.operation("delete", timeoutSec, urn, [olds, oldInputs]);
+    await this.shielded(op, () => deleteObject(this.definition(token), op, id, olds, oldInputs ?? olds));
   }
 
   /** Cancel: abort what is running; later calls get a fresh signal. */
@@ -128,17 +151,38 @@ export class Provider {
 
   private session(): HostSession {
     if (!this.config) throw new ConfigureError("the freebsd provider is not configured: set freebsd:host and credentials");
-    return sessionFor(this.config);
+    this.host ??= new HostSession(this.config);
+    return this.host;
   }
 
-  /** One operation against the configured host, on behalf of the resource `urn`. */
-  private operation(timeoutSec: number, urn: string): Operation {
+  /**
+   * One operation against the configured host, on behalf of the resource `urn`: one deadline for all of
+   * it, and the secret values of its request (`bags`) kept out of command lines, logs and errors.
+   */
+  private operation(kind: OperationKind, timeoutSec: number, urn: string, bags: readonly unknown[]): Operation {
+    const started = Date.now();
+    const secrets = secretTexts(...bags);
+    const redact = redactor(secrets);
     const opts: RunOptions = {
       signal: this.abort.signal,
-      timeoutMs: timeoutSec > 0 ? timeoutSec * 1000 : undefined,
+      deadline: started + (timeoutSec > 0 ? timeoutSec : defaultTimeouts[kind]) * 1000,
+      secrets,
       onCommand: (line) => this.log.log("debug", `${this.config?.host ?? "host"}: ${line}`, urn),
+      // A write plans from the host as it is now; reads of one refresh share one inventory.
+      ...(kind === "read" ? {} : { freshAfter: started }),
     };
-    return { host: this.session(), opts, ctx: { urn, warn: (message) => this.log.log("warning", message, urn) } };
+    const warn = (message: string) => this.log.log("warning", redact(message), urn);
+    return { host: this.session(), opts, ctx: { urn, warn } };
+  }
+
+  /** Runs an operation; whatever it throws leaves with the operation's secrets redacted from its message. */
+  private async shielded<T>(op: Operation, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof Error) err.message = redactor(op.opts.secrets)(err.message);
+      throw err;
+    }
   }
 }
 

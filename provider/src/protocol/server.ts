@@ -2,7 +2,7 @@ import * as grpc from "@grpc/grpc-js";
 import type * as pb from "@pulumi/pulumi/proto/provider_pb.js";
 import type { CheckResult } from "./check.ts";
 import type { DiffResult } from "./diff.ts";
-import { missingKeysError, toServiceError } from "./errors.ts";
+import { boundedText, missingKeysError, toServiceError } from "./errors.ts";
 import type { Outcome } from "./lifecycle.ts";
 import type { EngineLog } from "./log.ts";
 import { Empty, pluginPb, providerGrpc, providerPb } from "./proto.ts";
@@ -25,11 +25,20 @@ function unary<Req, Res>(name: string, log: EngineLog, run: (request: Req) => Pr
           if (err instanceof ConfigureError && err.missing.length > 0) {
             return callback(missingKeysError(err.missing.map((name) => ({ name, description: describeKey(name) }))));
           }
-          const status = err instanceof ConfigureError ? { code: grpc.status.FAILED_PRECONDITION, details: err.message } : toServiceError(err);
+          const status = err instanceof ConfigureError ? { code: grpc.status.FAILED_PRECONDITION, details: boundedText(err.message) } : toServiceError(err);
           log.log("debug", `${name} failed: ${status.details}`);
           callback(status);
         },
-      );
+      )
+      // A reply grpc-js could not encode must still answer the call, and never take the plugin down.
+      .catch((err: unknown) => {
+        log.log("error", `${name}: the reply could not be sent: ${err instanceof Error ? err.message : String(err)}`);
+        try {
+          callback({ code: grpc.status.INTERNAL, details: `${name}: the provider could not encode its reply` });
+        } catch {
+          // the call is gone; nothing more to tell
+        }
+      });
   };
 }
 
@@ -142,7 +151,7 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
     read: unary<pb.ReadRequest, pb.ReadResponse>("Read", log, async (req) => {
       const token = req.getType() || typeOf(req.getUrn());
       const inputs = req.hasInputs() ? struct(req.getInputs()) : undefined;
-      const out: Outcome | undefined = await provider.read(token, req.getUrn(), req.getId(), struct(req.getProperties()), inputs, 0);
+      const out: Outcome | undefined = await provider.read(token, req.getUrn(), req.getId(), struct(req.getProperties()), inputs, req.getTimeout());
       const response = new providerPb.ReadResponse();
       if (!out) return response; // gone: empty id, properties and inputs unset
       response.setId(out.id);

@@ -120,3 +120,17 @@ function wrapAt(v: unknown, path: Path): unknown {
   }
   return v;
 }
+
+/** Every secret leaf value (strings, and numbers as text) inside decoded values: what must never be shown. */
+export function secretTexts(...values: unknown[]): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown, inSecret: boolean): void => {
+    if (v instanceof Secret) return walk(v.value, true);
+    if (inSecret && typeof v === "string" && v !== "") found.add(v);
+    else if (inSecret && typeof v === "number") found.add(String(v));
+    else if (Array.isArray(v)) v.forEach((x) => walk(x, inSecret));
+    else if (v !== null && typeof v === "object") Object.values(v).forEach((x) => walk(x, inSecret));
+  };
+  values.forEach((v) => walk(v, false));
+  return [...found];
+}
