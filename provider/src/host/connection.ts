@@ -150,8 +150,18 @@ export class SshConnection {
         let code: number | undefined;
         let signal: string | undefined;
         let failure: TransportError | undefined;
+        // Settles at once: behind OpenSSH the channel closes only when the command's output does, and a
+        // hung command may never close it. The command is asked to stop (timeout(1) passes TERM on).
         const abort = (error: TransportError) => {
-          failure ??= error;
+          if (failure) return;
+          failure = error;
+          options.signal?.removeEventListener("abort", onAbort);
+          reject(error);
+          try {
+            stream.signal("TERM");
+          } catch {
+            // the channel is already gone
+          }
           stream.close();
         };
         const timer = options.timeoutMs
@@ -168,7 +178,7 @@ export class SshConnection {
         stream.on("close", () => {
           if (timer) clearTimeout(timer);
           options.signal?.removeEventListener("abort", onAbort);
-          if (failure) return reject(failure);
+          if (failure) return;
           if (code === undefined) {
             if (signal) return reject(new ChannelError(`command killed by signal ${signal}`, undefined));
             return reject(new ChannelError("connection lost before the command finished", "running"));

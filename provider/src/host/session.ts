@@ -1,5 +1,5 @@
 import { describeCommand, type Command } from "../core/command.ts";
-import { CommandFailedError, ConflictError, TimeoutError } from "../core/errors.ts";
+import { CommandFailedError, ConflictError, TimeoutError, TransportError } from "../core/errors.ts";
 import type { ProviderConfig } from "../core/config.ts";
 import { conflictMarker } from "../freebsd/files.ts";
 import { SshConnection, type ExecResult } from "./connection.ts";
@@ -27,7 +27,7 @@ export interface RunOptions {
 const inventoryTtlMs = 2_000;
 
 /** Grace the client gives a command past its deadline, so the host's timeout(1) reports first. */
-const clientGraceMs = 3_000;
+const clientGraceMs = 500;
 
 /** timeout(1)'s exit status when it stopped the command (FreeBSD usr.bin/timeout, GNU coreutils alike). */
 const timedOutStatus = 124;
@@ -140,7 +140,13 @@ export class HostSession {
   private async takeInventory(options: RunOptions): Promise<Inventory> {
     const { token, script } = buildInventoryScript();
     this.inventoriesTaken++;
-    const result = await this.send({ argv: ["/bin/sh", "-c", script] }, { ...options, onCommand: undefined, secrets: [] });
+    const read = () => this.send({ argv: ["/bin/sh", "-c", script] }, { ...options, onCommand: undefined, secrets: [] });
+    // Reading changes nothing, so a connection lost under it is dialled again once (the read-back of a
+    // write that ended just as the connection went must still see what the write did).
+    const result = await read().catch((err: unknown) => {
+      if (err instanceof TransportError && !(err instanceof TimeoutError)) return read();
+      throw err;
+    });
     if (result.code !== 0) {
       throw new CommandFailedError(this.label, { argv: ["/bin/sh", "-c", "<inventory>"] }, result.code, result.stderr);
     }
