@@ -201,6 +201,25 @@ describe("fresh inventories (issue 7.24)", () => {
   });
 });
 
+describe("fresh inventories after commands (issue 7.24)", () => {
+  it("sees what a jail:Command changed when the next resource reads the host", async () => {
+    await mustRun(target, "zfs create -p zroot/tr/jails/c24 && tar -xf /usr/freebsd-dist/base.txz -C /zroot/tr/jails/c24");
+    const s = new Stack(launcher, { config: target.config });
+    const program = {
+      deleg: dataset("zroot/tr/deleg", { properties: { jailed: "on" } }),
+      c24: { type: "freebsd:jail:Jail", inputs: { name: "c24", path: "/zroot/tr/jails/c24", datasets: ["zroot/tr/deleg"], autostart: false } },
+      mk: { type: "freebsd:jail:Command", inputs: { jail: "c24", create: "zfs create zroot/tr/deleg/child" } },
+      // Registered right after the command, in the same plugin process: imported from the host as it is now.
+      child: { ...dataset("zroot/tr/deleg/child"), options: { import: "zroot/tr/deleg/child" } },
+    };
+    const r = await s.up(program as never, { skipPreview: true });
+    expect(r.steps["child"]!.op).toBe("import");
+    expect(s.resource("child")!.id).toBe("zroot/tr/deleg/child");
+    await s.up({ deleg: program.deleg, c24: program.c24 } as never, { skipPreview: true });
+    await s.destroy({ skipPreview: true });
+  });
+});
+
 describe("error replies (issue 7.25)", () => {
   it("answers an error whose text holds a lone surrogate, and keeps serving", async () => {
     const client = await startProvider();
