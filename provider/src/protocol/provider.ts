@@ -138,8 +138,9 @@ export class Provider {
   private announce(def: ResourceDefinition<any, any>, urn: string, id: string, olds: Bag, oldInputs: Bag, news: Bag): void {
     if (!def.describeUpdate || containsUnknown(news)) return;
     const plain = (b: Bag) => revealSecrets(b).plain as Bag;
+    const redact = redactor(secretTexts(olds, oldInputs, news));
     for (const note of def.describeUpdate({ id, state: plain(olds), inputs: plain(oldInputs) }, plain(news))) {
-      this.log.log("warning", note, urn);
+      this.log.log("warning", redact(note), urn);
     }
   }
 
