@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startProvider } from "../engine/harness.ts";
 import { DeploymentError, Stack, type Program } from "../engine/stack.ts";
 import { isSecret, secret, unwrapSecrets } from "../engine/values.ts";
@@ -26,6 +26,8 @@ describe("jail:Command (issue 7)", () => {
     await mustRun(target, "zfs create -p zroot/jails/cmd && tar -xf /usr/freebsd-dist/base.txz -C /zroot/jails/cmd");
     await mustRun(target, "jail -c name=cmd path=/zroot/jails/cmd persist");
   });
+  // A fault a test armed but did not use must not fire in the next one.
+  afterEach(() => target?.sim?.faults.clear());
   afterAll(async () => {
     await target?.sim?.stop();
   });

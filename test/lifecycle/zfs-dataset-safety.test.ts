@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startProvider } from "../engine/harness.ts";
 import { DeploymentError, Stack, type Program } from "../engine/stack.ts";
 import { isSecret, secret, unwrapSecrets } from "../engine/values.ts";
@@ -31,6 +31,8 @@ describe("zfs:Dataset data safety and convergence (issue 7)", () => {
     target = targetOnSim(await startSimHost({ pools: [{ name: "tank" }] }), "zroot/safety");
     await mustRun(target, `zfs create ${target.prefix}`);
   });
+  // A fault a test armed but did not use must not fire in the next one.
+  afterEach(() => target?.sim?.faults.clear());
   afterAll(async () => {
     await target?.stop();
   });

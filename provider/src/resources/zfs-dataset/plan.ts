@@ -95,7 +95,8 @@ export function planDelete(current: Current, inv: Inventory, ctx?: Context): Com
     ].filter(Boolean);
     throw new RefusedError(
       `refusing to destroy ${name} on ${inv.host}: it has ${what.join(" and ")}; nothing was destroyed. ` +
-        `Set forceDestroy: true (and run pulumi up) to destroy them with it`,
+        `Set forceDestroy: true (and run pulumi up) to destroy them with it; to replace it, apply forceDestroy: true ` +
+        `in an up of its own first, as a replacement's delete reads the recorded inputs`,
     );
   }
   return [zfsDestroy(name, { recursive: children.length > 0 || snapshots.length > 0 })];
