@@ -78,6 +78,17 @@ describe("jail:Command (issue 7)", () => {
     await s.destroy();
   });
 
+  it("a run whose status was lost in a jail started again since runs again there (issue 7.19)", async () => {
+    const s = newStack();
+    const program = one({ jail: "cmd", create: "echo ran >> /root/restarted" });
+    target.sim!.faults.dropAfterExecs(3, { phase: "during" });
+    expect(await failure(s.up(program, { skipPreview: true }))).toBeInstanceOf(DeploymentError);
+    await mustRun(target, "jail -r cmd && jail -c name=cmd path=/zroot/jails/cmd persist");
+    await s.up(program, { skipPreview: true });
+    expect(await lines("/root/restarted")).toEqual(["ran", "ran"]);
+    await s.destroy();
+  });
+
   it("a failed run is run again by the next up (issue 7.19)", async () => {
     const s = newStack();
     const program = one({ jail: "cmd", create: "echo try >> /root/tries; [ -f /root/flag ] || { touch /root/flag; echo not yet >&2; exit 4; }" });

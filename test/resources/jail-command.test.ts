@@ -22,10 +22,10 @@ describe("Check (issue 7.18)", () => {
 describe("scripts and environment go on stdin (issue 7.21)", () => {
   const inputs = commandInputs.parse({ jail: "web", create: "echo \"$TOKEN\" 'it''s'", environment: { TOKEN: "s3cr3t $(id) 'q'" } });
   it("keeps them out of the command line", () => {
-    const cmd = recordedRun("/var/db/x", inputsHash(inputs), inputs, inputs.create);
+    const cmd = recordedRun("/var/db/x", inputsHash(inputs), inputs, 7, inputs.create);
     expect(cmd.argv.join(" ")).not.toContain("s3cr3t");
     expect(cmd.argv.join(" ")).not.toContain("echo");
-    expect(cmd.argv.slice(-3)).toEqual(["/var/db/x", inputsHash(inputs), "web"]);
+    expect(cmd.argv.slice(-4)).toEqual(["/var/db/x", inputsHash(inputs), "web", "7"]);
     expect(cmd.stdin).toBe(scriptText(inputs.environment, inputs.create));
   });
   it("exports each variable quoted, then evals the script quoted, its stdin closed", () => {
@@ -43,12 +43,15 @@ describe("run records (issue 7.19)", () => {
     const b = commandInputs.parse({ environment: { B: "2", A: "1" }, create: "x", jail: "j" });
     expect(inputsHash(a)).toBe(inputsHash(b));
     expect(inputsHash(a)).not.toBe(inputsHash({ ...a, update: "y" }));
+    // A change of the delete script alone updates in place without a run: the record stays the same run's.
+    expect(inputsHash(a)).toBe(inputsHash({ ...a, delete: "z" }));
   });
   it("read back: a finished run, an unfinished one, none", () => {
     const probe = readRecord("/d");
     const token = /@@%s file %s\\n' ([0-9a-f]+)/.exec(probe.command.argv[2]!)![1]!;
     const file = (name: string, text: string) => `@@${token} file /d/${name}\n${text}\n@@${token} eof\n`;
-    expect(probe.parse(file("inputs", "h\n") + file("status", "0\n") + file("stderr", "") + file("stdout", "out\n"))).toEqual({ hash: "h", status: 0, stdout: "out\n", stderr: "" });
+    expect(probe.parse(file("inputs", "h\n") + file("jid", "7\n") + file("status", "0\n") + file("stderr", "") + file("stdout", "out\n")))
+      .toEqual({ hash: "h", jid: 7, status: 0, stdout: "out\n", stderr: "" });
     expect(probe.parse(file("inputs", "h\n"))?.status).toBeUndefined();
     expect(probe.parse("")).toBeUndefined();
   });

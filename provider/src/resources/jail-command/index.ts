@@ -15,14 +15,19 @@ function running(inv: Inventory, jail: string): boolean {
   return inv.jails.some((j) => j.name === jail);
 }
 
+/** The jid of the running jail. */
+function jidOf(inv: Inventory, jail: string): number | undefined {
+  return inv.jails.find((j) => j.name === jail)?.jid;
+}
+
 /**
- * Runs a script once for these inputs: a finished successful run recorded for the same inputs (its
- * status lost on the way back) is returned as it was, not run again; a failed or unfinished one runs again.
+ * Runs a script once for these inputs: a finished successful run recorded for the same inputs in the
+ * same running jail (its status lost on the way back) is returned as it was, not run again; a failed
+ * or unfinished one, or one in a jail started again since, runs again.
  */
 async function run(inputs: CommandInputs, script: string, runner: Runner, id: string, ctx: Context | undefined): Promise<Found<CommandOutputs, CommandInputs>> {
-  if (!running(await runner.inventory(), inputs.jail)) {
-    throw new RefusedError(`jail ${inputs.jail} is not running, so the command cannot run in it`);
-  }
+  const jid = jidOf(await runner.inventory(), inputs.jail);
+  if (jid === undefined) throw new RefusedError(`jail ${inputs.jail} is not running, so the command cannot run in it`);
   const found = (stdout: string, stderr: string) => ({ id, inputs, state: { ...inputs, stdout, stderr } });
   if (!ctx) {
     const result = await runner.exec(plainRun(inputs, script));
@@ -32,11 +37,11 @@ async function run(inputs: CommandInputs, script: string, runner: Runner, id: st
   const hash = inputsHash(inputs);
   const probe = readRecord(dir);
   const record = probe.parse((await runner.exec(probe.command)).stdout);
-  if (record?.hash === hash && record.status === 0) {
+  if (record?.hash === hash && record.jid === jid && record.status === 0) {
     ctx.warn(`the script already ran for these inputs (its result was lost on the way back); its recorded output is used and it is not run again`);
     return found(record.stdout, record.stderr);
   }
-  const result = await runner.exec(recordedRun(dir, hash, inputs, script));
+  const result = await runner.exec(recordedRun(dir, hash, inputs, jid, script));
   return found(result.stdout, result.stderr);
 }
 

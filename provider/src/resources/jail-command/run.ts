@@ -31,12 +31,16 @@ function canonical(v: unknown): unknown {
   return v;
 }
 
+/** The inputs that decide a run; `delete` changes in place without one, so it is not among them. */
+const runKeys = ["jail", "create", "update", "environment", "triggers"] as const;
+
 /** The hash that says which inputs a record's run was made for. */
 export function inputsHash(inputs: CommandInputs): string {
-  return createHash("sha256").update(JSON.stringify(canonical(inputs))).digest("hex");
+  const picked = Object.fromEntries(runKeys.map((k) => [k, (inputs as Props)[k] ?? null]));
+  return createHash("sha256").update(JSON.stringify(canonical(picked))).digest("hex");
 }
 
-// $1 the record directory, $2 the inputs hash, $3 the jail. SIGHUP is ignored so that a connection
+// $1 the record directory, $2 the inputs hash, $3 the jail, $4 its jid. SIGHUP is ignored so that a connection
 // that goes away does not stop the run before its status is recorded; the status is written last,
 // atomically, so a record with a status is a finished run.
 const wrapper = [
@@ -46,6 +50,7 @@ const wrapper = [
   'mkdir -p "$d" || exit 125',
   'rm -f "$d/status"',
   'printf \'%s\\n\' "$2" > "$d/inputs"',
+  'printf \'%s\\n\' "$4" > "$d/jid"',
   'jexec -l "$3" /bin/sh -s > "$d/stdout" 2> "$d/stderr"',
   "s=$?",
   'printf \'%s\\n\' "$s" > "$d/status.tmp" && mv -f "$d/status.tmp" "$d/status"',
@@ -62,11 +67,12 @@ export function scriptText(environment: Record<string, string>, script: string):
   return `${exports.join("")}__pulumi_freebsd_script=${quoteArg(script)}\neval "$__pulumi_freebsd_script" </dev/null\n`;
 }
 
-/** The wrapped run of `script` in the jail, recorded under `dir` for `hash`. */
-export function recordedRun(dir: string, hash: string, inputs: CommandInputs, script: string): Command {
+/** The wrapped run of `script` in the jail (running as `jid`), recorded under `dir` for `hash`. */
+export function recordedRun(dir: string, hash: string, inputs: CommandInputs, jid: number, script: string): Command {
   const rule = checkJailName(inputs.jail);
   if (rule) throw new ValidationError("jail", rule);
-  return { argv: ["/bin/sh", "-c", wrapper, "sh", dir, hash, inputs.jail], stdin: scriptText(inputs.environment, script) };
+  if (!Number.isSafeInteger(jid) || jid < 1) throw new ValidationError("jid", "must be a positive whole number");
+  return { argv: ["/bin/sh", "-c", wrapper, "sh", dir, hash, inputs.jail, String(jid)], stdin: scriptText(inputs.environment, script) };
 }
 
 /** A plain run in the jail without a record (the delete script). */
@@ -77,6 +83,8 @@ export function plainRun(inputs: CommandInputs, script: string): Command {
 /** A finished run as its record holds it. */
 export interface RunRecord {
   hash: string;
+  /** The jid of the jail it ran in: a jail started again since is not where the run's effects are. */
+  jid: number | undefined;
   status: number | undefined;
   stdout: string;
   stderr: string;
@@ -92,8 +100,11 @@ export function readRecord(dir: string): { command: Command; parse(stdout: strin
       const file = (name: string) => files.get(`${dir}/${name}`);
       const hash = file("inputs")?.trim();
       if (hash === undefined) return undefined;
-      const status = file("status")?.trim();
-      return { hash, status: status && /^\d+$/.test(status) ? Number(status) : undefined, stdout: file("stdout") ?? "", stderr: file("stderr") ?? "" };
+      const number = (name: string) => {
+        const text = file(name)?.trim();
+        return text && /^\d+$/.test(text) ? Number(text) : undefined;
+      };
+      return { hash, jid: number("jid"), status: number("status"), stdout: file("stdout") ?? "", stderr: file("stderr") ?? "" };
     },
   };
 }
