@@ -65,12 +65,15 @@ export function checkDatasetChange(olds: Props, news: DatasetInputs): ChangeFail
   for (const path of changedPaths(olds, news as Props)) {
     if (datasetRule(path) !== "replace") continue;
     const property = path.join(".");
+    // An earlier version read properties zfs derived (utf8only=on from a normalization) into inputs.
+    const removed = at(news as Props, path) === undefined && path[0] === "properties";
+    const hint = removed ? " (if the program never declared it, a refresh read it from the host: run pulumi refresh first)" : "";
     failures.push({
       property,
       reason:
         `${property}: changing it from ${shown(at(olds, path))} to ${shown(at(news as Props, path))} replaces the dataset ${name}: ` +
         `the replacement destroys the dataset and everything in it (files, child datasets, snapshots) and creates it empty. ` +
-        `To proceed, set forceDestroy: true in the same change; otherwise keep the old value`,
+        `To proceed, set forceDestroy: true in the same change; otherwise keep the old value${hint}`,
     });
   }
   const before = typeof olds["volsize"] === "string" ? parseSize(olds["volsize"]) : undefined;
