@@ -65,9 +65,10 @@ export function checkDatasetChange(olds: Props, news: DatasetInputs): ChangeFail
   for (const path of changedPaths(olds, news as Props)) {
     if (datasetRule(path) !== "replace") continue;
     const property = path.join(".");
-    // An earlier version read properties zfs derived (utf8only=on from a normalization) into inputs.
+    // An earlier version read properties zfs derived (utf8only=on from a normalization) into inputs;
+    // declaring the value the dataset has keeps it as it is.
     const removed = at(news as Props, path) === undefined && path[0] === "properties";
-    const hint = removed ? " (if the program never declared it, a refresh read it from the host: run pulumi refresh first)" : "";
+    const hint = removed ? ` (if zfs set it by itself, declaring ${property}: ${shown(at(olds, path))} keeps the dataset as it is)` : "";
     failures.push({
       property,
       reason:
