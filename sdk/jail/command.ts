@@ -7,7 +7,7 @@ import * as outputs from "../types/output";
 import * as utilities from "../utilities";
 
 /**
- * Runs scripts inside a jail with jexec(8): `create` once, `update` when the scripts or environment change, `delete` on removal. A failing script (non-zero exit) fails the operation with its stderr. Never runs in a preview.
+ * Runs scripts inside a jail with jexec(8): `create` once, `update` when the scripts or environment change, `delete` on removal. A failing script (non-zero exit) fails the operation with its stderr; a run whose result was lost is recovered from its record on the host (/var/db/pulumi-freebsd/commands), not run twice. Never runs in a preview.
  */
 export class Command extends pulumi.CustomResource {
     /**
@@ -37,7 +37,7 @@ export class Command extends pulumi.CustomResource {
      */
     declare public readonly jail: pulumi.Output<string>;
     /**
-     * Script run with `/bin/sh -c` inside the jail when the resource is created.
+     * Script run with `/bin/sh` inside the jail when the resource is created.
      */
     declare public readonly create: pulumi.Output<string>;
     /**
@@ -109,7 +109,7 @@ export interface CommandState {
      */
     jail?: pulumi.Input<string>;
     /**
-     * Script run with `/bin/sh -c` inside the jail when the resource is created.
+     * Script run with `/bin/sh` inside the jail when the resource is created.
      */
     create?: pulumi.Input<string>;
     /**
@@ -145,7 +145,7 @@ export interface CommandArgs {
      */
     jail: pulumi.Input<string>;
     /**
-     * Script run with `/bin/sh -c` inside the jail when the resource is created.
+     * Script run with `/bin/sh` inside the jail when the resource is created.
      */
     create: pulumi.Input<string>;
     /**

@@ -7,7 +7,7 @@ import * as outputs from "../types/output";
 import * as utilities from "../utilities";
 
 /**
- * A ZFS filesystem or volume on a FreeBSD host. Renames happen in place; a dataset with children or snapshots is never destroyed unless `forceDestroy` is set. Import with `pulumi import freebsd:zfs:Dataset NAME pool/path`.
+ * A ZFS filesystem or volume on a FreeBSD host. Renames happen in place; nothing that loses data (destroying children or snapshots, replacing the dataset, shrinking a volume) happens unless `forceDestroy` is set. Import with `pulumi import freebsd:zfs:Dataset NAME pool/path`.
  */
 export class Dataset extends pulumi.CustomResource {
     /**
@@ -57,7 +57,7 @@ export class Dataset extends pulumi.CustomResource {
      */
     declare public readonly createParents: pulumi.Output<boolean>;
     /**
-     * Whether a delete may destroy children and snapshots.
+     * Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink.
      */
     declare public readonly forceDestroy: pulumi.Output<boolean>;
     /**
@@ -162,7 +162,7 @@ export interface DatasetState {
      */
     createParents?: pulumi.Input<boolean>;
     /**
-     * Whether a delete may destroy children and snapshots.
+     * Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink.
      */
     forceDestroy?: pulumi.Input<boolean>;
     /**
@@ -222,7 +222,7 @@ export interface DatasetArgs {
      */
     createParents?: pulumi.Input<boolean>;
     /**
-     * Allow deleting or replacing the dataset when it has child datasets or snapshots, destroying them with it (`zfs destroy -r`). Off by default: a dataset holds data.
+     * The one switch that allows losing the dataset's data: deleting it with its child datasets and snapshots (`zfs destroy -r`), replacing it (a change of `type`, `volblocksize` or a property zfs takes only at creation destroys it and everything in it), and shrinking a volume. Off by default: a dataset holds data.
      */
     forceDestroy?: pulumi.Input<boolean>;
 }

@@ -56,7 +56,8 @@ describe("hostile input", () => {
     await s.up({ x: { type: T, inputs: { name: "zroot/safety/quoted", properties: { "org.example:cmd": value } } } });
     expect(await hostProperty(target, "zroot/safety/quoted", "org.example:cmd")).toEqual([value, "local"]);
     const creates = (await sim.toolLog()).filter((argv) => argv[0] === "zfs" && argv[1] === "create");
-    expect(creates).toContainEqual(["zfs", "create", "-o", `org.example:cmd=${value}`, "zroot/safety/quoted"]);
+    // The create also marks the dataset with its resource's URN (issue 7.5).
+    expect(creates).toContainEqual(["zfs", "create", "-o", `org.example:cmd=${value}`, "-o", `pulumi:urn=${s.urn(T, "x")}`, "zroot/safety/quoted"]);
     expect((await sim.exec("ls /tmp/pwned /tmp/pwned2 /tmp/pwned3")).code).not.toBe(0);
     await s.destroy();
   });

@@ -139,10 +139,11 @@ for (const kind of ["sim", "real"] as const) {
         expect(await datasetExists(target, ds("parent"))).toBe(false);
       });
 
-      it("replaces for a create-only property, deleting first", async () => {
+      it("replaces for a create-only property when forceDestroy allows it, deleting first", async () => {
         const s = new Stack((env) => startProvider({ env }), { config: target.config });
         await s.up({ ci: { type: T, inputs: { name: ds("ci"), properties: { casesensitivity: "sensitive" } } } });
-        const r = await s.up({ ci: { type: T, inputs: { name: ds("ci"), properties: { casesensitivity: "insensitive" } } } });
+        // A replacement destroys the dataset and its files: only the new inputs' forceDestroy allows it (issue 7.1).
+        const r = await s.up({ ci: { type: T, inputs: { name: ds("ci"), properties: { casesensitivity: "insensitive" }, forceDestroy: true } } });
         expect(r.steps["ci"]!.op).toBe("replace");
         expect(r.steps["ci"]!.diff).toMatchObject({ replaces: ["properties"], deleteBeforeReplace: true });
         expect(await hostProperty(target, ds("ci"), "casesensitivity")).toEqual(["insensitive", "-"]);

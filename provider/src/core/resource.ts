@@ -98,8 +98,8 @@ export interface ResourceDefinition<I extends Props = Props, S extends Props = P
    * inventory (freebsd:jail:Command): when present, create/update/delete run through it instead.
    */
   execute?: {
-    create(inputs: I, runner: Runner): Promise<Found<S, I>>;
-    update(current: Existing<S, I>, news: I, runner: Runner): Promise<Found<S, I>>;
-    delete(current: Existing<S, I>, runner: Runner): Promise<void>;
+    create(inputs: I, runner: Runner, ctx?: Context): Promise<Found<S, I>>;
+    update(current: Existing<S, I>, news: I, runner: Runner, ctx?: Context): Promise<Found<S, I>>;
+    delete(current: Existing<S, I>, runner: Runner, ctx?: Context): Promise<void>;
   };
 }

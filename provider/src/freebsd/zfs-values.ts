@@ -24,6 +24,8 @@ export function formatSize(bytes: number): string {
 
 const aliasValues: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   acltype: { noacl: "off", posixacl: "posix" },
+  // encryption=on is stored as ZIO_CRYPT_ON_VALUE, aes-256-gcm (include/sys/fs/zfs.h), and read back so.
+  encryption: { on: "aes-256-gcm" },
 };
 
 /** The form in which `zfs get -p` prints a value that was set as `value`. */

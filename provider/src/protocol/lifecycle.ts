@@ -140,7 +140,7 @@ function runnerOf(op: Operation): Runner {
 export async function createObject(def: Def, op: Operation, inputs: Record<string, unknown>): Promise<Outcome> {
   const { plain, secrets } = revealSecrets(inputs);
   const checked = plain as Props;
-  if (def.execute) return outcomeOf(def, await def.execute.create(checked, runnerOf(op)), secrets);
+  if (def.execute) return outcomeOf(def, await def.execute.create(checked, runnerOf(op), op.ctx), secrets);
   const id = def.idOf(checked);
   return runAndReadBack(def, op, (inv) => def.planCreate(checked, inv, op.ctx), id, { inputs: checked, creating: true }, secrets);
 }
@@ -156,7 +156,7 @@ export async function updateObject(
     state: revealSecrets(olds).plain as Props,
     inputs: revealSecrets(oldInputs).plain as Props,
   };
-  if (def.execute) return outcomeOf(def, await def.execute.update(current, plain as Props, runnerOf(op)), secrets);
+  if (def.execute) return outcomeOf(def, await def.execute.update(current, plain as Props, runnerOf(op), op.ctx), secrets);
   const plan = (inv: Inventory) => def.planUpdate(current, plain as Props, inv, op.ctx);
   return runAndReadBack(def, op, plan, id, { state: current.state, inputs: plain as Props }, secrets);
 }
@@ -170,7 +170,7 @@ export async function deleteObject(
     state: revealSecrets(olds).plain as Props,
     inputs: revealSecrets(oldInputs).plain as Props,
   };
-  if (def.execute) return def.execute.delete(current, runnerOf(op));
+  if (def.execute) return def.execute.delete(current, runnerOf(op), op.ctx);
   for (let attempt = 1; ; attempt++) {
     const commands = def.planDelete(current, await op.host.inventory(op.opts), op.ctx);
     if (commands.length === 0) return;

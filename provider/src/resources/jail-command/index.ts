@@ -1,61 +1,48 @@
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
-import type { Command } from "../../core/command.ts";
 import { RefusedError } from "../../core/errors.ts";
-import type { Existing, Found, Props, ResourceDefinition, Runner } from "../../core/resource.ts";
+import type { Context, Existing, Found, Props, ResourceDefinition, Runner } from "../../core/resource.ts";
 import type { Inventory } from "../../host/inventory.ts";
-import { checkJailName } from "../../freebsd/jail-checks.ts";
-import { jexec } from "../../freebsd/jail-commands.ts";
+import { inputsHash, plainRun, readRecord, recordDir, recordedRun, removeRecord } from "./run.ts";
+import { commandInputs, commandOutputs, type CommandInputs, type CommandOutputs } from "./schema.ts";
 
 // freebsd:jail:Command: scripts run inside a jail with jexec(8) when the resource is created,
 // updated and deleted (e.g. `pkg install -y postgresql16-server`). Never run in a preview.
 
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-export const commandInputs = z
-  .strictObject({
-    jail: z.string().describe("The name of the jail to run in. Changing it runs `create` in the new jail (replacement)."),
-    create: z.string().describe("Script run with `/bin/sh -c` inside the jail when the resource is created."),
-    update: z.string().optional().describe("Script run when `create`, `update` or `environment` change; defaults to `create`."),
-    delete: z.string().optional().describe("Script run when the resource is deleted, while the jail still runs."),
-    environment: z.record(z.string(), z.string()).default({}).describe("Environment of the scripts (on top of jexec -l's clean login environment)."),
-    triggers: z.array(z.unknown()).optional().describe("Values whose change re-runs `create` (the resource is replaced)."),
-  })
-  .superRefine((inputs, ctx) => {
-    const rule = checkJailName(inputs.jail);
-    if (rule) ctx.addIssue({ code: "custom", path: ["jail"], message: rule });
-    for (const key of Object.keys(inputs.environment)) {
-      if (!envName.test(key)) ctx.addIssue({ code: "custom", path: ["environment", key], message: "must be a variable name: letters, digits and '_', not starting with a digit" });
-    }
-  });
-
-type CommandInputs = z.output<typeof commandInputs>;
-
-export const commandOutputs = z.object({
-  ...commandInputs.shape,
-  stdout: z.string().describe("What the last script run printed on standard output."),
-  stderr: z.string().describe("What the last script run printed on standard error."),
-});
-
-type CommandOutputs = z.output<typeof commandOutputs>;
-
-/** `jexec -l JAIL env NAME=VALUE... /bin/sh -c SCRIPT`: every value an argument, none in shell text. */
-function scriptIn(inputs: CommandInputs, script: string): Command {
-  const env = Object.entries(inputs.environment).map(([k, v]) => `${k}=${v}`);
-  return jexec(inputs.jail, ["/usr/bin/env", ...env, "/bin/sh", "-c", script], { clean: true });
-}
+export { commandInputs, commandOutputs } from "./schema.ts";
 
 /** Whether the jail is running, from the inventory. */
 function running(inv: Inventory, jail: string): boolean {
   return inv.jails.some((j) => j.name === jail);
 }
 
-async function run(inputs: CommandInputs, script: string, runner: Runner, id: string): Promise<Found<CommandOutputs, CommandInputs>> {
-  if (!running(await runner.inventory(), inputs.jail)) {
-    throw new RefusedError(`jail ${inputs.jail} is not running, so the command cannot run in it`);
+/** The jid of the running jail. */
+function jidOf(inv: Inventory, jail: string): number | undefined {
+  return inv.jails.find((j) => j.name === jail)?.jid;
+}
+
+/**
+ * Runs a script once for these inputs: a finished successful run recorded for the same inputs in the
+ * same running jail (its status lost on the way back) is returned as it was, not run again; a failed
+ * or unfinished one, or one in a jail started again since, runs again.
+ */
+async function run(inputs: CommandInputs, script: string, runner: Runner, id: string, ctx: Context | undefined): Promise<Found<CommandOutputs, CommandInputs>> {
+  const jid = jidOf(await runner.inventory(), inputs.jail);
+  if (jid === undefined) throw new RefusedError(`jail ${inputs.jail} is not running, so the command cannot run in it`);
+  const found = (stdout: string, stderr: string) => ({ id, inputs, state: { ...inputs, stdout, stderr } });
+  if (!ctx) {
+    const result = await runner.exec(plainRun(inputs, script));
+    return found(result.stdout, result.stderr);
   }
-  const result = await runner.exec(scriptIn(inputs, script));
-  return { id, inputs, state: { ...inputs, stdout: result.stdout, stderr: result.stderr } };
+  const dir = recordDir(ctx.urn);
+  const hash = inputsHash(inputs);
+  const probe = readRecord(dir);
+  const record = probe.parse((await runner.exec(probe.command)).stdout);
+  if (record?.hash === hash && record.jid === jid && record.status === 0) {
+    ctx.warn(`the script already ran for these inputs (its result was lost on the way back); its recorded output is used and it is not run again`);
+    return found(record.stdout, record.stderr);
+  }
+  const result = await runner.exec(recordedRun(dir, hash, inputs, jid, script));
+  return found(result.stdout, result.stderr);
 }
 
 /** The resource: its state is what its scripts printed; the host holds nothing to read back but the jail. */
@@ -63,12 +50,18 @@ export const jailCommand: ResourceDefinition<CommandInputs, CommandOutputs> = {
   token: "freebsd:jail:Command",
   description:
     "Runs scripts inside a jail with jexec(8): `create` once, `update` when the scripts or environment change, " +
-    "`delete` on removal. A failing script (non-zero exit) fails the operation with its stderr. Never runs in a preview.",
+    "`delete` on removal. A failing script (non-zero exit) fails the operation with its stderr; a run whose result " +
+    "was lost is recovered from its record on the host (/var/db/pulumi-freebsd/commands), not run twice. Never runs in a preview.",
   inputs: commandInputs,
   outputs: commandOutputs,
   stableOutputs: [],
   deleteBeforeReplace: false,
   rule: (path) => (path[0] === "jail" || path[0] === "triggers" ? "replace" : "update"),
+  derivedSecrets: (path) => {
+    // stdout and stderr are what the scripts printed: a secret script or environment may be in them.
+    const top = path[0];
+    return top === "create" || top === "update" || top === "environment" ? [["stdout"], ["stderr"]] : [];
+  },
   idOf: (inputs) => `${inputs.jail}/${randomBytes(6).toString("hex")}`,
   read(inv, id, known) {
     const state = known?.state as CommandOutputs | undefined;
@@ -82,16 +75,16 @@ export const jailCommand: ResourceDefinition<CommandInputs, CommandOutputs> = {
   planUpdate: () => [],
   planDelete: () => [],
   execute: {
-    create: (inputs, runner) => run(inputs, inputs.create, runner, jailCommand.idOf(inputs)),
-    async update(current, news, runner) {
+    create: (inputs, runner, ctx) => run(inputs, inputs.create, runner, jailCommand.idOf(inputs), ctx),
+    async update(current, news, runner, ctx) {
       const rerun = ["create", "update", "environment"].some((k) => JSON.stringify((current.inputs as Props)[k]) !== JSON.stringify((news as Props)[k]));
       if (!rerun) return { id: current.id, inputs: news, state: { ...current.state, ...news } };
-      return run(news, news.update ?? news.create, runner, current.id);
+      return run(news, news.update ?? news.create, runner, current.id, ctx);
     },
-    async delete(current: Existing<CommandOutputs, CommandInputs>, runner) {
+    async delete(current: Existing<CommandOutputs, CommandInputs>, runner, ctx) {
       const script = current.inputs.delete ?? current.state.delete;
-      if (script === undefined || !running(await runner.inventory(), current.inputs.jail)) return;
-      await runner.exec(scriptIn(current.inputs, script));
+      if (script !== undefined && running(await runner.inventory(), current.inputs.jail)) await runner.exec(plainRun(current.inputs, script));
+      if (ctx) await runner.exec(removeRecord(recordDir(ctx.urn), inputsHash(current.inputs)));
     },
   },
 };

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkDatasetName, checkPropertyName, checkPropertyValue } from "../../freebsd/zfs-names.ts";
 import { nativeProperties, propertyAliases } from "../../freebsd/zfs-properties.ts";
 import { parseSize } from "../../freebsd/zfs-values.ts";
+import { markerProperty } from "./owner.ts";
 
 // Inputs and outputs of freebsd:zfs:Dataset.
 
@@ -38,8 +39,9 @@ export const datasetInputs = z
       .boolean()
       .default(false)
       .describe(
-        "Allow deleting or replacing the dataset when it has child datasets or snapshots, destroying them with it " +
-          "(`zfs destroy -r`). Off by default: a dataset holds data.",
+        "The one switch that allows losing the dataset's data: deleting it with its child datasets and snapshots " +
+          "(`zfs destroy -r`), replacing it (a change of `type`, `volblocksize` or a property zfs takes only at " +
+          "creation destroys it and everything in it), and shrinking a volume. Off by default: a dataset holds data.",
       ),
   })
   .superRefine((inputs, ctx) => {
@@ -70,10 +72,43 @@ export const datasetInputs = z
         fail(["properties", prop], nameProblem);
         continue;
       }
+      if (prop === markerProperty) {
+        fail(["properties", prop], "is reserved: the provider marks the datasets it creates with it (the resource's URN)");
+        continue;
+      }
       const valueProblem = checkPropertyValue(prop, value, inputs.type);
       if (valueProblem) fail(["properties", prop], `value ${JSON.stringify(value)} ${valueProblem}`);
     }
+    const encryptionProblem = checkEncryption(inputs.properties);
+    if (encryptionProblem) fail(["properties", encryptionProblem[0]], encryptionProblem[1]);
   });
+
+/**
+ * What zfs create refuses about the encryption properties that Check can see without the parent
+ * (libzfs_crypto.c zfs_crypto_create): a new encryption root needs a keyformat.
+ */
+function checkEncryption(props: Record<string, string>): [string, string] | undefined {
+  const encryption = props["encryption"];
+  const keyParams = ["keyformat", "keylocation", "pbkdf2iters"].filter((p) => props[p] !== undefined);
+  if (encryption === "off" && keyParams.length > 0) {
+    return [keyParams[0]!, "applies only to an encrypted dataset; zfs refuses it with encryption=off"];
+  }
+  if (encryption !== undefined && encryption !== "off" && props["keyformat"] === undefined) {
+    return [
+      "encryption",
+      `value ${JSON.stringify(encryption)} makes a new encryption root, which needs keyformat (raw, hex or passphrase) and usually ` +
+        "keylocation (e.g. file:///path/to/key); a child of an encrypted parent inherits encryption when `encryption` is left unset",
+    ];
+  }
+  if (props["keylocation"] !== undefined && props["keyformat"] === undefined) {
+    return ["keylocation", "names the key of a new encryption root, which also needs keyformat (raw, hex or passphrase)"];
+  }
+  if (props["pbkdf2iters"] !== undefined && /^\d+$/.test(props["pbkdf2iters"]) && Number(props["pbkdf2iters"]) < 100000) {
+    // MIN_PBKDF2_ITERATIONS (include/sys/fs/zfs.h).
+    return ["pbkdf2iters", "must be at least 100000 (zfs: minimum pbkdf2 iterations is 100000)"];
+  }
+  return undefined;
+}
 
 export type DatasetInputs = z.output<typeof datasetInputs>;
 
@@ -91,7 +126,7 @@ export const datasetOutputs = z.object({
   volblocksize: z.string().optional().describe("Block size of the volume."),
   properties: z.record(z.string(), z.string()).describe("The locally set properties, as managed."),
   createParents: z.boolean().describe("Whether missing parents are created."),
-  forceDestroy: z.boolean().describe("Whether a delete may destroy children and snapshots."),
+  forceDestroy: z.boolean().describe("Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink."),
   allProperties: z
     .record(z.string(), propertyValue)
     .describe("Every property of the dataset with its value (exact, as `zfs get -p` prints it) and its source."),

@@ -1,0 +1,100 @@
+import type { Props } from "../../core/resource.ts";
+import type { DatasetRecord, PropertyValue } from "../../freebsd/zfs-output.ts";
+import { parseExact } from "../../freebsd/zfs-output.ts";
+import { derivedProperties, keptDerived, type Values } from "../../freebsd/zfs-derived.ts";
+import { resetValues } from "../../freebsd/zfs-names.ts";
+import { presentValue, sameValue } from "../../freebsd/zfs-values.ts";
+import { markerProperty } from "./owner.ts";
+import type { DatasetInputs, DatasetOutputs } from "./schema.ts";
+
+// The inputs and outputs a dataset reads as: which of its properties are the user's to declare.
+
+/** A value as the user wrote it when the host agrees, otherwise as the host has it. */
+function spelled(property: string, host: string, written: string | undefined): string {
+  return written !== undefined && sameValue(property, written, host) ? written : presentValue(property, host);
+}
+
+/** Local properties that zfs sets by itself and that are managed elsewhere or not at all. */
+function ownedByZfs(property: string, type: string, managed: Record<string, string> | undefined): boolean {
+  if (property === "volsize" || property === "volblocksize" || property === markerProperty) return true;
+  // OpenZFS gives a non-sparse volume a local refreservation sized to hold it (zfs create -V).
+  return property === "refreservation" && type === "volume" && managed?.[property] === undefined;
+}
+
+/** Whether a local property the host reports belongs in the inputs (derived ones are decided apart). */
+function isManaged(prop: string, pv: PropertyValue, type: string, knownProps: Record<string, string> | undefined): boolean {
+  if (pv.source !== "local" || ownedByZfs(prop, type, knownProps)) return false;
+  // A freebsd:jail:Jail sets jailed=on on the datasets delegated to it; unless asked for, that is its business.
+  if (prop === "jailed" && knownProps?.[prop] === undefined) return false;
+  // `quota=none` and the like are stored as local values; unasked for, they mean "not set".
+  const reset = resetValues[prop];
+  return !(reset !== undefined && knownProps?.[prop] === undefined && sameValue(prop, reset, pv.value));
+}
+
+/** Every property's value, by name. */
+function valuesOf(record: DatasetRecord | undefined): Values {
+  return Object.fromEntries(Object.entries(record?.properties ?? {}).map(([k, pv]) => [k, pv.value]));
+}
+
+/**
+ * The properties a create must declare to reproduce the dataset: its managed local ones, and those
+ * zfs fixes at creation that it did not derive by itself (zfs-derived.ts) from them and from `parent`.
+ */
+export function managedProperties(
+  record: DatasetRecord, knownProps: Record<string, string> | undefined, parent: DatasetRecord | undefined,
+): Record<string, string> {
+  const type = record.properties["type"]?.value === "volume" ? "volume" : "filesystem";
+  const plain: Record<string, string> = {};
+  for (const [prop, pv] of Object.entries(record.properties)) {
+    if (derivedProperties.includes(prop) || !isManaged(prop, pv, type, knownProps)) continue;
+    plain[prop] = pv.value;
+  }
+  const declared = new Set(Object.keys(knownProps ?? {}));
+  return { ...plain, ...keptDerived(record.name, valuesOf(record), declared, plain, valuesOf(parent), type) };
+}
+
+/** The parent of a dataset name (`zroot/a/b` -> `zroot/a`). */
+export function parentOf(name: string): string {
+  return name.slice(0, name.lastIndexOf("/"));
+}
+
+/** The inputs that describe a dataset as it is on the host, spelled like the known inputs where equal. */
+export function inputsOf(record: DatasetRecord, known: Props | undefined, parent: DatasetRecord | undefined): DatasetInputs {
+  const knownProps = (known?.["properties"] ?? undefined) as Record<string, string> | undefined;
+  const type = record.properties["type"]?.value === "volume" ? "volume" : "filesystem";
+  const properties: Record<string, string> = {};
+  for (const [prop, value] of Object.entries(managedProperties(record, knownProps, parent))) {
+    properties[prop] = spelled(prop, value, knownProps?.[prop]);
+  }
+  const inputs: DatasetInputs = {
+    name: record.name,
+    type,
+    properties,
+    createParents: known?.["createParents"] === true,
+    forceDestroy: known?.["forceDestroy"] === true,
+  };
+  if (type === "volume") {
+    const volsize = record.properties["volsize"]?.value ?? "0";
+    inputs.volsize = spelled("volsize", volsize, known?.["volsize"] as string | undefined);
+    const knownBlock = known?.["volblocksize"] as string | undefined;
+    const block = record.properties["volblocksize"]?.value;
+    if (knownBlock !== undefined && block !== undefined) inputs.volblocksize = spelled("volblocksize", block, knownBlock);
+  }
+  return inputs;
+}
+
+/** The outputs of a dataset: its inputs as read plus everything zfs reports. */
+export function outputsOf(record: DatasetRecord, inputs: DatasetInputs): DatasetOutputs {
+  const prop = (name: string): PropertyValue | undefined => record.properties[name];
+  const creation = parseExact(prop("creation")?.value ?? "0");
+  return {
+    ...inputs,
+    allProperties: record.properties,
+    guid: prop("guid")?.value ?? "",
+    used: parseExact(prop("used")?.value ?? "0"),
+    available: parseExact(prop("available")?.value ?? "0"),
+    referenced: parseExact(prop("referenced")?.value ?? "0"),
+    mountpoint: prop("mountpoint")?.value ?? "-",
+    creation: new Date(creation * 1000).toISOString(),
+  };
+}
