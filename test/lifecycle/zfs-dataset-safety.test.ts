@@ -115,10 +115,12 @@ describe("zfs:Dataset data safety and convergence (issue 7)", () => {
     const s = newStack();
     const program = one({ name: ds("orphan"), properties: { compression: "lz4" } });
     // The provider's execs for a create: the inventory, then zfs create (the connection drops after it
-    // ran, before its status is sent), then the read-back's inventory (dropped too): nothing is recorded.
+    // ran, before its status is sent), then the read-back's inventory and its one retry on a new
+    // connection (both dropped too): nothing is recorded.
     const firedBefore = target.sim!.faults.fired().length;
     target.sim!.faults.dropAfterExecs(2, { phase: "during" });
     target.sim!.faults.dropAfterExecs(3, { phase: "before" });
+    target.sim!.faults.dropAfterExecs(4, { phase: "before" });
     const first = await failure(s.up(program, { skipPreview: true }));
     expect(first).toBeInstanceOf(DeploymentError);
     expect(target.sim!.faults.fired().slice(firedBefore).map((f) => f.command).join("\n")).toMatch(/'zfs' 'create'/);
