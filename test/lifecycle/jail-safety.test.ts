@@ -31,7 +31,7 @@ async function failureOf(p: Promise<unknown>): Promise<string> {
 beforeAll(async () => {
   sim = await startSimHost();
   target = targetOnSim(sim, "zroot");
-  await mustRun(target, "mkdir -p /zroot/jails/a1 /zroot/jails/a2 /zroot/jails/adhoc /zroot/jails/two /zroot/jails/ds /zroot/jails/v1");
+  await mustRun(target, "mkdir -p /zroot/jails/a1 /zroot/jails/adhoc /zroot/jails/two /zroot/jails/ds /zroot/jails/v1");
 });
 afterAll(async () => sim?.stop());
 
@@ -54,15 +54,15 @@ describe("addresses (item 8)", () => {
   });
 
   it.each([
-    [{ ip4: ["10.0.1.5/24"] }],
-    [{ ip6: ["2001:DB8:0::5"] }],
-    [{ ip4: ["10.0.2.9", "10.0.2.10", "10.0.2.2"] }],
-  ])("plan nothing on the next up for %j", async (addresses) => {
+    ["a2", { ip4: ["10.0.1.5/24"] }],
+    ["a3", { ip6: ["2001:DB8:0::5"] }],
+    ["a4", { ip4: ["10.0.2.9", "10.0.2.10", "10.0.2.2"] }],
+  ])("plan nothing on the next up of %s with %j", async (name, addresses) => {
+    await mustRun(target, `mkdir -p /zroot/jails/${name}`);
     const s = newStack();
-    await s.up(jail("a2", addresses));
-    sim.resetStats();
-    expect((await s.up(jail("a2", addresses), { skipPreview: true })).steps["a2"]!.op).toBe("same");
-    expect((await s.refresh({ skipPreview: true })).steps["a2"]!.op).toBe("same");
+    await s.up(jail(name, addresses));
+    expect((await s.up(jail(name, addresses), { skipPreview: true })).steps[name]!.op).toBe("same");
+    expect((await s.refresh({ skipPreview: true })).steps[name]!.op).toBe("same");
     await s.destroy();
   });
 });
@@ -106,17 +106,29 @@ describe("/etc/jail.NAME.conf (item 10)", () => {
   });
 });
 
-describe("a delegated dataset whose name holds a space (item 11) and mountFstab (item 12)", () => {
+describe("a delegated dataset whose name holds a space (item 11)", () => {
   it("is written quoted, attached at start, and read back", async () => {
-    await mustRun(target, "zfs create 'zroot/with space' && printf '' > /etc/fstab.ds");
+    await mustRun(target, "zfs create 'zroot/with space'");
     const s = newStack();
-    const program = jail("ds", { datasets: ["zroot/with space"], mountFstab: "/etc/fstab.ds" });
-    await s.up(program);
+    await s.up(jail("ds", { datasets: ["zroot/with space"] }));
     expect(await mustRun(target, "cat /etc/jail.conf.d/ds.conf")).toContain(`exec.created = 'zfs jail ds \\'zroot/with space\\'';`);
     expect((await mustRun(target, "zfs get -H -o value jailed 'zroot/with space'")).trim()).toBe("on");
+    expect((await target.exec("zfs jail ds 'zroot/with space'")).stderr).toMatch(/dataset already exists/);
     expect(out(s, "ds")["datasets"]).toEqual(["zroot/with space"]);
-    expect(out(s, "ds")["mountFstab"]).toBe("/etc/fstab.ds");
     expect((await s.refresh({ skipPreview: true })).steps["ds"]!.op).toBe("same");
+    await s.destroy();
+  });
+});
+
+describe("mountFstab (item 12)", () => {
+  it("takes one fstab file, mounted at start", async () => {
+    await mustRun(target, "mkdir -p /zroot/jails/fs/mnt /srv/shared && printf '/srv/shared /zroot/jails/fs/mnt nullfs ro 0 0\\n' > /etc/fstab.fs");
+    const s = newStack();
+    await s.up(jail("fs", { mountFstab: "/etc/fstab.fs" }));
+    expect(await mustRun(target, "cat /etc/jail.conf.d/fs.conf")).toContain("mount.fstab = '/etc/fstab.fs';");
+    expect(await jid("fs")).toBeGreaterThan(0);
+    expect(out(s, "fs")["mountFstab"]).toBe("/etc/fstab.fs");
+    expect((await s.refresh({ skipPreview: true })).steps["fs"]!.op).toBe("same");
     await s.destroy();
   });
 });
