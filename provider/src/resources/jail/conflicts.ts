@@ -32,8 +32,8 @@ export function definitionConflict(inv: Inventory, name: string, record: JailRec
       `so the jail could not be started: remove it, or define the jail there alone`;
   }
   if (!record || files.length < 2 || isInterruptedMove(record, urn)) return undefined;
-  return `jail ${name} is defined in two places, ${files.join(" and ")} (rc.d/jail uses ${files[0]}, jail(8) without -f ` +
-    `reads ${mainJailConf}); remove all but one of them before managing it with Pulumi`;
+  return `jail ${name} is defined in two places, ${files.join(" and ")} (rc.d/jail uses ${files[0]}); ` +
+    `remove all but one of them before managing it with Pulumi`;
 }
 
 /** Throws RefusedError when the jail cannot be managed as the host defines it. */
