@@ -106,6 +106,25 @@ describe("/etc/jail.NAME.conf (item 10)", () => {
   });
 });
 
+describe("the move out of /etc/jail.conf, interrupted (item 10)", () => {
+  it("is finished by the next up, not refused as a second definition", async () => {
+    await mustRun(target, "mkdir -p /zroot/jails/mv");
+    await mustRun(target, "printf '# site\\n\\nmv {\\n  path = /zroot/jails/mv;\\n  persist;\\n}\\n' > /etc/jail.conf");
+    const s = newStack();
+    await s.import("mv", J, "mv");
+    const program = jail("mv", { hostname: "mv.example", running: false, autostart: false });
+    program["mv"]!.options = { protect: false };
+    // The new file is written; the rewrite of /etc/jail.conf that follows fails.
+    sim.faults.failCommand(/'\/etc\/jail\.conf'$/, { code: 1, stderr: "write error\n" });
+    await failureOf(s.up(program, { skipPreview: true }));
+    expect(await mustRun(target, "cat /etc/jail.conf")).toContain("mv {");
+    expect(await mustRun(target, "cat /etc/jail.conf.d/mv.conf")).toContain("host.hostname = 'mv.example';");
+    await s.up(program, { skipPreview: true });
+    expect(await mustRun(target, "cat /etc/jail.conf")).toBe("# site\n\n");
+    await s.destroy();
+  });
+});
+
 describe("a delegated dataset whose name holds a space (item 11)", () => {
   it("is written quoted, attached at start, and read back", async () => {
     await mustRun(target, "zfs create 'zroot/with space'");
