@@ -1,7 +1,10 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  jailArgument, jailModify, jailRemove, jexec, parseJailParamNames, serviceJail, sysctlJailParams,
+  jailArgument, jailModify, jailRemove, jexec, parseJailParamNames, serviceJail, startJailChecked, stopJailChecked, sysctlJailParams,
 } from "../../provider/src/freebsd/jail-commands.ts";
 import type { JailValue } from "../../provider/src/freebsd/jail-params.ts";
 
@@ -87,5 +90,41 @@ describe("jail -r, jexec, sysctl", () => {
 
   it.each(["security.jail.jailed", "security.jail.param.", "security.jail.param.a b", "sysctl: unknown oid 'security.jail.param'"])("refuses %j", (line) => {
     expect(() => parseJailParamNames(`${line}\n`)).toThrow(/unexpected sysctl line/);
+  });
+});
+
+// The checked start and stop run through dash with stand-ins for service(8) and jls(8) that print
+// what rc.d/jail prints and exit as it does (0 whatever happened); jls says whether the jail runs.
+describe("checked start and stop (issue 7 item 14)", () => {
+  function run(argv: readonly string[], opts: { running: boolean; rc: string }): { code: number; stderr: string } {
+    const dir = mkdtempSync(join(tmpdir(), "jail-checked-"));
+    try {
+      writeFileSync(join(dir, "service"), `#!/bin/sh\nprintf '%s' '${opts.rc}'\nexit 0\n`);
+      writeFileSync(join(dir, "jls"), `#!/bin/sh\n${opts.running ? "echo 7" : "echo 'jls: jail \"web\" not found' >&2; exit 1"}\n`);
+      writeFileSync(join(dir, "console.log"), "one\ntwo: it broke\n");
+      for (const f of ["service", "jls"]) chmodSync(join(dir, f), 0o755);
+      const args = argv.map((a) => a.replace("CONSOLE", join(dir, "console.log")));
+      const res = spawnSync("/usr/bin/dash", args.slice(1), { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
+      return { code: res.status ?? -1, stderr: res.stderr };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const failed = 'Starting jails: cannot start jail  "web": \njail: web: exec.start failed\n.\n';
+
+  it("succeeds when jls finds the jail running after the start", () => {
+    expect(run(startJailChecked("web").argv, { running: true, rc: "Starting jails: web.\n" })).toEqual({ code: 0, stderr: "" });
+  });
+  it("fails with what rc.d/jail printed and the end of the console log when the jail does not run", () => {
+    const res = run(startJailChecked("web", "CONSOLE").argv, { running: false, rc: failed });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^jail web did not start: Starting jails: cannot start jail {2}"web": \njail: web: exec.start failed\n/);
+    expect(res.stderr).toMatch(/last lines of \/\S+\/console\.log:\none\ntwo: it broke\n$/);
+  });
+  it("fails a stop that leaves the jail running, and passes one that does not", () => {
+    const stuck = run(stopJailChecked("web").argv, { running: true, rc: "Stopping jails: web.\n" });
+    expect(stuck.code).toBe(1);
+    expect(stuck.stderr).toMatch(/jail web is still running after service jail onestop: Stopping jails: web\./);
+    expect(run(stopJailChecked("web").argv, { running: false, rc: "Stopping jails: web.\n" }).code).toBe(0);
   });
 });

@@ -246,7 +246,7 @@ describe("hostile values survive a round trip", () => {
       ["ip4.addr", ["10.0.0.5", "em0|10.0.0.6/24", "lo1|127.0.1.1/32 vhid 1"]], ["ip6.addr", ["2001:db8::5", "em0|2001:db8::6/64"]],
       ["exec.start", hostile.filter((h) => h !== "")], ["exec.stop", ["/bin/sh /etc/rc.shutdown jail"]],
       ["mount", ["/data /jails/all/data nullfs rw,noatime 0 0"]], ["mount.devfs", true], ["depend", ["db", "cache-1"]],
-      ["stop.timeout", 30], ["some.module_param", "value with 'quotes'"],
+      ["stop.timeout", 30], ["exec.jail_user", "value with 'quotes'"],
     ];
     const conf = parseJailConf(renderJailConf({ name: "all", params }));
     expect(conf.jails).toHaveLength(1);

@@ -1,25 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { Inventory } from "../../provider/src/host/inventory.ts";
-import { parseZfsGet } from "../../provider/src/freebsd/zfs-output.ts";
 import { parseJailConf } from "../../provider/src/freebsd/jail-conf.ts";
 import { jail } from "../../provider/src/resources/jail/index.ts";
 import { jailParamsOf } from "../../provider/src/resources/jail/params.ts";
 import { renderJail } from "../../provider/src/resources/jail/plan.ts";
-import { jailInputs, type JailInputs } from "../../provider/src/resources/jail/schema.ts";
+import { jailInputs } from "../../provider/src/resources/jail/schema.ts";
+import { action, argvs, inputs, inventory } from "./jail-fixtures.ts";
 
 // Diff rules and command plans of freebsd:jail:Jail: pure functions of inputs and an inventory.
-const hostParams = ["path", "host.hostname", "vnet", "ip4.addr", "allow.raw_sockets", "allow.mount", "allow.mount.zfs",
-  "enforce_statfs", "persist", "securelevel", "devfs_ruleset", "children.max", "osrelease"];
-function inventory(over: Partial<Inventory> = {}): Inventory {
-  return {
-    host: "h", pools: [], snapshots: new Map(), jails: [], files: new Map(), rc: new Map([["jail_enable", "NO"], ["jail_list", ""]]),
-    jailParams: new Set(hostParams),
-    datasets: parseZfsGet("zroot/data\ttype\tfilesystem\t-\nzroot/data\tjailed\toff\tdefault\n"),
-    ...over,
-  };
-}
-const inputs = (over: Partial<JailInputs>): JailInputs => jailInputs.parse({ name: "web", path: "/usr/jails/web", ...over });
-const argvs = (cmds: { argv: readonly string[] }[]) => cmds.map((c) => [...c.argv]);
 
 describe("inputs", () => {
   it.each([
@@ -65,15 +52,17 @@ describe("parameters", () => {
 describe("planCreate", () => {
   it("checks the path, delegates, writes the file, enables it at boot and starts it", () => {
     const plan = jail.planCreate(inputs({ datasets: ["zroot/data"] }), inventory());
-    expect(argvs(plan).map((a) => a.slice(0, 3))).toEqual([
+    expect(argvs(plan).map((a) => action(a).slice(0, 3))).toEqual([
       ["/bin/sh", "-c", expect.stringContaining("path: $1 is not a directory")],
       ["zfs", "set", "jailed=on"],
-      ["lockf", "-k", "-t"],
+      ["/bin/sh", "-c", expect.stringContaining("mktemp")],
       ["sysrc", "jail_enable=YES"],
       ["sysrc", "jail_list+=web"],
       ["service", "jail", "onestart"],
     ]);
-    expect(plan[2]!.argv.at(-1)).toBe("/etc/jail.conf.d/web.conf");
+    // Every write and every sysrc edit runs under the host lock; the new file must not exist yet.
+    expect(plan.slice(2, 5).every((c) => c.argv[0] === "lockf")).toBe(true);
+    expect(plan[2]!.argv.slice(-2)).toEqual(["absent", "/etc/jail.conf.d/web.conf"]);
     expect(plan[2]!.stdin).toMatch(/^web {$/m);
   });
 
@@ -110,7 +99,12 @@ describe("planUpdate", () => {
     const inv = running(renderJail(before), { path: "/usr/jails/web" });
     const current = jail.read(inv, "web")!;
     const news = { ...before, path: "/usr/jails/web2" };
-    expect(argvs(jail.planUpdate(current, news, inv)).at(-1)).toEqual(["service", "jail", "onerestart", "web"]);
+    // Stopped with the old file, then the new file, then a checked start (issue 7 item 16).
+    const plan = argvs(jail.planUpdate(current, news, inv)).map(action);
+    expect(plan.map((a) => a.slice(0, 3))).toEqual([
+      ["service", "jail", "onestop"], ["/bin/sh", "-c", expect.stringContaining("path: $1")],
+      ["/bin/sh", "-c", expect.stringContaining("mktemp")], ["service", "jail", "onestart"],
+    ]);
     expect(jail.describeUpdate!(current, news)).toEqual([expect.stringMatching(/restarts jail web: path cannot be changed/)]);
   });
 
@@ -141,7 +135,9 @@ describe("planUpdate", () => {
     const news = { ...current.inputs, hostname: "web" };
     const plan = jail.planUpdate(current, news, inv);
     const rewrite = plan.find((c) => c.argv.at(-1) === "/etc/jail.conf")!;
-    expect(rewrite.stdin).toBe("# hosts\nexec.clean;\n\n# the db\ndb { path = /db; persist; }\n# tail\n");
+    // Written only if /etc/jail.conf still holds what was read: its text comes first on stdin.
+    expect(rewrite.argv.at(-2)).toBe(String(Buffer.byteLength(main)));
+    expect(rewrite.stdin).toBe(main + "# hosts\nexec.clean;\n\n# the db\ndb { path = /db; persist; }\n# tail\n");
     expect(jail.describeUpdate!(current, news)[0]).toMatch(/moves the definition of jail web from \/etc\/jail.conf/);
   });
 });
@@ -153,10 +149,13 @@ describe("planDelete", () => {
       jails: [{ jid: 3, name: "web", params: { jid: 3, name: "web" } as never }],
       rc: new Map([["jail_enable", "YES"], ["jail_list", "db web"]]),
     });
-    expect(argvs(jail.planDelete(jail.read(inv, "web")!, inv))).toEqual([
+    // The file goes last, so a delete interrupted before it still finds the jail and finishes.
+    const plan = jail.planDelete(jail.read(inv, "web")!, inv);
+    expect(argvs(plan).map(action)).toEqual([
       ["service", "jail", "onestop", "web"],
-      ["rm", "-f", "/etc/jail.conf.d/web.conf"],
       ["sysrc", "jail_list-=web"],
+      ["/bin/sh", "-c", expect.stringContaining("rm -f"), "sh", "/etc/jail.conf.d/web.conf"],
     ]);
+    expect(plan.slice(1).every((c) => c.argv[0] === "lockf")).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from "node:net";
+import { checkKernelAddresses } from "./jail-addresses.ts";
 import {
   isListType, jailParamSpec, stripNo,
   type JailListItem, type JailParamSpec, type JailValue,
@@ -34,7 +35,7 @@ export function checkJailName(name: string): string | undefined {
   return undefined;
 }
 
-/** Checks a parameter name: the grammar, and the names the provider does not let a user set. */
+/** Checks a parameter name: the grammar, names jail(8) does not list, and those the provider keeps to itself. */
 export function checkJailParameterName(name: string): string | undefined {
   if (name.length > 128) return "must be at most 128 characters";
   if (!paramNamePattern.test(name)) return "must be lowercase words of letters, digits and '_' separated by '.'";
@@ -45,21 +46,13 @@ export function checkJailParameterName(name: string): string | undefined {
   if (!spec && base !== undefined && jailParamSpec(base)?.type === "boolean") {
     return `is the \`no\` form of ${base}; set ${base} to false instead`;
   }
+  if (!spec) return "is not a jail(8) parameter of FreeBSD 14 (see jail(8) for the list)";
   return undefined;
 }
 
-/** Checks one parameter and its value against the catalogue (unknown names take scalars only). */
+/** Checks one parameter and its value against the catalogue; a name jail(8) does not list is refused. */
 export function checkJailParameter(name: string, value: JailValue): string | undefined {
-  const nameRule = checkJailParameterName(name);
-  if (nameRule) return nameRule;
-  const spec = jailParamSpec(name);
-  if (!spec) {
-    if (isList(value)) return "is not a known list parameter; only the catalogue's lists take several values";
-    if (typeof value === "string") return checkText(value, 1023);
-    if (typeof value === "number") return Number.isSafeInteger(value) ? undefined : "must be a whole number";
-    return undefined;
-  }
-  return checkValue(spec, value);
+  return checkJailParameterName(name) ?? checkValue(jailParamSpec(name)!, value);
 }
 
 /** Checks a whole parameter list: every parameter, repeats, and the rules that join parameters. */
@@ -132,6 +125,7 @@ function checkValue(spec: JailParamSpec, value: JailValue): string | undefined {
   }
   // security.jail.jail_max_af_ips defaults to 255 addresses per family.
   if (spec.type.startsWith("ip") && items.length > 255) return "must have at most 255 addresses";
+  if (spec.type === "ip4-list" || spec.type === "ip6-list") return checkKernelAddresses(items, spec.type === "ip4-list" ? 4 : 6);
   return undefined;
 }
 

@@ -20,6 +20,37 @@ export function serviceJail(action: JailServiceAction, name: string, options: { 
   return command("service", "jail", `${options.one ? "one" : ""}${action}`, name);
 }
 
+// rc.d/jail exits 0 whether or not a jail started or stopped: it prints ` cannot start jail "NAME": `
+// and jail(8)'s output instead (libexec/rc/rc.d/jail jail_start, freebsd-cli.md 1.7). So the checked
+// forms ask jls in the same command and fail with what rc.d/jail printed. $1 is the jail's name, $2
+// its exec.consolelog file (or empty), whose last lines are added when the jail did not start.
+const startScript = [
+  'out=$(service jail onestart "$1" 2>&1)',
+  'jls -j "$1" jid >/dev/null 2>&1 && exit 0',
+  "printf 'jail %s did not start: %s\\n' \"$1\" \"$out\" >&2",
+  'if [ -n "$2" ] && [ -f "$2" ]; then printf \'last lines of %s:\\n\' "$2" >&2; tail -n 20 "$2" >&2; fi',
+  "exit 1",
+].join("\n");
+
+const stopScript = [
+  'out=$(service jail onestop "$1" 2>&1)',
+  'jls -j "$1" jid >/dev/null 2>&1 || exit 0',
+  "printf 'jail %s is still running after service jail onestop: %s\\n' \"$1\" \"$out\" >&2",
+  "exit 1",
+].join("\n");
+
+/** `service jail onestart NAME`, failing unless jls then finds the jail running (see startScript). */
+export function startJailChecked(name: string, consoleLog = ""): Command {
+  assertValid("name", checkJailName(name));
+  return { argv: ["/bin/sh", "-c", startScript, "sh", name, consoleLog] };
+}
+
+/** `service jail onestop NAME`, failing when jls still finds the jail running. */
+export function stopJailChecked(name: string): Command {
+  assertValid("name", checkJailName(name));
+  return { argv: ["/bin/sh", "-c", stopScript, "sh", name] };
+}
+
 /**
  * `jail -m jid=N param=value ...`. jail.c splits each element at its first `=` (config.c add_param):
  * the rest is the value, spaces and `=` included; `ip4.addr=`/`ip6.addr=` values are split at commas,

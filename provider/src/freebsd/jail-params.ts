@@ -132,7 +132,9 @@ export const jailParams: Readonly<Record<string, JailParamSpec>> = {
   "vnet.interface": pseudo("string-list", "restart", { item: "interface" }),
   ip_hostname: pseudo("boolean", "restart"),
   mount: pseudo("string-list", "restart", { item: "fstab-line" }),
-  "mount.fstab": pseudo("string-list", "restart", { item: "path" }),
+  // config.c intparams gives mount.fstab no PF_REV and jail(8) documents it as "an fstab(5) format
+  // file": one file name (check_intparams opens each value given, but a file holds one name).
+  "mount.fstab": pseudo("string", "restart", { maxBytes: 1023, absolutePath: true }),
   "mount.devfs": pseudo("boolean", "restart"),
   "mount.fdescfs": pseudo("boolean", "restart"),
   "mount.procfs": pseudo("boolean", "restart"),

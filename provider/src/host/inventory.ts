@@ -14,8 +14,11 @@ import { quoteArgv } from "./quote.ts";
 // The per-host inventory: everything the provider manages on a host, gathered by ONE exec that
 // runs every section's command in turn, so a refresh costs one round trip however many resources.
 
-/** Files the jail resource reads: the main jail.conf and one file per jail in jail.conf.d. */
-export const jailConfFiles = ["/etc/jail.conf", "/etc/jail.conf.d/*.conf"] as const;
+/**
+ * Files the jail resource reads: every file rc.d/jail may take a jail's definition from (parse_options:
+ * /etc/jail.NAME.conf first, then /etc/jail.conf.d/NAME.conf, then /etc/jail.conf).
+ */
+export const jailConfFiles = ["/etc/jail.conf", "/etc/jail.*.conf", "/etc/jail.conf.d/*.conf"] as const;
 
 /** Everything read from one host in one batch. */
 export interface Inventory {
@@ -25,7 +28,7 @@ export interface Inventory {
   snapshots: Map<string, SnapshotRecord>;
   /** Running jails as jls reports them. */
   jails: JlsJail[];
-  /** /etc/jail.conf and /etc/jail.conf.d/*.conf by path, byte for byte. */
+  /** /etc/jail.conf, /etc/jail.*.conf and /etc/jail.conf.d/*.conf by path, byte for byte. */
   files: Map<string, string>;
   /** The rc.conf variables jails start by (jail_enable, jail_list), as rc reads them. */
   rc: Map<string, string>;

@@ -19,3 +19,11 @@ export function quoteArgv(argv: readonly string[]): string {
 export function quoteCommand(cmd: Command, become: readonly string[] = []): string {
   return quoteArgv([...become, ...cmd.argv]);
 }
+
+/** Words sh(1) reads as themselves: no quoting needed (used for text people read, e.g. jail.conf commands). */
+const plainWord = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** Quotes one argument only when sh(1) would otherwise split, expand or glob it. */
+export function quoteArgIfNeeded(arg: string): string {
+  return plainWord.test(arg) ? arg : quoteArg(arg);
+}

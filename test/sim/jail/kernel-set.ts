@@ -10,6 +10,7 @@ import { SYS_DISABLE, SYS_INHERIT, SYS_NEW, type JailValue } from "./values.ts";
 import { addJail, dropJail, jailById, jailByName, jailTable, nextCpuset, nextJid, type JailRecord } from "./model.ts";
 import { onJailRenamed, releaseVnetInterfaces } from "./net-hooks.ts";
 import { callerJid, forgetJailMarker, writeJailMarker } from "./caller.ts";
+import { kernelAddressList } from "./ip-lists.ts";
 
 /** One parameter handed to jail_set: booleans as 0/1 after `no` inversion, jailsys as numbers. */
 export interface SetItem {
@@ -146,8 +147,11 @@ export function jailSet(paths: StatePaths, disk: DiskState, kernel: KernelState,
     if (bad) return { errmsg: bad };
     values[def.name] = def.name === "path" ? resolvePath(paths, String(value)) : value;
     if (def.name === "ip4.addr" || def.name === "ip6.addr") {
-      const family = def.name.slice(0, 3);
+      const family = def.name.slice(0, 3) as "ip4" | "ip6";
       if (vnet && (value as string[]).length > 0) return { errmsg: "vnet jails cannot have IP address restrictions" };
+      const stored = kernelAddressList(value as string[], family);
+      if (!stored) return { errmsg: EINVAL };
+      values[def.name] = stored;
       if (!given.has(family)) values[family] = (value as string[]).length > 0 ? SYS_NEW : SYS_DISABLE;
     }
   }

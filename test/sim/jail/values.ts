@@ -35,7 +35,8 @@ export function parseIp4(text: string): string | undefined {
   return text;
 }
 
-function groupsOf6(text: string): number[] | undefined {
+/** The eight 16-bit groups of an IPv6 address (inet_pton), or undefined. */
+export function groupsOf6(text: string): number[] | undefined {
   let body = text;
   const lastColon = text.lastIndexOf(":");
   if (lastColon >= 0 && text.slice(lastColon + 1).includes(".")) {
@@ -68,9 +69,11 @@ function groupsOf6(text: string): number[] | undefined {
 export function parseIp6(text: string): string | undefined {
   const g = groupsOf6(text);
   if (!g || g.length !== 8) return undefined;
-  // Why: inet_ntop prints ::ffff:a.b.c.d and ::a.b.c.d (not ::1/::) with a dotted tail.
+  // Why: inet_ntop6 (lib/libc/inet/inet_ntop.c) prints a dotted tail when the longest zero run is the
+  // first five groups before ffff (::ffff:a.b.c.d) or exactly the first six (::a.b.c.d); its case of a
+  // seven-group run never fires, since group 6 is then inside the run, so ::2 stays ::2.
   const mapped = g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff;
-  const compat = g.slice(0, 6).every((x) => x === 0) && (g[6] !== 0 || g[7]! > 1);
+  const compat = g.slice(0, 6).every((x) => x === 0) && g[6] !== 0;
   if (mapped || compat) {
     const v4 = `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
     return mapped ? `::ffff:${v4}` : `::${v4}`;

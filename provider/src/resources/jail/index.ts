@@ -1,6 +1,8 @@
 import type { ResourceDefinition } from "../../core/resource.ts";
-import { describeUpdate, planCreate, planDelete, planUpdate } from "./plan.ts";
+import { planCreate, planDelete, planUpdate } from "./plan.ts";
 import { readJail } from "./read.ts";
+import { describeUpdate } from "./restart.ts";
+import { jailDerivedSecrets } from "./secrets.ts";
 import { jailInputs, jailOutputs, type JailInputs, type JailOutputs } from "./schema.ts";
 
 /** freebsd:jail:Jail: a long-lived jail defined in /etc/jail.conf.d and started by rc. */
@@ -15,6 +17,7 @@ export const jail: ResourceDefinition<JailInputs, JailOutputs> = {
   stableOutputs: ["configFile"],
   deleteBeforeReplace: true,
   rule: (path) => (path[0] === "name" ? "replace" : "update"),
+  derivedSecrets: jailDerivedSecrets,
   idOf: (inputs) => inputs.name,
   read: readJail,
   planCreate,

@@ -1,4 +1,6 @@
+import { zfsJailDataset } from "../../freebsd/jail-exec-words.ts";
 import type { JailValue } from "../../freebsd/jail-params.ts";
+import { quoteArgIfNeeded } from "../../host/quote.ts";
 import type { JailInputs } from "./schema.ts";
 
 // Between the Jail's typed inputs and the jail(8) parameters written to its jail.conf.d file.
@@ -6,9 +8,13 @@ import type { JailInputs } from "./schema.ts";
 /** Parameters a delegated dataset needs (jail(8), zfs(8) "jail"): mounting ZFS inside, statfs below 2. */
 export const delegationParams = { "allow.mount": true, "allow.mount.zfs": true, enforce_statfs: 1 } as const;
 
-/** The `zfs jail` command exec.created runs for a delegated dataset, so every start restores it. */
+/**
+ * The `zfs jail` command exec.created runs for a delegated dataset, so every start restores it: an
+ * argv quoted for sh(1) where a word needs it (a dataset name may hold a space), as jail(8) runs
+ * exec.* values with shell syntax through /bin/sh -c (command.c run_command).
+ */
 export function zfsJailCommand(jail: string, dataset: string): string {
-  return `zfs jail ${jail} ${dataset}`;
+  return ["zfs", "jail", jail, dataset].map(quoteArgIfNeeded).join(" ");
 }
 
 /** Typed inputs with a direct jail(8) parameter, in the order they are written. */
@@ -72,10 +78,9 @@ export function inputsOfParams(
   const allow: Record<string, boolean> = {};
   const exec: Record<string, string> = {};
   const parameters: Record<string, JailValue> = {};
-  const zfsJail = new RegExp(`^zfs jail ${name} (\\S+)$`);
   const created = params.filter(([p]) => p === "exec.created").flatMap(([, v]) => listOf(v));
-  const datasets = created.flatMap((cmd) => zfsJail.exec(cmd)?.[1] ?? []);
-  const otherCreated = created.filter((cmd) => !zfsJail.test(cmd));
+  const datasets = created.flatMap((cmd) => zfsJailDataset(cmd, name) ?? []);
+  const otherCreated = created.filter((cmd) => zfsJailDataset(cmd, name) === undefined);
   for (const [param, value] of params) {
     const input = inputOfParam.get(param);
     if (param === "exec.created") continue;

@@ -1,19 +1,28 @@
 import type { Command } from "../../core/command.ts";
 import { RefusedError, ValidationError } from "../../core/errors.ts";
-import type { Existing } from "../../core/resource.ts";
+import type { Context, Existing } from "../../core/resource.ts";
 import type { Inventory } from "../../host/inventory.ts";
-import { removeFile, writeFile } from "../../freebsd/files.ts";
-import { jailModify, serviceJail } from "../../freebsd/jail-commands.ts";
+import { locked, writeFile } from "../../freebsd/files.ts";
+import { jailModify, jailRemove, startJailChecked, stopJailChecked } from "../../freebsd/jail-commands.ts";
 import { renderJailConf } from "../../freebsd/jail-conf.ts";
-import { addressChangeNeedsRestart, jailParamSpec, stripNo, type JailValue } from "../../freebsd/jail-params.ts";
+import { markerComment } from "../../freebsd/jail-marker.ts";
+import { jailParamSpec, stripNo, type JailValue } from "../../freebsd/jail-params.ts";
 import { splitSysrcList, sysrcAppend, sysrcRemove, sysrcSet } from "../../freebsd/sysrc.ts";
 import { zfsSet } from "../../freebsd/zfs-commands.ts";
+import { isInterruptedMove, isOurs, refuseConflicts } from "./conflicts.ts";
+import { removeDefinition, replaceBlock, writeJailFile } from "./files.ts";
+import { changedParams, liveParams, modifyValue } from "./live.ts";
 import { jailParamsOf } from "./params.ts";
-import { findJail, jailConfPath, mainJailConf, sameJailValue, type JailRecord } from "./read.ts";
+import { jailConfPath, mainJailConf, perJailConfPath } from "./paths.ts";
+import { findJail, readJail, yes, type JailRecord } from "./read.ts";
+import { needsRestart } from "./restart.ts";
 import type { JailInputs, JailOutputs } from "./schema.ts";
 
 // The command plans of freebsd:jail:Jail: the file in /etc/jail.conf.d, rc.conf through sysrc, and
 // `service jail` (the onestart forms, which work whatever jail_enable says), as an administrator would.
+// A restart is a stop with the old file (so its exec.stop and unmounts are the applied ones), then the
+// new file, then a checked start: an interruption leaves either the old file with the jail running,
+// or a stopped jail with the new file, and the next plan, made from the host, finishes either.
 
 type Current = Existing<JailOutputs, JailInputs>;
 
@@ -29,9 +38,10 @@ function requireInterface(name: string): Command {
   return { argv: ["/bin/sh", "-c", script, "sh", name] };
 }
 
-/** The file text of a jail. */
-export function renderJail(inputs: JailInputs): string {
-  return renderJailConf({ name: inputs.name, params: jailParamsOf(inputs), comment: "Managed by Pulumi (freebsd:jail:Jail)." });
+/** The file text of a jail, marked with the URN of the resource it is written for. */
+export function renderJail(inputs: JailInputs, urn?: string): string {
+  const comment = ["Managed by Pulumi (freebsd:jail:Jail).", ...(urn === undefined ? [] : [markerComment(urn)])].join("\n");
+  return renderJailConf({ name: inputs.name, params: jailParamsOf(inputs), comment });
 }
 
 /** Refuses parameters this host's kernel does not have (releases differ), naming the parameter. */
@@ -58,130 +68,108 @@ function delegate(inputs: JailInputs, inv: Inventory): Command[] {
   });
 }
 
-/** sysrc commands that make rc start the jail at boot, or stop doing so. */
+/**
+ * The interfaces to find on the host: a running VNET jail holds the ones it was started with
+ * (vnet.interface of its file, the applied configuration) inside its own stack, where the host's
+ * ifconfig cannot see them; jail(8) gives them back when the jail stops.
+ */
+function interfaceChecks(inputs: JailInputs, record: JailRecord | undefined): Command[] {
+  const applied = record?.live?.params["vnet"] === "new" ? record.params.find(([p]) => p === "vnet.interface")?.[1] : undefined;
+  const inside = new Set(Array.isArray(applied) ? applied : []);
+  return (inputs.vnetInterfaces ?? []).filter((i) => !inside.has(i)).map(requireInterface);
+}
+
+/** sysrc commands (each under the host lock, as sysrc rewrites rc.conf) that make rc start the jail at boot, or stop. */
 function bootCommands(name: string, autostart: boolean, inv: Inventory): Command[] {
   const listed = splitSysrcList(inv.rc.get("jail_list") ?? "").includes(name);
-  if (!autostart) return listed ? [sysrcRemove("jail_list", name)] : [];
-  const enabled = /^(yes|true|on|1)$/i.test(inv.rc.get("jail_enable") ?? "");
-  return [...(enabled ? [] : [sysrcSet("jail_enable", "YES")]), ...(listed ? [] : [sysrcAppend("jail_list", name)])];
+  if (!autostart) return listed ? [locked(sysrcRemove("jail_list", name))] : [];
+  const enabled = yes(inv.rc.get("jail_enable"));
+  return [...(enabled ? [] : [locked(sysrcSet("jail_enable", "YES"))]), ...(listed ? [] : [locked(sysrcAppend("jail_list", name))])];
 }
 
-/** /etc/jail.conf without one jail's block and the comment lines above it, the rest byte for byte. */
-function withoutBlock(inv: Inventory, record: JailRecord): string {
-  const text = inv.files.get(mainJailConf)!;
-  return text.slice(0, record.block!.commentStart) + text.slice(record.block!.end);
+/** The checked start of a jail, with the console log its definition names. */
+function start(inputs: JailInputs): Command {
+  const log = inputs.exec?.consolelog ?? inputs.parameters?.["exec.consolelog"];
+  return startJailChecked(inputs.name, typeof log === "string" ? log : "");
 }
 
-/** Commands that create the jail. */
-export function planCreate(inputs: JailInputs, inv: Inventory): Command[] {
+/** The stop of a running jail: through rc.d/jail with its file, or `jail -r` for one without a file. */
+function stop(record: JailRecord): Command {
+  return record.file ? stopJailChecked(record.name) : jailRemove(record.name);
+}
+
+/** Commands that bring the jail's definition files to `text`, and finish a move out of /etc/jail.conf. */
+function definitionCommands(record: JailRecord, news: JailInputs, inv: Inventory, ctx?: Context): Command[] {
+  const text = renderJail(news, ctx?.urn);
+  if (record.file === perJailConfPath(record.name)) {
+    // A jail defined in rc.d/jail's per-jail file is kept there: rc.d/jail would read it before any other.
+    const now = inv.files.get(record.file)!;
+    const next = replaceBlock(now, record.block!, text);
+    return next === now ? [] : [writeFile(record.file, next, now)];
+  }
+  const commands = writeJailFile(inv, news.name, text);
+  // A jail from /etc/jail.conf moves to its own file on its first change; the rest of /etc/jail.conf stays.
+  const old = record.definitions.find((d) => d.file === mainJailConf);
+  if (old && (record.file === mainJailConf || isInterruptedMove(record, ctx?.urn))) commands.push(...removeDefinition(inv, old));
+  return commands.length > 0 ? [requireDirectory("path", news.path), ...commands] : [];
+}
+
+/** Commands that create the jail; a jail this resource created earlier (its file carries our URN) is adopted. */
+export function planCreate(inputs: JailInputs, inv: Inventory, ctx?: Context): Command[] {
   const existing = findJail(inv, inputs.name);
+  refuseConflicts(inv, inputs.name, existing, ctx?.urn);
+  if (existing && isOurs(existing, ctx?.urn)) {
+    // An earlier create of this resource ran but lost its answer: finish it from what the host has.
+    const current = readJail(inv, inputs.name, { inputs }, ctx)!;
+    return planUpdate(current, inputs, inv, ctx);
+  }
   if (existing) {
-    const where = existing.file ?? "the running jails (jls)";
+    const where = existing.file ? `in ${existing.file}${existing.definitions[0]?.urn ? `, written for ${existing.definitions[0].urn}` : ""}` : "running, made without a jail.conf entry";
     throw new RefusedError(
-      `a jail named ${inputs.name} already exists on ${inv.host} (in ${where}); to manage it, import it: ` +
+      `a jail named ${inputs.name} already exists on ${inv.host} (${where}); to manage it, import it: ` +
         `pulumi import freebsd:jail:Jail <resource-name> ${inputs.name}`,
     );
   }
   checkHostParams(inputs, inv);
   return [
     requireDirectory("path", inputs.path),
-    ...(inputs.vnetInterfaces ?? []).map(requireInterface),
+    ...interfaceChecks(inputs, undefined),
     ...delegate(inputs, inv),
-    writeFile(jailConfPath(inputs.name), renderJail(inputs)),
+    // `null`: the file must not exist yet, so of two stacks creating this jail at once only one writes it.
+    writeFile(jailConfPath(inputs.name), renderJail(inputs, ctx?.urn), null),
     ...bootCommands(inputs.name, inputs.autostart, inv),
-    ...(inputs.running ? [serviceJail("start", inputs.name, { one: true })] : []),
+    ...(inputs.running ? [start(inputs)] : []),
   ];
 }
 
-/** Whether changing a parameter on a running jail needs it restarted (jail(8) -m cannot do it). */
-export function needsRestart(name: string, before: JailValue | undefined, after: JailValue | undefined): boolean {
-  const spec = jailParamSpec(name);
-  if (!spec) return true;
-  if (spec.kind === "pseudo") return spec.update === "restart";
-  if (spec.update !== "live") return true;
-  // A parameter dropped from the file goes back to its default only when the jail is created again,
-  // except allow.* flags, which jail -m can turn off.
-  if (after === undefined) return !(name.startsWith("allow.") && spec.type === "boolean");
-  return addressChangeNeedsRestart([[name, after], ...(before === undefined ? [] : [[name, before] as [string, JailValue]])]) !== undefined;
-}
-
-/** The parameters that differ between two parameter lists, with both values. */
-export function changedParams(before: ReadonlyArray<[string, JailValue]>, after: ReadonlyArray<[string, JailValue]>) {
-  const old = new Map(before);
-  const now = new Map(after);
-  return [...new Set([...old.keys(), ...now.keys()])]
-    .filter((name) => !sameJailValue(old.get(name), now.get(name)))
-    .map((name) => ({ name, before: old.get(name), after: now.get(name) }));
-}
-
-/** A running jail's parameters: the live value of each live kernel parameter, the file's for the rest. */
-function liveParams(record: JailRecord): Array<[string, JailValue]> {
-  const live = record.live?.params ?? {};
-  return record.params.map(([name, value]) => {
-    const spec = jailParamSpec(name);
-    const now = live[name];
-    if (spec?.kind !== "kernel" || spec.update !== "live" || now === undefined) return [name, value];
-    return [name, typeof value === "number" ? Number(now) : (now as JailValue)];
-  });
-}
-
 /** Commands that bring a running (or stopped) jail to the new inputs, restarting only when needed. */
-export function planUpdate(current: Current, news: JailInputs, inv: Inventory): Command[] {
+export function planUpdate(current: Current, news: JailInputs, inv: Inventory, ctx?: Context): Command[] {
   const record = findJail(inv, current.id);
   if (!record) throw new RefusedError(`jail ${current.id} no longer exists on ${inv.host}; run pulumi refresh`);
+  refuseConflicts(inv, current.id, record, ctx?.urn);
   checkHostParams(news, inv);
-  const text = renderJail(news);
-  const commands: Command[] = [...(news.vnetInterfaces ?? []).map(requireInterface), ...delegate(news, inv)];
-  if (record.file === mainJailConf) {
-    // Its first change moves the jail to its own file; the rest of /etc/jail.conf stays as it was.
-    commands.push(writeFile(jailConfPath(news.name), text), writeFile(mainJailConf, withoutBlock(inv, record)));
-  } else if (inv.files.get(jailConfPath(news.name)) !== text) {
-    commands.push(requireDirectory("path", news.path), writeFile(jailConfPath(news.name), text));
-  }
-  commands.push(...bootCommands(news.name, news.autostart, inv));
+  const checks = [...interfaceChecks(news, record), ...delegate(news, inv)];
+  const files = definitionCommands(record, news, inv, ctx);
+  const boot = bootCommands(news.name, news.autostart, inv);
   const live = record.live;
-  if (!news.running) {
-    if (live) commands.push(serviceJail("stop", news.name, { one: true }));
-  } else if (!live) {
-    commands.push(serviceJail("start", news.name, { one: true }));
-  } else {
-    // Against the running jail: live values where jls has them, the file's otherwise.
-    const changes = changedParams(liveParams(record), jailParamsOf(news));
-    const kernelChanges = changes.filter((c) => jailParamSpec(c.name)?.kind !== "pseudo");
-    if (changes.some((c) => needsRestart(c.name, c.before, c.after))) {
-      commands.push(serviceJail("restart", news.name, { one: true }));
-    } else if (kernelChanges.length > 0) {
-      commands.push(jailModify(live.jid, kernelChanges.map((c) => [c.name, c.after ?? false] as [string, JailValue])));
-    }
-  }
-  return commands;
+  if (!news.running) return [...checks, ...(live ? [stop(record)] : []), ...files, ...boot];
+  if (!live) return [...checks, ...files, ...boot, start(news)];
+  const after = jailParamsOf(news);
+  const changes = changedParams(liveParams(record), after);
+  if (changes.some((c) => needsRestart(c.name, record.params, after))) return [...checks, stop(record), ...files, ...boot, start(news)];
+  const kernelChanges = changes.filter((c) => jailParamSpec(c.name)?.kind !== "pseudo");
+  const modify = kernelChanges.map((c) => [c.name, modifyValue(c.name, c.after ?? false)] as [string, JailValue]);
+  return [...checks, ...files, ...boot, ...(modify.length > 0 ? [jailModify(live.jid, modify)] : [])];
 }
 
-/** What an update will do that a preview should say: restarts, and moving out of /etc/jail.conf. */
-export function describeUpdate(current: Current, news: JailInputs): string[] {
-  const notes: string[] = [];
-  if (current.state.configFile === mainJailConf) {
-    notes.push(`moves the definition of jail ${news.name} from /etc/jail.conf to ${jailConfPath(news.name)} (the rest of /etc/jail.conf is kept as it is)`);
-  }
-  if (current.state.running && news.running) {
-    const restarting = changedParams(jailParamsOf(current.inputs), jailParamsOf(news)).filter((c) => needsRestart(c.name, c.before, c.after));
-    if (restarting.length > 0) {
-      notes.push(`restarts jail ${news.name}: ${restarting.map((c) => c.name).join(", ")} cannot be changed on a running jail`);
-    }
-  }
-  return notes;
-}
-
-/** Commands that stop the jail and remove its definition; its root filesystem is left alone. */
-export function planDelete(current: Current, inv: Inventory): Command[] {
+/** Commands that stop the jail, take it out of jail_list, and remove its definition last, so a retry finishes. */
+export function planDelete(current: Current, inv: Inventory, ctx?: Context): Command[] {
   const record = findJail(inv, current.id);
   if (!record) return [];
-  const commands: Command[] = [];
-  if (record.live) {
-    commands.push(record.file ? serviceJail("stop", record.name, { one: true }) : { argv: ["jail", "-r", record.name] });
-  }
-  if (record.file === mainJailConf) commands.push(writeFile(mainJailConf, withoutBlock(inv, record)));
-  else if (record.file) commands.push(removeFile(record.file));
-  commands.push(...bootCommands(record.name, false, inv));
-  return commands;
+  refuseConflicts(inv, current.id, record, ctx?.urn);
+  return [
+    ...(record.live ? [stop(record)] : []),
+    ...bootCommands(record.name, false, inv),
+    ...record.definitions.flatMap((d) => removeDefinition(inv, d)),
+  ];
 }

@@ -1,38 +1,50 @@
-import type { Found, Props } from "../../core/resource.ts";
+import type { Context, Found, Known, Props } from "../../core/resource.ts";
 import type { Inventory } from "../../host/inventory.ts";
 import { parseJailConf, type ConfBlock } from "../../freebsd/jail-conf.ts";
 import { readJailParams } from "../../freebsd/jail-conf-values.ts";
-import { jailParamSpec, type JailValue } from "../../freebsd/jail-params.ts";
+import { markerOf } from "../../freebsd/jail-marker.ts";
+import type { JailValue } from "../../freebsd/jail-params.ts";
 import type { JlsJail } from "../../freebsd/jls.ts";
 import { splitSysrcList } from "../../freebsd/sysrc.ts";
+import { definitionConflict, isOurs } from "./conflicts.ts";
+import { effectiveParams } from "./live.ts";
+import { liveOnlyParams } from "./live-only.ts";
 import { inputsOfParams, jailParamsOf } from "./params.ts";
+import { definitionFiles } from "./paths.ts";
 import { jailInputs, type JailInputs, type JailOutputs } from "./schema.ts";
 
-// How a jail reads itself from the host inventory: its definition from /etc/jail.conf.d/NAME.conf
-// (or /etc/jail.conf), its live state from jls, its boot-time start from rc.conf.
+// How a jail reads itself from the host inventory: its definition from the files rc.d/jail reads
+// (/etc/jail.NAME.conf, /etc/jail.conf.d/NAME.conf, /etc/jail.conf), its live state from jls, its
+// boot-time start from rc.conf.
 
-export const mainJailConf = "/etc/jail.conf";
-
-/** The file the provider keeps a jail's definition in. */
-export function jailConfPath(name: string): string {
-  return `/etc/jail.conf.d/${name}.conf`;
+/** One file's definition of a jail. */
+export interface JailDefinition {
+  file: string;
+  block: ConfBlock;
+  /** The URN of the resource that wrote the block (its `# pulumi:urn` line), if any. */
+  urn: string | undefined;
+  /** Its parameters as the file gives them (globals of the file included). */
+  params: Array<[string, JailValue]>;
 }
 
 /** A jail as found on the host. */
 export interface JailRecord {
   name: string;
-  /** The file that defines it, or undefined for a jail created by hand with `jail -c`. */
+  /** The file rc.d/jail uses for it, or undefined for a jail made with `jail -c` or elsewhere. */
   file: string | undefined;
   block: ConfBlock | undefined;
-  /** Its parameters as the file gives them (globals of jail.conf included). */
+  /** Its parameters as that file gives them (from jls for a jail without a file). */
   params: Array<[string, JailValue]>;
   live: JlsJail | undefined;
+  /** Every file that defines it, in the order rc.d/jail looks (jail.NAME.conf, jail.conf.d, jail.conf). */
+  definitions: JailDefinition[];
 }
 
-/** Finds a jail the way rc.d/jail does (jail.conf.d first, then jail.conf), with its live state. */
+/** Finds a jail the way rc.d/jail does, with every file that defines it and its live state. */
 export function findJail(inv: Inventory, name: string): JailRecord | undefined {
   const live = inv.jails.find((j) => j.name === name);
-  for (const file of [jailConfPath(name), mainJailConf]) {
+  const definitions: JailDefinition[] = [];
+  for (const file of definitionFiles(name)) {
     const text = inv.files.get(file);
     if (text === undefined) continue;
     const conf = parseJailConf(text);
@@ -40,35 +52,12 @@ export function findJail(inv: Inventory, name: string): JailRecord | undefined {
     if (!block) continue;
     // Statements outside blocks apply to every jail of the file (jail.conf(5)).
     const params = readJailParams([...conf.globals.filter((g) => g.line < block.line), ...block.params]);
-    return { name, file, block, params, live };
+    definitions.push({ file, block, urn: markerOf(text, block), params });
   }
+  const first = definitions[0];
+  if (first) return { name, file: first.file, block: first.block, params: first.params, live, definitions };
   if (!live) return undefined;
-  const params = Object.entries(live.params).filter(([p]) => jailParamSpec(p)?.update === "live" || p === "path");
-  return { name, file: undefined, block: undefined, params: params as Array<[string, JailValue]>, live };
-}
-
-/** True when two parameter values mean the same (jls prints numbers as text, lists as arrays). */
-export function sameJailValue(a: JailValue | undefined, b: JailValue | undefined): boolean {
-  const norm = (v: JailValue | undefined) => (Array.isArray(v) ? v.join(",") : v === undefined ? "" : String(v));
-  return norm(a) === norm(b);
-}
-
-/**
- * The parameters as they are. A running jail can differ from its file two ways: someone changed the
- * jail with `jail -m`, or edited the file (which takes effect at the next start). Whichever of the two
- * departs from what was last applied (`known`) is reported, the file first; with nothing known, the file.
- */
-export function effectiveParams(record: JailRecord, known?: ReadonlyArray<[string, JailValue]>): Array<[string, JailValue]> {
-  const live = record.live?.params;
-  if (!live || !known) return record.params;
-  const applied = new Map(known);
-  return record.params.map(([name, value]) => {
-    const spec = jailParamSpec(name);
-    const now = live[name];
-    if (spec?.kind !== "kernel" || spec.update !== "live" || now === undefined || sameJailValue(value, now)) return [name, value];
-    if (!sameJailValue(value, applied.get(name))) return [name, value];
-    return [name, typeof value === "number" ? Number(now) : (now as JailValue)];
-  });
+  return { name, file: undefined, block: undefined, params: liveOnlyParams(live.params), live, definitions };
 }
 
 /** The parameters the known inputs stand for, when they are complete enough to render. */
@@ -78,14 +67,20 @@ function appliedParams(known: Props | undefined): Array<[string, JailValue]> | u
 }
 
 /** rc.subr's checkyesno: YES, TRUE, ON or 1, in any case. */
-function yes(value: string | undefined): boolean {
+export function yes(value: string | undefined): boolean {
   return /^(yes|true|on|1)$/i.test(value ?? "");
 }
 
-/** Reads a jail; undefined when it neither is defined nor runs. */
-export function readJail(inv: Inventory, id: string, known?: { state?: Props; inputs?: Props }): Found<JailOutputs, JailInputs> | undefined {
+/**
+ * Reads a jail; undefined when it neither is defined nor runs, and, for the read-back of this
+ * resource's own create, when its file does not carry this resource's URN (another stack's jail).
+ */
+export function readJail(inv: Inventory, id: string, known?: Known, ctx?: Context): Found<JailOutputs, JailInputs> | undefined {
   const record = findJail(inv, id);
   if (!record) return undefined;
+  if (known?.creating && !isOurs(record, ctx?.urn)) return undefined;
+  const conflict = definitionConflict(inv, id, record, ctx?.urn);
+  if (conflict) ctx?.warn(conflict);
   const inputs: JailInputs = {
     ...inputsOfParams(id, effectiveParams(record, appliedParams(known?.inputs)), known?.inputs as Partial<JailInputs> | undefined),
     running: record.live !== undefined,
