@@ -134,7 +134,7 @@ describe("deadlines (issue 7.23 and 7.25)", () => {
   it("bounds the whole create by its customTimeouts, not each command", async () => {
     const s = new Stack(launcher, { config: target.config });
     // Four commands that each take 4 s: without one deadline the create would take 16 s and succeed.
-    for (let n = 1; n <= 4; n++) sim.faults.stallCommand(/./, { ms: 4_000 });
+    for (let n = 1; n <= 4; n++) sim.faults.stallCommand(/./, { ms: 4_000, nth: n });
     const started = Date.now();
     const text = await failureOf(
       s.up({ slow: { ...dataset("zroot/tr/slow"), options: { customTimeouts: { create: 5 } } } }, { skipPreview: true }),
