@@ -2,21 +2,12 @@
 // prison_qcmp_v4/prison_qcmp_v6): the first where it was given, the others sorted by value, IPv6 as
 // inet_ntop prints it; a repeated, unspecified or broadcast address is refused with EINVAL.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimHost, type SimHost } from "./host.ts";
-import { connect, type TestClient } from "./ssh-client.ts";
+import { describe, expect, it } from "vitest";
+import { useSimHost, type TestClient } from "./ssh-client.ts";
 
-let host: SimHost;
 let ssh: TestClient;
-
-beforeAll(async () => {
-  host = await startSimHost();
-  ssh = await connect(host);
-});
-
-afterAll(async () => {
-  ssh?.end();
-  await host?.stop();
+useSimHost((_host, s) => {
+  ssh = s;
 });
 
 describe("jail addresses", () => {
