@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { configEnvironment, providerConfigSchema, secretConfigKeys } from "./core/config.ts";
-import type { ResourceDefinition } from "./core/resource.ts";
+import type { ResourceDefinition } from "./resources/contract.ts";
 import { resources } from "./resources/index.ts";
 import { version } from "./version.ts";
 
@@ -71,7 +71,7 @@ function objectSpec(schema: z.ZodObject, typeName: string, types: Types): { prop
 }
 
 /** The resource spec of one resource definition. */
-function resourceSpec(def: ResourceDefinition<any, any>, types: Types): Spec {
+function resourceSpec(def: ResourceDefinition, types: Types): Spec {
   const [pkg, module, name] = def.token.split(":");
   const base = `${pkg}:${module}:${name}`;
   const inputs = objectSpec(def.inputs as unknown as z.ZodObject, base, types);

@@ -115,7 +115,7 @@ describe("the move out of /etc/jail.conf, interrupted (item 10)", () => {
     const program = jail("mv", { hostname: "mv.example", running: false, autostart: false });
     program["mv"]!.options = { protect: false };
     // The new file is written; the rewrite of /etc/jail.conf that follows fails.
-    sim.faults.failCommand(/'\/etc\/jail\.conf'$/, { code: 1, stderr: "write error\n" });
+    sim.faults.failTool(/^lockf [\s\S]* \/etc\/jail\.conf$/, { code: 1, stderr: "write error\n" });
     await failureOf(s.up(program, { skipPreview: true }));
     expect(await mustRun(target, "cat /etc/jail.conf")).toContain("mv {");
     expect(await mustRun(target, "cat /etc/jail.conf.d/mv.conf")).toContain("host.hostname = 'mv.example';");
@@ -187,7 +187,7 @@ describe("a restart that failed (item 16)", () => {
     await mustRun(target, "mkdir -p /zroot/jails/rs");
     const s = newStack();
     await s.up(jail("rs", { osrelease: "14.1-RELEASE" }));
-    sim.faults.failCommand(/onestart|onerestart/, { code: 1, stderr: "rc.d/jail: interrupted\n" });
+    sim.faults.failTool(/^service jail one(start|restart) /, { code: 1, stderr: "rc.d/jail: interrupted\n" });
     await failureOf(s.up(jail("rs", { osrelease: "14.2-RELEASE" }), { skipPreview: true }));
     await s.up(jail("rs", { osrelease: "14.2-RELEASE" }), { skipPreview: true });
     expect((await mustRun(target, "jls -j rs osrelease")).trim()).toBe("14.2-RELEASE");
@@ -234,9 +234,12 @@ describe("a create whose answer was lost (item 5)", () => {
   it("is adopted by the next up, found by the URN in its file", async () => {
     await mustRun(target, "mkdir -p /zroot/jails/lost");
     const s = newStack();
-    // The create's commands all run (the jail starts); the read-back of the host after them fails.
-    sim.faults.failCommand(/@@[0-9a-f]+ begin pools/, { nth: 2, code: 255, stderr: "Connection to the host lost\n" });
-    expect(await failureOf(s.up(jail("lost"), { skipPreview: true }))).toMatch(/Connection to the host lost/);
+    // The create's commands all run (the jail starts) and the answer is lost with the connection;
+    // the read of the host after it is lost too (and its one retry).
+    sim.faults.dropAfterExecs(2, { phase: "during" });
+    sim.faults.dropAfterExecs(3, { phase: "before" });
+    sim.faults.dropAfterExecs(4, { phase: "before" });
+    expect(await failureOf(s.up(jail("lost"), { skipPreview: true }))).toMatch(/connection lost/);
     expect(await jid("lost")).toBeGreaterThan(0);
     expect(s.resource("lost")).toBeUndefined();
     expect(await mustRun(target, "cat /etc/jail.conf.d/lost.conf")).toMatch(/^# pulumi:urn "urn:pulumi:test::proj::freebsd:jail:Jail::lost"$/m);

@@ -3,6 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { providerConfigSchema } from "../../provider/src/core/config.ts";
 import { TimeoutError } from "../../provider/src/core/errors.ts";
 import { HostSession } from "../../provider/src/host/session.ts";
+import { Host } from "../../provider/src/inventory/host.ts";
+import { want } from "../../provider/src/inventory/section.ts";
+import { datasets } from "../../provider/src/sections/zfs.ts";
 import { ProviderError, startProvider } from "../engine/harness.ts";
 import { DeploymentError, Stack } from "../engine/stack.ts";
 import { secret, unwrapSecrets } from "../engine/values.ts";
@@ -90,7 +93,7 @@ describe("secrets (issue 7.21)", () => {
     expect(debug).toMatch(/zfs.*create/);
     expect(debug).not.toContain("s3cr3t");
     // A tool that echoes the value in its error: the message keeps the cause, never the value.
-    sim.faults.failCommand(/exec .*zfs.*set/, { code: 1, stderr: `cannot set property for 'zroot/tr/sec': 'org.example:token=${token}-2' is bad\n` });
+    sim.faults.failTool(/^zfs set /, { code: 1, stderr: `cannot set property for 'zroot/tr/sec': 'org.example:token=${token}-2' is bad\n` });
     const text = await failureOf(
       s.up({ x: dataset("zroot/tr/sec", { properties: { "org.example:token": secret(`${token}-2`) } }) }, { skipPreview: true }),
     );
@@ -146,7 +149,7 @@ describe("deadlines (issue 7.23 and 7.25)", () => {
 
   it("fails a create that never gets an answer at its deadline instead of hanging", async () => {
     const s = new Stack(launcher, { config: target.config });
-    sim.faults.stallCommand(/'zfs' 'create'/);
+    sim.faults.stallTool(/^zfs create /);
     const text = await failureOf(
       s.up({ hung: { ...dataset("zroot/tr/hung"), options: { customTimeouts: { create: 3 } } } }, { skipPreview: true }),
     );
@@ -190,14 +193,13 @@ describe("deadlines (issue 7.23 and 7.25)", () => {
 
 describe("fresh inventories (issue 7.24)", () => {
   it("plans a write from the host as it is now, not from an inventory of two seconds ago", async () => {
-    const host = session();
+    const host = new Host(session());
     try {
-      const before = await host.inventory();
-      expect(before.datasets.has("zroot/tr/late")).toBe(false);
+      const op = { deadline: Date.now() + 30_000 };
+      const before = await host.read([want(datasets, ["zroot/tr/late"])], op);
+      expect(before.get(datasets).has("zroot/tr/late")).toBe(false);
       await mustRun(target, "zfs create zroot/tr/late");
-      // A read may share the inventory just taken; a write begun after it may not.
-      expect((await host.inventory()).datasets.has("zroot/tr/late")).toBe(false);
-      expect((await host.inventory({ freshAfter: Date.now() })).datasets.has("zroot/tr/late")).toBe(true);
+      expect((await host.read([want(datasets, ["zroot/tr/late"])], op)).get(datasets).has("zroot/tr/late")).toBe(true);
     } finally {
       host.close();
     }
@@ -249,7 +251,7 @@ describe("error replies (issue 7.25)", () => {
   it("answers a failure of a very long command line with its cause, bounded", async () => {
     const s = new Stack(launcher, { config: target.config });
     const long = "v".repeat(8_000);
-    sim.faults.failCommand(/'zfs' 'create'/, { code: 1, stderr: "cannot create 'zroot/tr/long': out of space\n" });
+    sim.faults.failTool(/^zfs create /, { code: 1, stderr: "cannot create 'zroot/tr/long': out of space\n" });
     const err = await s.up({ l: dataset("zroot/tr/long", { properties: { "org.example:blob": long } }) }, { skipPreview: true })
       .then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(DeploymentError);

@@ -4,7 +4,7 @@ import { formatPath, parsePath } from "../../provider/src/protocol/paths.ts";
 import { Secret, Unknown } from "../../provider/src/protocol/values.ts";
 import { zfsDataset } from "../../provider/src/resources/zfs-dataset/index.ts";
 
-const rule = (p: readonly string[]) => zfsDataset.rule(p);
+const rule = (p: readonly string[]) => zfsDataset.rule!(p);
 const base = { name: "zroot/a", type: "filesystem", properties: { compression: "lz4", "com.example:x": "1" }, createParents: false, forceDestroy: false };
 
 describe("diffInputs", () => {

@@ -1,4 +1,4 @@
-import type { Inventory } from "../../provider/src/host/inventory.ts";
+import { hostView, planCreate, planDelete, planUpdate, read, type HostParts } from "./host-view.ts";
 import { parseZfsGet } from "../../provider/src/freebsd/zfs-output.ts";
 import { jailInputs, type JailInputs } from "../../provider/src/resources/jail/schema.ts";
 
@@ -8,7 +8,7 @@ const hostParams = ["path", "host.hostname", "vnet", "ip4.addr", "ip6.addr", "al
   "enforce_statfs", "persist", "securelevel", "devfs_ruleset", "children.max", "osrelease"];
 
 /** An inventory of a host with one dataset and the given overrides. */
-export function inventory(over: Partial<Inventory> = {}): Inventory {
+export function inventory(over: Partial<HostParts> = {}): HostParts {
   return {
     host: "h", pools: [], snapshots: new Map(), jails: [], files: new Map(), rc: new Map([["jail_enable", "NO"], ["jail_list", ""]]),
     jailParams: new Set(hostParams),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { hostView, planCreate, planDelete, planUpdate, read } from "./host-view.ts";
 import { jail } from "../../provider/src/resources/jail/index.ts";
 import { jailParamsOf } from "../../provider/src/resources/jail/params.ts";
 import { renderJail } from "../../provider/src/resources/jail/plan.ts";
@@ -13,12 +14,12 @@ describe("addresses as the kernel keeps them (item 8)", () => {
   const inv = hosted({ [confd]: renderJail(spelled, ctx.urn) }, { "host.hostname": "web.example", "ip4.addr": ["10.0.0.5"] });
 
   it("keeps the user's spelling when jls prints the same address bare", () => {
-    expect(jail.read(inv, "web", { inputs: spelled }, ctx)!.inputs.ip4).toEqual(["lo0|10.0.0.5/24"]);
-    expect(jail.planUpdate(jail.read(inv, "web", { inputs: spelled }, ctx)!, spelled, inv, ctx)).toEqual([]);
+    expect(read(jail, inv, "web", { inputs: spelled }, ctx)!.inputs.ip4).toEqual(["lo0|10.0.0.5/24"]);
+    expect(planUpdate(jail, read(jail, inv, "web", { inputs: spelled }, ctx)!, spelled, inv, ctx)).toEqual([]);
   });
 
   it("changes the hostname with jail -m, not a restart, when the addresses are only spelled differently", () => {
-    const plan = argvs(jail.planUpdate(jail.read(inv, "web")!, { ...spelled, hostname: "www.example" }, inv, ctx)).map(action);
+    const plan = argvs(planUpdate(jail, read(jail, inv, "web")!, { ...spelled, hostname: "www.example" }, inv, ctx)).map(action);
     expect(plan.at(-1)).toEqual(["jail", "-m", "jid=3", "host.hostname=www.example"]);
     expect(plan.some((a) => a.includes("onestop"))).toBe(false);
   });
@@ -30,16 +31,16 @@ describe("addresses as the kernel keeps them (item 8)", () => {
   ])("plans nothing for %j when jls prints %j", (over, shown) => {
     const desired = inputs(over);
     const host = hosted({ [confd]: renderJail(desired, ctx.urn) }, shown);
-    expect(jail.planUpdate(jail.read(host, "web", { inputs: desired }, ctx)!, desired, host, ctx)).toEqual([]);
+    expect(planUpdate(jail, read(jail, host, "web", { inputs: desired }, ctx)!, desired, host, ctx)).toEqual([]);
   });
 
   it("gives jail -m the addresses as the kernel keeps them, and restarts for a new interface alias", () => {
     const desired = inputs({ ip4: ["10.0.0.9", "10.0.0.10"] });
     const host = hosted({ [confd]: renderJail(desired, ctx.urn) }, { "ip4.addr": ["10.0.0.9", "10.0.0.10"] });
-    const current = jail.read(host, "web", { inputs: desired }, ctx)!;
-    expect(argvs(jail.planUpdate(current, inputs({ ip4: ["10.0.0.9/24", "10.0.0.3"] }), host, ctx)).at(-1))
+    const current = read(jail, host, "web", { inputs: desired }, ctx)!;
+    expect(argvs(planUpdate(jail, current, inputs({ ip4: ["10.0.0.9/24", "10.0.0.3"] }), host, ctx)).at(-1))
       .toEqual(["jail", "-m", "jid=3", "ip4.addr=10.0.0.9,10.0.0.3"]);
-    expect(argvs(jail.planUpdate(current, inputs({ ip4: ["10.0.0.9", "lo0|10.0.0.3"] }), host, ctx)).map(action).at(-1))
+    expect(argvs(planUpdate(jail, current, inputs({ ip4: ["10.0.0.9", "lo0|10.0.0.3"] }), host, ctx)).map(action).at(-1))
       .toEqual(["service", "jail", "onestart", "web"]);
   });
 });
@@ -57,7 +58,7 @@ describe("a jail with no jail.conf entry (item 9)", () => {
   const inv = hosted({}, jls);
 
   it("imports inputs the schema takes: only the parameters that say something", () => {
-    const found = jail.read(inv, "web")!;
+    const found = read(jail, inv, "web")!;
     expect(jailInputs.safeParse(found.inputs).error?.issues ?? []).toEqual([]);
     expect(found.inputs).toEqual({
       name: "web", path: "/usr/jails/web", hostname: "web.example", ip4: ["10.0.0.5"], persist: true, vnet: false,
@@ -66,10 +67,10 @@ describe("a jail with no jail.conf entry (item 9)", () => {
   });
 
   it("says in the preview of its first change where its definition will be written, and restarts nothing", () => {
-    const current = jail.read(inv, "web")!;
+    const current = read(jail, inv, "web")!;
     const news = { ...current.inputs, hostname: "www.example" } as JailInputs;
     expect(jail.describeUpdate!(current, news)).toEqual([expect.stringMatching(/writes the definition of jail web to \/etc\/jail\.conf\.d\/web\.conf: it has no jail\.conf entry/)]);
-    const plan = argvs(jail.planUpdate(current, news, inv, ctx)).map(action);
+    const plan = argvs(planUpdate(jail, current, news, inv, ctx)).map(action);
     expect(plan.map((a) => a[0])).toEqual(["/bin/sh", "/bin/sh", "jail"]);
     expect(plan.at(-1)).toEqual(["jail", "-m", "jid=3", "host.hostname=www.example"]);
   });
@@ -82,9 +83,9 @@ describe("/etc/jail.NAME.conf (item 10)", () => {
   it("reads a jail defined there, and keeps it there on a change, the rest of the file as it was", () => {
     const text = "# web, by hand\nweb {\n  path = /usr/jails/web;\n  persist;\n}\n";
     const inv = hosted({ [perJail]: text });
-    const current = jail.read(inv, "web")!;
+    const current = read(jail, inv, "web")!;
     expect(current.state.configFile).toBe(perJail);
-    const plan = jail.planUpdate(current, { ...current.inputs, hostname: "w" }, inv, ctx);
+    const plan = planUpdate(jail, current, { ...current.inputs, hostname: "w" }, inv, ctx);
     const write = plan.find((c) => c.argv.at(-1) === perJail)!;
     expect(write.stdin).toBe(text + renderJail({ ...current.inputs, hostname: "w" }, ctx.urn));
     expect(plan.some((c) => c.argv.at(-1) === confd)).toBe(false);
@@ -98,10 +99,10 @@ describe("/etc/jail.NAME.conf (item 10)", () => {
     const inv = hosted(files);
     const names = Object.keys(files).sort();
     const warnings: string[] = [];
-    const current = jail.read(inv, "web", undefined, { ...ctx, warn: (m) => warnings.push(m) })!;
+    const current = read(jail, inv, "web", undefined, { ...ctx, warn: (m) => warnings.push(m) })!;
     expect(warnings).toEqual([expect.stringMatching(/defined in two places/)]);
     for (const f of names) expect(warnings[0]).toContain(f);
-    for (const plan of [() => jail.planUpdate(current, inputs({}), inv, ctx), () => jail.planDelete(current, inv, ctx), () => jail.planCreate(inputs({}), inv, ctx)]) {
+    for (const plan of [() => planUpdate(jail, current, inputs({}), inv, ctx), () => planDelete(jail, current, inv, ctx), () => planCreate(jail, inputs({}), inv, ctx)]) {
       expect(plan).toThrow(/defined in two places/);
       for (const f of names) expect(plan).toThrow(f);
     }
@@ -109,18 +110,18 @@ describe("/etc/jail.NAME.conf (item 10)", () => {
 
   it("refuses a jail.NAME.conf that rc.d/jail would read instead of the jail's own file", () => {
     const inv = hosted({ [perJail]: "# nothing here\n" });
-    expect(() => jail.planCreate(inputs({}), inv, ctx)).toThrow(/\/etc\/jail\.web\.conf exists but does not define jail web/);
+    expect(() => planCreate(jail, inputs({}), inv, ctx)).toThrow(/\/etc\/jail\.web\.conf exists but does not define jail web/);
   });
 
   it("finishes its own move out of /etc/jail.conf when it was interrupted, instead of refusing it", () => {
     const main = "other { path = /o; }\nweb {\n  path = /usr/jails/web;\n  persist;\n}\n";
     const inv = hosted({ [confd]: own, "/etc/jail.conf": main });
-    const current = jail.read(inv, "web", undefined, ctx)!;
+    const current = read(jail, inv, "web", undefined, ctx)!;
     expect(current.state.configFile).toBe(confd);
-    const plan = jail.planUpdate(current, inputs({ running: false }), inv, ctx);
+    const plan = planUpdate(jail, current, inputs({ running: false }), inv, ctx);
     expect(plan.map((c) => c.argv.at(-1))).toEqual(["/usr/jails/web", "/etc/jail.conf"]);
     expect(plan[1]!.stdin).toBe(main + "other { path = /o; }\n");
-    expect(jail.planDelete(current, inv, ctx).map((c) => c.argv.at(-1))).toEqual(["jail_list-=web", confd, "/etc/jail.conf"]);
+    expect(planDelete(jail, current, inv, ctx).map((c) => c.argv.at(-1))).toEqual(["jail_list-=web", confd, "/etc/jail.conf"]);
   });
 });
 
@@ -130,7 +131,7 @@ describe("delegated datasets with a space (item 11) and mount.fstab (item 12)", 
     const text = renderJail(given);
     expect(text).toContain(`exec.created = 'zfs jail web \\'zroot/a b\\'';`);
     const inv = inventory({ files: new Map([[confd, text]]) });
-    expect(jail.read(inv, "web")!.inputs.datasets).toEqual(["zroot/a b"]);
+    expect(read(jail, inv, "web")!.inputs.datasets).toEqual(["zroot/a b"]);
   });
 
   it("takes mountFstab as one file", () => {
@@ -142,7 +143,7 @@ describe("delegated datasets with a space (item 11) and mount.fstab (item 12)", 
 
 describe("a jail that does not start (item 14), a VNET jail (item 15), a failed restart (item 16)", () => {
   it("starts with a check that it runs, naming its console log", () => {
-    const plan = jail.planCreate(inputs({ exec: { consolelog: "/var/log/jail_web.log" } }), inventory(), ctx);
+    const plan = planCreate(jail, inputs({ exec: { consolelog: "/var/log/jail_web.log" } }), inventory(), ctx);
     expect(plan.at(-1)!.argv.slice(3)).toEqual(["sh", "web", "/var/log/jail_web.log"]);
     expect(plan.at(-1)!.argv[2]).toMatch(/jls -j "\$1" jid/);
   });
@@ -150,18 +151,18 @@ describe("a jail that does not start (item 14), a VNET jail (item 15), a failed 
   it("does not look on the host for the interface a running VNET jail holds", () => {
     const desired = inputs({ vnet: true, vnetInterfaces: ["epair0b"] });
     const inv = hosted({ [confd]: renderJail(desired, ctx.urn) }, { vnet: "new" });
-    const plan = jail.planUpdate(jail.read(inv, "web")!, { ...desired, allow: { raw_sockets: true } }, inv, ctx);
+    const plan = planUpdate(jail, read(jail, inv, "web")!, { ...desired, allow: { raw_sockets: true } }, inv, ctx);
     expect(plan.some((c) => c.argv[2]?.includes("ifconfig"))).toBe(false);
-    const added = jail.planUpdate(jail.read(inv, "web")!, { ...desired, vnetInterfaces: ["epair0b", "epair1b"] }, inv, ctx);
+    const added = planUpdate(jail, read(jail, inv, "web")!, { ...desired, vnetInterfaces: ["epair0b", "epair1b"] }, inv, ctx);
     expect(added.filter((c) => c.argv[2]?.includes("ifconfig")).map((c) => c.argv.at(-1))).toEqual(["epair1b"]);
   });
 
   it("reports what the running jail runs with, when its file says otherwise than was applied", () => {
     const desired = inputs({ osrelease: "14.2-RELEASE" });
     const inv = hosted({ [confd]: renderJail(desired, ctx.urn) }, { osrelease: "14.3-RELEASE" });
-    const current = jail.read(inv, "web", { inputs: desired }, ctx)!;
+    const current = read(jail, inv, "web", { inputs: desired }, ctx)!;
     expect(current.inputs.osrelease).toBe("14.3-RELEASE");
-    expect(argvs(jail.planUpdate(current, desired, inv, ctx)).map(action)).toEqual([
+    expect(argvs(planUpdate(jail, current, desired, inv, ctx)).map(action)).toEqual([
       ["service", "jail", "onestop", "web"], ["service", "jail", "onestart", "web"],
     ]);
   });
@@ -188,10 +189,10 @@ describe("a create that lost its answer (item 5)", () => {
   it("adopts its own jail, found by the URN in its file, and refuses a stranger's", () => {
     const desired = inputs({ hostname: "web.example" });
     const inv = hosted({ [confd]: renderJail(desired, ctx.urn) });
-    expect(argvs(jail.planCreate(desired, inv, ctx)).map(action)).toEqual([["service", "jail", "onestart", "web"]]);
+    expect(argvs(planCreate(jail, desired, inv, ctx)).map(action)).toEqual([["service", "jail", "onestart", "web"]]);
     const other = { ...ctx, urn: "urn:pulumi:other::proj::freebsd:jail:Jail::web" };
-    expect(() => jail.planCreate(desired, inv, other)).toThrow(/already exists .* written for urn:pulumi:test::proj::freebsd:jail:Jail::web/);
-    expect(jail.read(inv, "web", { inputs: desired, creating: true }, other)).toBeUndefined();
-    expect(jail.read(inv, "web", { inputs: desired, creating: true }, ctx)).toBeDefined();
+    expect(() => planCreate(jail, desired, inv, other)).toThrow(/already exists .* written for urn:pulumi:test::proj::freebsd:jail:Jail::web/);
+    expect(jail.claim(hostView(inv), desired, other).kind).toBe("other");
+    expect(jail.claim(hostView(inv), desired, ctx).kind).toBe("own");
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { planCreate, planDelete, planUpdate, read } from "./host-view.ts";
+import { quiet } from "./host-view.ts";
 import { parseJailConf } from "../../provider/src/freebsd/jail-conf.ts";
 import { jail } from "../../provider/src/resources/jail/index.ts";
 import { jailParamsOf } from "../../provider/src/resources/jail/params.ts";
@@ -44,14 +46,14 @@ describe("parameters", () => {
     const conf = parseJailConf(text);
     expect(conf.jails).toHaveLength(1);
     const inv = inventory({ files: new Map([["/etc/jail.conf.d/web.conf", text]]) });
-    const read = jail.read(inv, "web")!;
-    expect(read.inputs).toEqual({ ...given, running: false, autostart: false });
+    const found = read(jail, inv, "web")!;
+    expect(found.inputs).toEqual({ ...given, running: false, autostart: false });
   });
 });
 
 describe("planCreate", () => {
   it("checks the path, delegates, writes the file, enables it at boot and starts it", () => {
-    const plan = jail.planCreate(inputs({ datasets: ["zroot/data"] }), inventory());
+    const plan = planCreate(jail, inputs({ datasets: ["zroot/data"] }), inventory());
     expect(argvs(plan).map((a) => action(a).slice(0, 3))).toEqual([
       ["/bin/sh", "-c", expect.stringContaining("path: $1 is not a directory")],
       ["zfs", "set", "jailed=on"],
@@ -67,13 +69,13 @@ describe("planCreate", () => {
   });
 
   it("refuses a parameter the host's kernel lacks, naming it", () => {
-    expect(() => jail.planCreate(inputs({ parameters: { "allow.nfsd": true } }), inventory())).toThrow(/h has no jail parameter allow.nfsd/);
+    expect(() => planCreate(jail, inputs({ parameters: { "allow.nfsd": true } }), inventory())).toThrow(/h has no jail parameter allow.nfsd/);
   });
 
   it("refuses a jail that exists, and a dataset that does not", () => {
     const inv = inventory({ files: new Map([["/etc/jail.conf", "web { path = /x; }\n"]]) });
-    expect(() => jail.planCreate(inputs({}), inv)).toThrow(/already exists .* \/etc\/jail.conf.*pulumi import/);
-    expect(() => jail.planCreate(inputs({ datasets: ["zroot/nope"] }), inventory())).toThrow(/no filesystem zroot\/nope/);
+    expect(() => planCreate(jail, inputs({}), inv)).toThrow(/already exists .* \/etc\/jail.conf.*pulumi import/);
+    expect(() => planCreate(jail, inputs({ datasets: ["zroot/nope"] }), inventory())).toThrow(/no filesystem zroot\/nope/);
   });
 });
 
@@ -88,8 +90,8 @@ describe("planUpdate", () => {
   it("changes a live parameter with jail -m, keeping the jid", () => {
     const before = inputs({ allow: { raw_sockets: false } });
     const inv = running(renderJail(before), { "allow.raw_sockets": false, path: "/usr/jails/web" });
-    const current = jail.read(inv, "web")!;
-    const plan = jail.planUpdate(current, { ...before, allow: { raw_sockets: true } }, inv);
+    const current = read(jail, inv, "web")!;
+    const plan = planUpdate(jail, current, { ...before, allow: { raw_sockets: true } }, inv);
     expect(argvs(plan).at(-1)).toEqual(["jail", "-m", "jid=3", "allow.raw_sockets"]);
     expect(argvs(plan).some((a) => a.includes("restart") || a.includes("onerestart"))).toBe(false);
   });
@@ -97,10 +99,10 @@ describe("planUpdate", () => {
   it("restarts for a parameter jail -m cannot change, and says so", () => {
     const before = inputs({});
     const inv = running(renderJail(before), { path: "/usr/jails/web" });
-    const current = jail.read(inv, "web")!;
+    const current = read(jail, inv, "web")!;
     const news = { ...before, path: "/usr/jails/web2" };
     // Stopped with the old file, then the new file, then a checked start (issue 7 item 16).
-    const plan = argvs(jail.planUpdate(current, news, inv)).map(action);
+    const plan = argvs(planUpdate(jail, current, news, inv)).map(action);
     expect(plan.map((a) => a.slice(0, 3))).toEqual([
       ["service", "jail", "onestop"], ["/bin/sh", "-c", expect.stringContaining("path: $1")],
       ["/bin/sh", "-c", expect.stringContaining("mktemp")], ["service", "jail", "onestart"],
@@ -110,19 +112,19 @@ describe("planUpdate", () => {
 
   it("converges a live change made behind its back (jail -m) with jail -m", () => {
     const desired = inputs({ allow: { raw_sockets: false } });
-    const inv = running(renderJail(desired), { "allow.raw_sockets": true, path: "/usr/jails/web" });
-    const current = jail.read(inv, "web", { inputs: desired })!;
+    const inv = running(renderJail(desired, quiet.urn), { "allow.raw_sockets": true, path: "/usr/jails/web" });
+    const current = read(jail, inv, "web", { inputs: desired })!;
     expect(current.inputs.allow).toEqual({ raw_sockets: true });
-    expect(argvs(jail.planUpdate(current, desired, inv))).toEqual([["jail", "-m", "jid=3", "allow.noraw_sockets"]]);
+    expect(argvs(planUpdate(jail, current, desired, inv))).toEqual([["jail", "-m", "jid=3", "allow.noraw_sockets"]]);
   });
 
   it("reports a hand-edited file over the running jail's live value", () => {
     const desired = inputs({ hostname: "web.example" });
     const edited = renderJail(desired).replace("web.example", "hacked.example");
     const inv = running(edited, { "host.hostname": "web.example", path: "/usr/jails/web" });
-    const current = jail.read(inv, "web", { inputs: desired })!;
+    const current = read(jail, inv, "web", { inputs: desired })!;
     expect(current.inputs.hostname).toBe("hacked.example");
-    const plan = jail.planUpdate(current, desired, inv);
+    const plan = planUpdate(jail, current, desired, inv);
     expect(plan.map((c) => c.argv.at(-1))).toContain("/etc/jail.conf.d/web.conf");
     expect(plan.some((c) => c.argv[0] === "jail" || c.argv.includes("onerestart"))).toBe(false);
   });
@@ -130,10 +132,10 @@ describe("planUpdate", () => {
   it("moves a jail out of /etc/jail.conf on its first change, keeping the rest byte for byte", () => {
     const main = "# hosts\nexec.clean;\n\n# the db\ndb { path = /db; persist; }\nweb {\n  path = \"/usr/jails/web\";\n  persist;\n}\n# tail\n";
     const inv = inventory({ files: new Map([["/etc/jail.conf", main]]) });
-    const current = jail.read(inv, "web")!;
+    const current = read(jail, inv, "web")!;
     expect(current.state.configFile).toBe("/etc/jail.conf");
     const news = { ...current.inputs, hostname: "web" };
-    const plan = jail.planUpdate(current, news, inv);
+    const plan = planUpdate(jail, current, news, inv);
     const rewrite = plan.find((c) => c.argv.at(-1) === "/etc/jail.conf")!;
     // Written only if /etc/jail.conf still holds what was read: its text comes first on stdin.
     expect(rewrite.argv.at(-2)).toBe(String(Buffer.byteLength(main)));
@@ -150,7 +152,7 @@ describe("planDelete", () => {
       rc: new Map([["jail_enable", "YES"], ["jail_list", "db web"]]),
     });
     // The file goes last, so a delete interrupted before it still finds the jail and finishes.
-    const plan = jail.planDelete(jail.read(inv, "web")!, inv);
+    const plan = planDelete(jail, read(jail, inv, "web")!, inv);
     expect(argvs(plan).map(action)).toEqual([
       ["service", "jail", "onestop", "web"],
       ["sysrc", "jail_list-=web"],

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { Inventory } from "../../provider/src/host/inventory.ts";
+import { hostView, planCreate, planDelete, planUpdate, read, type HostParts } from "./host-view.ts";
 import { parseZfsGet } from "../../provider/src/freebsd/zfs-output.ts";
 import { zfsDataset } from "../../provider/src/resources/zfs-dataset/index.ts";
 import { datasetInputs, type DatasetInputs } from "../../provider/src/resources/zfs-dataset/schema.ts";
-import type { Context } from "../../provider/src/core/resource.ts";
+import type { Context } from "../../provider/src/resources/contract.ts";
 
 // Issue 7: what the host derived is not read as inputs, changes that lose data are refused at Check,
 // plans come from what the host has, and a dataset is told from a stranger of the same name.
 
 /** An inventory from `zfs get -H -p` lines written as `name property value source` with spaces. */
-function inventoryOf(lines: string[], pools = ["zroot"]): Inventory {
+function inventoryOf(lines: string[], pools = ["zroot"]): HostParts {
   const text = lines.map((l) => l.trim().split(/\s+/).join("\t")).join("\n");
   return {
     host: "h", pools: pools.map((name) => ({ name, size: 1, allocated: 0, free: 1, health: "ONLINE" })),
@@ -35,22 +35,22 @@ describe("what zfs derived is not read as inputs (issue 7.1)", () => {
   ];
   it("normalization declared: utf8only=on is zfs's, on refresh and on import", () => {
     const inv = inventoryOf([...root, ...formD("zroot/n", "2")]);
-    const refreshed = zfsDataset.read(inv, "zroot/n", { state: { guid: "2" }, inputs: inputs({ name: "zroot/n", properties: { normalization: "formD" } }) })!;
+    const refreshed = read(zfsDataset, inv, "zroot/n", { state: { guid: "2" }, inputs: inputs({ name: "zroot/n", properties: { normalization: "formD" } }) })!;
     expect(refreshed.inputs.properties).toEqual({ normalization: "formD" });
-    expect(zfsDataset.read(inv, "zroot/n")!.inputs.properties).toEqual({ normalization: "formD" });
+    expect(read(zfsDataset, inv, "zroot/n")!.inputs.properties).toEqual({ normalization: "formD" });
   });
   it("keeps utf8only when the user declared it too", () => {
     const inv = inventoryOf([...root, ...formD("zroot/n", "2")]);
     const known = inputs({ name: "zroot/n", properties: { normalization: "formD", utf8only: "on" } });
-    expect(zfsDataset.read(inv, "zroot/n", { state: { guid: "2" }, inputs: known })!.inputs.properties).toEqual({ normalization: "formD", utf8only: "on" });
+    expect(read(zfsDataset, inv, "zroot/n", { state: { guid: "2" }, inputs: known })!.inputs.properties).toEqual({ normalization: "formD", utf8only: "on" });
   });
   it("a child takes its parent's ZPL properties: none of them is the child's input", () => {
     const inv = inventoryOf([...root, ...formD("zroot/n", "2"), ...formD("zroot/n/child", "3")]);
-    expect(zfsDataset.read(inv, "zroot/n/child")!.inputs.properties).toEqual({});
+    expect(read(zfsDataset, inv, "zroot/n/child")!.inputs.properties).toEqual({});
   });
   it("a utf8only=off under a normalizing parent is kept with the normalization it forced", () => {
     const inv = inventoryOf([...root, ...formD("zroot/n", "2"), ...fs("zroot/n/plain", "3")]);
-    expect(zfsDataset.read(inv, "zroot/n/plain")!.inputs.properties).toEqual({ normalization: "none", utf8only: "off" });
+    expect(read(zfsDataset, inv, "zroot/n/plain")!.inputs.properties).toEqual({ normalization: "none", utf8only: "off" });
   });
   const encRoot = (name: string, guid: string) => [
     ...fs(name, guid), `${name} encryption aes-256-gcm -`, `${name} keyformat passphrase -`, `${name} pbkdf2iters 350000 -`,
@@ -59,18 +59,18 @@ describe("what zfs derived is not read as inputs (issue 7.1)", () => {
   it("an encryption root: encryption=on reads as on, pbkdf2iters and keylocation=prompt are zfs's", () => {
     const inv = inventoryOf([...root, ...encRoot("zroot/e", "2")]);
     const known = inputs({ name: "zroot/e", properties: { encryption: "on", keyformat: "passphrase" } });
-    expect(zfsDataset.read(inv, "zroot/e", { state: { guid: "2" }, inputs: known })!.inputs.properties).toEqual({ encryption: "on", keyformat: "passphrase" });
-    expect(zfsDataset.read(inv, "zroot/e")!.inputs.properties).toEqual({ encryption: "aes-256-gcm", keyformat: "passphrase" });
+    expect(read(zfsDataset, inv, "zroot/e", { state: { guid: "2" }, inputs: known })!.inputs.properties).toEqual({ encryption: "on", keyformat: "passphrase" });
+    expect(read(zfsDataset, inv, "zroot/e")!.inputs.properties).toEqual({ encryption: "aes-256-gcm", keyformat: "passphrase" });
   });
   it("a child of an encrypted parent inherits encryption and its key: nothing to declare", () => {
     const child = [...fs("zroot/e/c", "3"), "zroot/e/c encryption aes-256-gcm -", "zroot/e/c keyformat passphrase -",
       "zroot/e/c pbkdf2iters 350000 -", "zroot/e/c keylocation none default", "zroot/e/c encryptionroot zroot/e -"];
     const inv = inventoryOf([...root, ...encRoot("zroot/e", "2"), ...child]);
-    expect(zfsDataset.read(inv, "zroot/e/c", { state: { guid: "3" }, inputs: inputs({ name: "zroot/e/c" }) })!.inputs.properties).toEqual({});
+    expect(read(zfsDataset, inv, "zroot/e/c", { state: { guid: "3" }, inputs: inputs({ name: "zroot/e/c" }) })!.inputs.properties).toEqual({});
   });
   it("a new encryption root below an encrypted parent keeps its keyformat", () => {
     const inv = inventoryOf([...root, ...encRoot("zroot/e", "2"), ...encRoot("zroot/e/r", "3")]);
-    expect(zfsDataset.read(inv, "zroot/e/r")!.inputs.properties).toEqual({ keyformat: "passphrase" });
+    expect(read(zfsDataset, inv, "zroot/e/r")!.inputs.properties).toEqual({ keyformat: "passphrase" });
   });
 });
 
@@ -110,16 +110,16 @@ describe("Check refuses changes that lose data without forceDestroy (issue 7.1, 
 describe("planUpdate plans from the host (issue 7.3, 7.4, 7.6)", () => {
   it("never re-sends a create-only property (issue 7.4)", () => {
     const inv = inventoryOf([...root, ...fs("zroot/ci", "2", ["compression lz4 local"]).map((l) => l.replace("sensitive", "insensitive"))]);
-    const current = zfsDataset.read(inv, "zroot/ci", { inputs: inputs({ name: "zroot/ci", properties: { casesensitivity: "insensitive", compression: "lz4" } }) })!;
+    const current = read(zfsDataset, inv, "zroot/ci", { inputs: inputs({ name: "zroot/ci", properties: { casesensitivity: "insensitive", compression: "lz4" } }) })!;
     const news = inputs({ name: "zroot/ci", properties: { casesensitivity: "insensitive", compression: "zstd" } });
-    expect(argvs(zfsDataset.planUpdate(current, news, inv))).toEqual([["zfs", "set", "compression=zstd", "zroot/ci"]]);
+    expect(argvs(planUpdate(zfsDataset, current, news, inv))).toEqual([["zfs", "set", "compression=zstd", "zroot/ci"]]);
   });
   it("drops what the host still has set even when the old inputs no longer list it (issue 7.6)", () => {
     const inv = inventoryOf([...root, ...fs("zroot/d", "2", ["compression zstd local", "quota 1073741824 local", "org.example:x y local", "atime on default"])]);
     const news = inputs({ name: "zroot/d", properties: { compression: "zstd" } });
     // A half-done update: the engine carries the new inputs as the old ones.
     const current = { id: "zroot/d", state: { guid: "2" } as never, inputs: news };
-    expect(argvs(zfsDataset.planUpdate(current, news, inv))).toEqual([
+    expect(argvs(planUpdate(zfsDataset, current, news, inv))).toEqual([
       ["zfs", "set", "quota=none", "zroot/d"],
       ["zfs", "inherit", "org.example:x", "zroot/d"],
     ]);
@@ -129,8 +129,8 @@ describe("planUpdate plans from the host (issue 7.3, 7.4, 7.6)", () => {
     const news = inputs({ name: "zroot/v", type: "volume", volsize: "16M" });
     // The old inputs may already say 16M (a refresh, a half-done update): the host's size decides.
     const current = { id: "zroot/v", state: { guid: "2" } as never, inputs: news };
-    expect(() => zfsDataset.planUpdate(current, news, inv)).toThrow(/refusing to shrink volume zroot\/v on h from 256M to 16M.*forceDestroy: true/);
-    expect(argvs(zfsDataset.planUpdate(current, { ...news, forceDestroy: true }, inv))).toEqual([["zfs", "set", "volsize=16M", "zroot/v"]]);
+    expect(() => planUpdate(zfsDataset, current, news, inv)).toThrow(/refusing to shrink volume zroot\/v on h from 256M to 16M.*forceDestroy: true/);
+    expect(argvs(planUpdate(zfsDataset, current, { ...news, forceDestroy: true }, inv))).toEqual([["zfs", "set", "volsize=16M", "zroot/v"]]);
   });
 });
 
@@ -139,26 +139,26 @@ describe("a stranger under a managed name (issue 7.2)", () => {
   const current = { id: "zroot/web", state: { guid: "123" } as never, inputs: inputs({ name: "zroot/web" }) };
   it("is gone for refresh, with a warning naming both guids", () => {
     const ctx = context();
-    expect(zfsDataset.read(inv, "zroot/web", { state: { guid: "123" } }, ctx)).toBeUndefined();
+    expect(read(zfsDataset, inv, "zroot/web", { state: { guid: "123" } }, ctx)).toBeUndefined();
     expect(ctx.warnings.join("\n")).toMatch(/zroot\/web .*guid 999.*guid 123/);
   });
   it("is never destroyed nor updated", () => {
     const ctx = context();
-    expect(zfsDataset.planDelete(current, inv, ctx)).toEqual([]);
+    expect(planDelete(zfsDataset, current, inv, ctx)).toEqual([]);
     expect(ctx.warnings).toHaveLength(1);
-    expect(() => zfsDataset.planUpdate(current, inputs({ name: "zroot/web", properties: { atime: "off" } }), inv, ctx)).toThrow(/no longer exists/);
+    expect(() => planUpdate(zfsDataset, current, inputs({ name: "zroot/web", properties: { atime: "off" } }), inv, ctx)).toThrow(/no longer exists/);
   });
   it("is still found by name on import", () => {
-    expect(zfsDataset.read(inv, "zroot/web")?.state.guid).toBe("999");
+    expect(read(zfsDataset, inv, "zroot/web")?.state.guid).toBe("999");
   });
 });
 
 describe("a pool that is not imported is an error, not a gone dataset (issue 7.17)", () => {
   const inv = inventoryOf([...root], ["zroot"]);
   it.each([
-    ["read", () => zfsDataset.read(inv, "tank/data", { state: { guid: "5" } })],
-    ["delete", () => zfsDataset.planDelete({ id: "tank/data", state: { guid: "5" } as never, inputs: inputs({ name: "tank/data" }) }, inv)],
-    ["import", () => zfsDataset.read(inv, "tank/data")],
+    ["read", () => read(zfsDataset, inv, "tank/data", { state: { guid: "5" } })],
+    ["delete", () => planDelete(zfsDataset, { id: "tank/data", state: { guid: "5" } as never, inputs: inputs({ name: "tank/data" }) }, inv)],
+    ["import", () => read(zfsDataset, inv, "tank/data")],
   ])("%s", (_what, fn) => {
     expect(fn).toThrow(/h has no pool tank \(its pools: zroot\).*zpool import tank/);
   });
@@ -167,26 +167,26 @@ describe("a pool that is not imported is an error, not a gone dataset (issue 7.1
 describe("the pulumi:urn marker (issue 7.5)", () => {
   const urn = "urn:pulumi:dev::p::freebsd:zfs:Dataset::web";
   it("is set by create, and is never an input", () => {
-    const plan = zfsDataset.planCreate(inputs({ name: "zroot/web", properties: { compression: "lz4" } }), inventoryOf(root), context(urn));
+    const plan = planCreate(zfsDataset, inputs({ name: "zroot/web", properties: { compression: "lz4" } }), inventoryOf(root), context(urn));
     expect(argvs(plan)).toEqual([["zfs", "create", "-o", "compression=lz4", "-o", `pulumi:urn=${urn}`, "zroot/web"]]);
     const inv = inventoryOf([...root, ...fs("zroot/web", "2", [`pulumi:urn ${urn} local`, "compression lz4 local"])]);
-    expect(zfsDataset.read(inv, "zroot/web")!.inputs.properties).toEqual({ compression: "lz4" });
+    expect(read(zfsDataset, inv, "zroot/web")!.inputs.properties).toEqual({ compression: "lz4" });
   });
   it("lets a create adopt its own dataset, planning what is left to do", () => {
     const inv = inventoryOf([...root, ...fs("zroot/web", "2", [`pulumi:urn ${urn} local`])]);
-    const plan = zfsDataset.planCreate(inputs({ name: "zroot/web", properties: { compression: "lz4" } }), inv, context(urn));
+    const plan = planCreate(zfsDataset, inputs({ name: "zroot/web", properties: { compression: "lz4" } }), inv, context(urn));
     expect(argvs(plan)).toEqual([["zfs", "set", "compression=lz4", "zroot/web"]]);
-    expect(zfsDataset.read(inv, "zroot/web", { creating: true }, context(urn))?.state.guid).toBe("2");
+    expect(zfsDataset.claim(hostView(inv), inputs({ name: "zroot/web" }), context(urn))).toMatchObject({ kind: "own", record: { name: "zroot/web" } });
   });
   it("refuses another resource's dataset, naming it, and does not read it back as its own", () => {
     const other = "urn:pulumi:prod::p::freebsd:zfs:Dataset::web";
     const inv = inventoryOf([...root, ...fs("zroot/web", "2", [`pulumi:urn ${other} local`])]);
-    expect(() => zfsDataset.planCreate(inputs({ name: "zroot/web" }), inv, context(urn))).toThrow(`already exists on h (created by ${other})`);
-    expect(zfsDataset.read(inv, "zroot/web", { creating: true }, context(urn))).toBeUndefined();
+    expect(() => planCreate(zfsDataset, inputs({ name: "zroot/web" }), inv, context(urn))).toThrow(`already exists on h (created by ${other})`);
+    expect(zfsDataset.claim(hostView(inv), inputs({ name: "zroot/web" }), context(urn)).kind).toBe("other");
   });
   it("an inherited marker is a parent's, not the dataset's", () => {
     const inv = inventoryOf([...root, ...fs("zroot/web", "2", [`pulumi:urn ${urn} inherited from zroot`])]);
-    expect(() => zfsDataset.planCreate(inputs({ name: "zroot/web" }), inv, context(urn))).toThrow(/already exists on h;/);
+    expect(() => planCreate(zfsDataset, inputs({ name: "zroot/web" }), inv, context(urn))).toThrow(/already exists on h;/);
   });
   it("is refused as a user property at Check", () => {
     const r = datasetInputs.safeParse({ name: "zroot/a", properties: { "pulumi:urn": "x" } });

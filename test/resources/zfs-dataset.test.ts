@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Inventory } from "../../provider/src/host/inventory.ts";
+import { hostView, planCreate, planDelete, planUpdate, read, type HostParts } from "./host-view.ts";
+import { quiet } from "./host-view.ts";
 import { parseSnapshotList, parseZfsGet, parseZpoolList } from "../../provider/src/freebsd/zfs-output.ts";
 import { zfsDataset } from "../../provider/src/resources/zfs-dataset/index.ts";
 import { datasetInputs, type DatasetInputs } from "../../provider/src/resources/zfs-dataset/schema.ts";
@@ -8,7 +9,7 @@ import { RefusedError } from "../../provider/src/core/errors.ts";
 
 // Diff rules and command plans of freebsd:zfs:Dataset: pure functions of inputs and an inventory.
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
-const inventory = (): Inventory => ({
+const inventory = (): HostParts => ({
   host: "h",
   pools: parseZpoolList(fixture("zpool-list.txt")),
   datasets: parseZfsGet(fixture("zfs-get-all.txt")),
@@ -51,38 +52,38 @@ describe("rules", () => {
     [["properties", "encryption"], "replace"],
     [["forceDestroy"], "update"],
   ])("%j -> %s", (path, rule) => {
-    expect(zfsDataset.rule(path)).toBe(rule);
+    expect(zfsDataset.rule!(path)).toBe(rule);
   });
 });
 
 describe("planCreate", () => {
   it("creates a filesystem with its properties", () => {
-    const plan = zfsDataset.planCreate(inputs({ name: "zroot/jails/web", properties: { compression: "zstd", "com.example:x": "$(id)" } }), inventory());
-    expect(argvs(plan)).toEqual([["zfs", "create", "-o", "compression=zstd", "-o", "com.example:x=$(id)", "zroot/jails/web"]]);
+    const plan = planCreate(zfsDataset, inputs({ name: "zroot/jails/web", properties: { compression: "zstd", "com.example:x": "$(id)" } }), inventory());
+    expect(argvs(plan)).toEqual([["zfs", "create", "-o", "compression=zstd", "-o", "com.example:x=$(id)", "-o", `pulumi:urn=${quiet.urn}`, "zroot/jails/web"]]);
   });
   it("creates a volume with -b and -V", () => {
-    const plan = zfsDataset.planCreate(inputs({ name: "zroot/v2", type: "volume", volsize: "2G", volblocksize: "8K" }), inventory());
-    expect(argvs(plan)).toEqual([["zfs", "create", "-b", "8K", "-V", "2G", "zroot/v2"]]);
+    const plan = planCreate(zfsDataset, inputs({ name: "zroot/v2", type: "volume", volsize: "2G", volblocksize: "8K" }), inventory());
+    expect(argvs(plan)).toEqual([["zfs", "create", "-o", `pulumi:urn=${quiet.urn}`, "-b", "8K", "-V", "2G", "zroot/v2"]]);
   });
   it("refuses a missing parent unless createParents", () => {
-    expect(() => zfsDataset.planCreate(inputs({ name: "zroot/no/such" }), inventory())).toThrow(/parent zroot\/no does not exist; set createParents/);
-    expect(argvs(zfsDataset.planCreate(inputs({ name: "zroot/no/such", createParents: true }), inventory()))[0]).toContain("-p");
+    expect(() => planCreate(zfsDataset, inputs({ name: "zroot/no/such" }), inventory())).toThrow(/parent zroot\/no does not exist; set createParents/);
+    expect(argvs(planCreate(zfsDataset, inputs({ name: "zroot/no/such", createParents: true }), inventory()))[0]).toContain("-p");
   });
   it("refuses an existing dataset and a missing pool", () => {
-    expect(() => zfsDataset.planCreate(inputs({ name: "zroot/jails" }), inventory())).toThrow(/already exists .* pulumi import/);
-    expect(() => zfsDataset.planCreate(inputs({ name: "nopool/x" }), inventory())).toThrow(/no pool nopool \(its pools: zroot, tank\)/);
+    expect(() => planCreate(zfsDataset, inputs({ name: "zroot/jails" }), inventory())).toThrow(/already exists .* pulumi import/);
+    expect(() => planCreate(zfsDataset, inputs({ name: "nopool/x" }), inventory())).toThrow(/no pool nopool \(its pools: zroot, tank\)/);
   });
 });
 
 describe("planUpdate", () => {
   const inv = inventory();
-  const current = zfsDataset.read(inv, "zroot/jails")!;
+  const current = read(zfsDataset, inv, "zroot/jails")!;
   it("reads the local properties as inputs, sizes spelled compactly", () => {
     expect(current.inputs.properties).toEqual({ quota: "10G", "com.example:note": "two\twords" });
   });
   it("sets changed properties in one command, inherits removed ones, resets non-inheritable ones", () => {
     const news = inputs({ name: "zroot/jails", properties: { compression: "zstd" } });
-    expect(argvs(zfsDataset.planUpdate(current, news, inv))).toEqual([
+    expect(argvs(planUpdate(zfsDataset, current, news, inv))).toEqual([
       ["zfs", "set", "compression=zstd", "zroot/jails"],
       ["zfs", "set", "quota=none", "zroot/jails"],
       ["zfs", "inherit", "com.example:note", "zroot/jails"],
@@ -91,31 +92,31 @@ describe("planUpdate", () => {
   it("does nothing for a value equal in zfs's terms", () => {
     // Built directly: Check refuses TABs in values, but a host may hold one set out of band.
     const news: DatasetInputs = { ...current.inputs, properties: { quota: "10240M", "com.example:note": "two\twords" } };
-    expect(zfsDataset.planUpdate(current, news, inv)).toEqual([]);
+    expect(planUpdate(zfsDataset, current, news, inv)).toEqual([]);
   });
   it("renames in place, finding the dataset by guid", () => {
     const renamed = { ...current, id: "zroot/old-name" };
     const news: DatasetInputs = { ...current.inputs, name: "zroot/jails2" };
-    expect(argvs(zfsDataset.planUpdate(renamed, news, inv))).toEqual([["zfs", "rename", "zroot/jails", "zroot/jails2"]]);
+    expect(argvs(planUpdate(zfsDataset, renamed, news, inv))).toEqual([["zfs", "rename", "zroot/jails", "zroot/jails2"]]);
   });
 });
 
 describe("planDelete", () => {
   const inv = inventory();
   it("refuses a dataset with snapshots and names what to set", () => {
-    const vol = zfsDataset.read(inv, "zroot/vol")!;
-    expect(() => zfsDataset.planDelete(vol, inv)).toThrow(RefusedError);
-    expect(() => zfsDataset.planDelete(vol, inv)).toThrow(/1 snapshot\(s\): zroot\/vol@s1.*forceDestroy: true/);
+    const vol = read(zfsDataset, inv, "zroot/vol")!;
+    expect(() => planDelete(zfsDataset, vol, inv)).toThrow(RefusedError);
+    expect(() => planDelete(zfsDataset, vol, inv)).toThrow(/1 snapshot\(s\): zroot\/vol@s1.*forceDestroy: true/);
     const forced = { ...vol, inputs: { ...vol.inputs, forceDestroy: true } };
-    expect(argvs(zfsDataset.planDelete(forced, inv))).toEqual([["zfs", "destroy", "-r", "zroot/vol"]]);
+    expect(argvs(planDelete(zfsDataset, forced, inv))).toEqual([["zfs", "destroy", "-r", "zroot/vol"]]);
   });
   it("refuses clones outside it even when forced", () => {
-    const jails = zfsDataset.read(inv, "zroot/jails")!;
+    const jails = read(zfsDataset, inv, "zroot/jails")!;
     const forced = { ...jails, inputs: { ...jails.inputs, forceDestroy: true } };
-    expect(() => zfsDataset.planDelete(forced, inv)).toThrow(/clones outside it depend on its snapshots: zroot\/clone1/);
+    expect(() => planDelete(zfsDataset, forced, inv)).toThrow(/clones outside it depend on its snapshots: zroot\/clone1/);
   });
   it("plans nothing for a dataset already gone", () => {
     const gone = { id: "zroot/gone", state: {}, inputs: inputs({ name: "zroot/gone" }) };
-    expect(zfsDataset.planDelete(gone as never, inv)).toEqual([]);
+    expect(planDelete(zfsDataset, gone as never, inv)).toEqual([]);
   });
 });

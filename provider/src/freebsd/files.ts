@@ -65,6 +65,12 @@ export function catFiles(token: string, globs: readonly string[]): Command {
   return { argv: ["/bin/sh", "-c", script] };
 }
 
+/** Prints the named files (those that exist) between markers of the batch token, like catFiles. */
+export function catFilePaths(token: string, paths: readonly string[]): Command {
+  const script = `for f in "$@"; do [ -f "$f" ] || continue; printf '@@%s file %s\\n' ${token} "$f"; cat "$f"; printf '\\n@@%s eof\\n' ${token}; done`;
+  return { argv: ["/bin/sh", "-c", script, "sh", ...paths] };
+}
+
 /** Splits the output of catFiles into file contents by path. */
 export function parseCatFiles(token: string, text: string): Map<string, string> {
   const files = new Map<string, string>();

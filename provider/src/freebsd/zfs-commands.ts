@@ -2,14 +2,21 @@ import { command, type Command } from "../core/command.ts";
 
 // Builders of zfs(8) command lines (OpenZFS 2.2). Argv lists only; quoting happens in host/.
 
-/** `zfs get` of every property of every filesystem and volume, exact and tab-separated. */
-export function zfsGetAll(): Command {
-  return command("zfs", "get", "-H", "-p", "-o", "name,property,value,source", "-t", "filesystem,volume", "all");
+/** `zfs get` of every property, exact and tab-separated, of the named datasets (of every filesystem and volume without names). */
+export function zfsGetAll(names: readonly string[] = []): Command {
+  return command("zfs", "get", "-H", "-p", "-o", "name,property,value,source", "-t", "filesystem,volume", "all", ...names);
 }
 
-/** `zfs list` of every snapshot with the fields the inventory keeps. */
-export function zfsListSnapshots(): Command {
-  return command("zfs", "list", "-H", "-p", "-t", "snapshot", "-o", "name,guid,createtxg,creation,used,referenced,clones");
+/** `zfs list` of the snapshots below the named datasets (`-r`; every snapshot without names), with the fields the inventory keeps. */
+export function zfsListSnapshots(roots: readonly string[] = []): Command {
+  const r = roots.length > 0 ? ["-r"] : [];
+  return command("zfs", "list", "-H", "-p", "-t", "snapshot", ...r, "-o", "name,guid,createtxg,creation,used,referenced,clones", ...roots);
+}
+
+/** `zfs list` of names and GUIDs of the named datasets and everything below them (every filesystem and volume without names). */
+export function zfsListGuids(roots: readonly string[] = []): Command {
+  const r = roots.length > 0 ? ["-r"] : [];
+  return command("zfs", "list", "-H", "-p", "-t", "filesystem,volume", ...r, "-o", "name,guid", ...roots);
 }
 
 /** `zpool list` of every pool, exact and tab-separated. */

@@ -100,3 +100,30 @@ export function parseZpoolList(text: string): PoolRecord[] {
     return { name, size: parseExact(size), allocated: parseExact(allocated), free: parseExact(free), health };
   });
 }
+
+/**
+ * The datasets a `zfs get`/`zfs list` of named datasets did not find, when that is all its stderr says
+ * (zfs_main.c zfs_for_each: `cannot open 'NAME': dataset does not exist` per missing name, exit 1, the
+ * others still printed); undefined when stderr says anything else.
+ */
+export function missingDatasets(stderr: string): string[] | undefined {
+  const names: string[] = [];
+  for (const line of stderr.split("\n")) {
+    if (line === "") continue;
+    const m = /^cannot open '(.*)': dataset does not exist$/.exec(line);
+    if (!m) return undefined;
+    names.push(m[1]!);
+  }
+  return names;
+}
+
+/** Parses `zfs list -H -p -o name,guid`: GUIDs by dataset name. */
+export function parseGuidList(text: string): Map<string, string> {
+  const guids = new Map<string, string>();
+  for (const line of linesOf(text)) {
+    const fields = line.split("\t");
+    if (fields.length !== 2 || !/^\d+$/.test(fields[1]!)) throw new Error(`unexpected zfs list line: ${JSON.stringify(line)}`);
+    guids.set(fields[0]!, fields[1]!);
+  }
+  return guids;
+}

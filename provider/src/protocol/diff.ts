@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import type { FieldRule } from "../core/resource.ts";
+import type { FieldRule } from "../resources/contract.ts";
 import { formatPath, parsePath } from "./paths.ts";
 import { revealSecrets, Unknown } from "./values.ts";
 

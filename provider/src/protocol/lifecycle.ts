@@ -1,28 +1,26 @@
 import type { Command } from "../core/command.ts";
-import { ConflictError, NothingCreatedError, PartialFailureError, UnknownStateError } from "../core/errors.ts";
-import type { Context, Existing, Found, Known, Props, ResourceDefinition, Runner } from "../core/resource.ts";
-import type { Inventory } from "../host/inventory.ts";
-import type { HostSession, RunOptions } from "../host/session.ts";
-import { applySecrets, revealSecrets, Unknown, type Path } from "./values.ts";
+import { ConflictError, NothingCreatedError, PartialFailureError, RefusedError, UnknownStateError } from "../core/errors.ts";
+import type { RunOptions } from "../host/session.ts";
+import type { Host, WriteOutcome } from "../inventory/host.ts";
+import type { SectionRequest } from "../inventory/section.ts";
+import { ReadMore, type HostView } from "../inventory/view.ts";
+import type {
+  Context, ExecutedResource, Existing, Found, PlannedResource, Props, Ref, ResourceDefinition, Runner,
+} from "../resources/contract.ts";
+import { applySecrets, Unknown, type Path } from "./values.ts";
 
-// The one generic algorithm every resource runs: plan against the inventory, run the plan,
-// read back. A failure after the first write is resolved by reading the host again.
+// The one generic algorithm every planned resource runs: read what it names, find its object, plan,
+// write and read back in one batch. The existence checks are made here, once: a create refuses a
+// stranger's object and adopts its own, an update of a vanished object is refused, a delete of one
+// is a success. A write that finds a file changed underneath it is planned again from the read-back.
 
-type Def = ResourceDefinition<Props, Props>;
+type Planned = PlannedResource<Props, Props, unknown>;
 
-/** One operation on one host: the session, how commands run, and what the resource is told. */
+/** One operation on one host: the host, how commands run, and what the resource is told. */
 export interface Operation {
-  host: HostSession;
+  host: Host;
   opts: RunOptions;
   ctx: Context;
-}
-
-/** How many times a plan is made again after a write found its file changed underneath it. */
-const conflictAttempts = 6;
-
-/** A short random wait before planning again, growing with the attempt, so concurrent writers interleave. */
-function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
 }
 
 /** A result to hand back to the engine: id, outputs and inputs, secrets re-applied. */
@@ -32,13 +30,27 @@ export interface Outcome {
   inputs: Record<string, unknown>;
 }
 
+/** How many times a plan is made again after a write found its file changed underneath it. */
+const conflictAttempts = 6;
+
+/** How many extra reads a find may ask for (a dataset renamed out of band: its GUID, then its record). */
+const readRounds = 3;
+
+/** How long a read-back may take past the operation's deadline, so a timed-out write is still recorded. */
+const readBackGraceMs = 60_000;
+
+/** A short random wait before planning again, growing with the attempt, so concurrent writers interleave. */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
+}
+
 /** Output paths that must be secret because the input at that path was (same path, and the resource's own mapping). */
-function secretOutputs(def: Def, inputSecrets: readonly Path[]): Path[] {
+function secretOutputs(def: ResourceDefinition, inputSecrets: readonly Path[]): Path[] {
   return inputSecrets.flatMap((p) => [p, ...(def.derivedSecrets?.(p) ?? [])]);
 }
 
 /** Builds an outcome from what was read, keeping secret every path that was secret. */
-function outcomeOf(def: Def, found: Found<Props, Props>, secrets: readonly Path[]): Outcome {
+export function outcomeOf(def: ResourceDefinition, found: Found<Props, Props>, secrets: readonly Path[]): Outcome {
   return {
     id: found.id,
     properties: applySecrets(found.state, secretOutputs(def, secrets)),
@@ -47,7 +59,7 @@ function outcomeOf(def: Def, found: Found<Props, Props>, secrets: readonly Path[
 }
 
 /** Outputs a preview of a create can promise: inputs echoed, everything computed unknown. */
-export function previewCreate(def: Def, inputs: Record<string, unknown>): Record<string, unknown> {
+export function previewCreate(def: ResourceDefinition, inputs: Record<string, unknown>): Record<string, unknown> {
   const shape = (def.outputs as unknown as { shape?: Record<string, unknown> }).shape ?? {};
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(shape)) out[key] = key in inputs ? inputs[key] : Unknown;
@@ -55,130 +67,170 @@ export function previewCreate(def: Def, inputs: Record<string, unknown>): Record
 }
 
 /** Outputs a preview of an update can promise: old state, new inputs, computed values unknown unless stable. */
-export function previewUpdate(def: Def, olds: Record<string, unknown>, news: Record<string, unknown>): Record<string, unknown> {
+export function previewUpdate(def: ResourceDefinition, olds: Record<string, unknown>, news: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(olds)) out[key] = def.stableOutputs.includes(key) ? value : Unknown;
+  for (const [key, value] of Object.entries(olds)) out[key] = def.stableOutputs?.includes(key) ? value : Unknown;
   return { ...out, ...news };
 }
 
-/** Reads an object; undefined when it is gone. Transport failures throw. */
-export async function readObject(
-  def: Def, op: Operation, id: string, state: Record<string, unknown>, inputs: Record<string, unknown> | undefined,
-): Promise<Outcome | undefined> {
-  const plainState = revealSecrets(state);
-  const plainInputs = inputs ? revealSecrets(inputs) : undefined;
-  const inv = await op.host.inventory(op.opts);
-  const found = def.read(inv, id, { state: plainState.plain as Props, inputs: plainInputs?.plain as Props | undefined }, op.ctx);
-  if (!found) return undefined;
-  const secrets = [...(plainInputs?.secrets ?? []), ...plainState.secrets];
-  return outcomeOf(def, found, secrets);
+/** The commands a create runs against this view: its own earlier object is brought to the inputs, a stranger's refused. */
+export function planCreateOn(def: Planned, view: HostView, inputs: Props, ctx: Context): { commands: Command[]; adopted?: Found<Props, Props> } {
+  const claim = def.claim(view, inputs, ctx);
+  if (claim.kind === "other") throw new RefusedError(claim.why);
+  if (claim.kind === "absent") return { commands: def.planCreate(inputs, view, ctx) };
+  const adopted = def.describe(claim.record, view, { id: def.idOf(inputs), inputs }, ctx);
+  return { commands: def.planUpdate(claim.record, adopted, inputs, view, ctx), adopted };
 }
 
-/**
- * Plans against the host and runs the plan; a write that finds its file changed underneath it
- * (ConflictError: nothing written) is planned again from a fresh read. On any other failure the
- * host is read again and what the failure left behind is reported.
- */
-async function runAndReadBack(
-  def: Def, op: Operation, plan: (inv: Inventory) => readonly Command[], id: string, known: Known, secrets: readonly Path[],
-): Promise<Outcome> {
-  for (let attempt = 1; ; attempt++) {
-    const commands = plan(await op.host.inventory(op.opts));
+/** The commands an update runs against this view; an object that is gone is refused. */
+export function planUpdateOn(def: Planned, view: HostView, current: Existing<Props, Props>, news: Props, ctx: Context): Command[] {
+  const record = def.find(view, { id: current.id, state: current.state, inputs: current.inputs }, ctx);
+  if (record === undefined) throw new RefusedError(`${def.token} ${current.id} no longer exists on ${view.host}; run pulumi refresh`);
+  return def.planUpdate(record, current, news, view, ctx);
+}
+
+/** The commands a delete runs against this view; none for an object already gone. */
+export function planDeleteOn(def: Planned, view: HostView, current: Existing<Props, Props>, ctx: Context): Command[] {
+  const record = def.find(view, { id: current.id, state: current.state, inputs: current.inputs }, ctx);
+  return record === undefined ? [] : def.planDelete(record, current, view, ctx);
+}
+
+/** The object as this view shows it, or undefined when it is gone. */
+export function readOn(def: Planned, view: HostView, ref: Ref, ctx: Context): Found<Props, Props> | undefined {
+  const record = def.find(view, ref, ctx);
+  return record === undefined ? undefined : def.describe(record, view, ref, ctx);
+}
+
+/** Finds the object, reading more of the host when the resource asks for it. */
+async function locate(def: Planned, op: Operation, ref: Ref, view: HostView): Promise<{ view: HostView; record: unknown }> {
+  for (let round = 0; ; round++) {
     try {
-      await op.host.run(commands, op.opts);
-      break;
+      return { view, record: def.find(view, ref, op.ctx) };
     } catch (err) {
-      if (err instanceof ConflictError && attempt < conflictAttempts) {
-        await backoff(attempt);
-        continue;
-      }
-      const found = await readBack(def, op, id, known, err as Error);
-      if (found) {
-        const outcome = outcomeOf(def, found, secrets);
-        throw new PartialFailureError(outcome.id, outcome.properties, outcome.inputs, err as Error);
-      }
-      throw known.state ? err : new NothingCreatedError(err as Error);
+      if (!(err instanceof ReadMore) || round >= readRounds) throw err;
+      view = view.with(await op.host.read(err.requests, op.opts));
     }
   }
-  const found = await readBack(def, op, id, known);
-  if (!found) throw new Error(`${op.host.label}: ${def.token} ${id} was not found on the host after it was written`);
-  return outcomeOf(def, found, secrets);
 }
 
-/** How long a read-back may take past the operation's deadline, so a timed-out write is still recorded. */
-const readBackGraceMs = 60_000;
-
-/** Reads the object after a write; when even that fails, the original error is what matters. */
-async function readBack(
-  def: Def, op: Operation, id: string, known: Known, original?: Error,
-): Promise<Found<Props, Props> | undefined> {
+/** Reads the sections again after a write whose outcome is unknown (the batch was lost). */
+async function readAfterLoss(op: Operation, requests: readonly SectionRequest[], lost: Error): Promise<HostView> {
   const deadline = Math.max(op.opts.deadline ?? 0, Date.now() + readBackGraceMs);
   try {
-    return def.read(await op.host.inventory({ ...op.opts, deadline, freshAfter: Date.now() }), id, known, op.ctx);
+    return await op.host.read(requests, { ...op.opts, deadline });
   } catch (err) {
-    if (original) throw new UnknownStateError(original, err as Error);
+    throw new UnknownStateError(lost, err as Error);
+  }
+}
+
+/** Writes and reads back in one batch; a lost batch is read again on its own. */
+async function writeAndRead(op: Operation, commands: readonly Command[], readBack: readonly SectionRequest[]): Promise<WriteOutcome> {
+  try {
+    return await op.host.write(commands, readBack, op.opts);
+  } catch (err) {
+    return { results: [], failure: err as Error, view: await readAfterLoss(op, readBack, err as Error) };
+  }
+}
+
+/** Whose the object is after a write; when the host cannot tell after a failed write, the failure is what matters. */
+function claimAfter(def: Planned, view: HostView, inputs: Props, ctx: Context, failure: Error | undefined) {
+  try {
+    return def.claim(view, inputs, ctx);
+  } catch (err) {
+    if (failure) throw new UnknownStateError(failure, err as Error);
     throw err;
   }
 }
 
-/** A Runner over a host session, for resources that execute things themselves: what they run may change the host. */
-function runnerOf(op: Operation): Runner {
-  return {
-    exec: async (cmd) => {
-      op.host.invalidate();
-      try {
-        return await op.host.exec(cmd, op.opts);
-      } finally {
-        op.host.invalidate();
-      }
-    },
-    inventory: () => op.host.inventory(op.opts),
-  };
+/** Reads an object (refresh, import); undefined when it is gone. Transport failures throw. */
+export async function readObject(def: ResourceDefinition, op: Operation, ref: Ref, secrets: readonly Path[]): Promise<Outcome | undefined> {
+  if (def.kind === "executed") {
+    const found = def.read(await op.host.read(def.reads(ref), op.opts), ref, op.ctx);
+    return found && outcomeOf(def, found, secrets);
+  }
+  const { view, record } = await locate(def, op, ref, await op.host.read(def.reads(ref, "read"), op.opts));
+  if (record === undefined) return undefined;
+  return outcomeOf(def, def.describe(record, view, ref, op.ctx), secrets);
 }
 
-/** Creates an object from checked inputs. */
-export async function createObject(def: Def, op: Operation, inputs: Record<string, unknown>): Promise<Outcome> {
-  const { plain, secrets } = revealSecrets(inputs);
-  const checked = plain as Props;
-  if (def.execute) return outcomeOf(def, await def.execute.create(checked, runnerOf(op), op.ctx), secrets);
-  const id = def.idOf(checked);
-  return runAndReadBack(def, op, (inv) => def.planCreate(checked, inv, op.ctx), id, { inputs: checked, creating: true }, secrets);
+/** A Runner over the host, for resources that execute things themselves. */
+function runnerOf(op: Operation): Runner {
+  return { read: (requests) => op.host.read(requests, op.opts), exec: (cmd) => op.host.exec(cmd, op.opts) };
+}
+
+/** Creates an object from checked inputs; its own earlier object (its marker) is adopted, a stranger's refused. */
+export async function createObject(def: ResourceDefinition, op: Operation, inputs: Props, secrets: readonly Path[]): Promise<Outcome> {
+  if (def.kind === "executed") return outcomeOf(def, await def.create(inputs, runnerOf(op), op.ctx), secrets);
+  const ref: Ref = { id: def.idOf(inputs), inputs };
+  const requests = def.reads(ref, "create", inputs);
+  let view = await op.host.read(requests, op.opts);
+  for (let attempt = 1; ; attempt++) {
+    const { commands, adopted } = planCreateOn(def, view, inputs, op.ctx);
+    if (adopted && commands.length === 0) return outcomeOf(def, adopted, secrets);
+    const outcome = await writeAndRead(op, commands, requests);
+    view = outcome.view;
+    if (outcome.failure instanceof ConflictError && attempt < conflictAttempts) {
+      await backoff(attempt);
+      continue;
+    }
+    const after = claimAfter(def, view, inputs, op.ctx, outcome.failure);
+    if (after.kind === "own") {
+      const found = outcomeOf(def, def.describe(after.record, view, ref, op.ctx), secrets);
+      if (outcome.failure) throw new PartialFailureError(found.id, found.properties, found.inputs, outcome.failure);
+      return found;
+    }
+    if (outcome.failure) throw new NothingCreatedError(outcome.failure);
+    throw new Error(`${op.host.label}: ${def.token} ${ref.id} was not found on the host after it was written` +
+      (after.kind === "other" ? `: ${after.why}` : ""));
+  }
 }
 
 /** Updates an object in place. */
 export async function updateObject(
-  def: Def, op: Operation, id: string, olds: Record<string, unknown>, oldInputs: Record<string, unknown>,
-  news: Record<string, unknown>,
+  def: ResourceDefinition, op: Operation, current: Existing<Props, Props>, news: Props, secrets: readonly Path[],
 ): Promise<Outcome> {
-  const { plain, secrets } = revealSecrets(news);
-  const current: Existing<Props, Props> = {
-    id,
-    state: revealSecrets(olds).plain as Props,
-    inputs: revealSecrets(oldInputs).plain as Props,
-  };
-  if (def.execute) return outcomeOf(def, await def.execute.update(current, plain as Props, runnerOf(op), op.ctx), secrets);
-  const plan = (inv: Inventory) => def.planUpdate(current, plain as Props, inv, op.ctx);
-  return runAndReadBack(def, op, plan, id, { state: current.state, inputs: plain as Props }, secrets);
+  if (def.kind === "executed") return outcomeOf(def, await def.update(current, news, runnerOf(op), op.ctx), secrets);
+  const before: Ref = { id: current.id, state: current.state, inputs: current.inputs };
+  const after: Ref = { id: def.idOf(news), state: current.state, inputs: news };
+  const requests = def.reads(before, "update", news);
+  let { view, record } = await locate(def, op, before, await op.host.read(requests, op.opts));
+  for (let attempt = 1; ; attempt++) {
+    if (record === undefined) throw new RefusedError(`${def.token} ${current.id} no longer exists on ${op.host.label}; run pulumi refresh`);
+    const commands = def.planUpdate(record, current, news, view, op.ctx);
+    if (commands.length === 0) return outcomeOf(def, def.describe(record, view, after, op.ctx), secrets);
+    const outcome = await writeAndRead(op, commands, requests);
+    if (outcome.failure instanceof ConflictError && attempt < conflictAttempts) {
+      await backoff(attempt);
+      ({ view, record } = await locate(def, op, before, outcome.view));
+      continue;
+    }
+    const found = await locate(def, op, after, outcome.view).catch((err: unknown) => {
+      throw outcome.failure ? new UnknownStateError(outcome.failure, err as Error) : err;
+    });
+    if (found.record === undefined) {
+      if (outcome.failure) throw outcome.failure;
+      throw new Error(`${op.host.label}: ${def.token} ${after.id} was not found on the host after it was written`);
+    }
+    const result = outcomeOf(def, def.describe(found.record, found.view, after, op.ctx), secrets);
+    if (outcome.failure) throw new PartialFailureError(result.id, result.properties, result.inputs, outcome.failure);
+    return result;
+  }
 }
 
 /** Deletes an object; an object already gone is a success. */
-export async function deleteObject(
-  def: Def, op: Operation, id: string, olds: Record<string, unknown>, oldInputs: Record<string, unknown>,
-): Promise<void> {
-  const current: Existing<Props, Props> = {
-    id,
-    state: revealSecrets(olds).plain as Props,
-    inputs: revealSecrets(oldInputs).plain as Props,
-  };
-  if (def.execute) return def.execute.delete(current, runnerOf(op), op.ctx);
+export async function deleteObject(def: ResourceDefinition, op: Operation, current: Existing<Props, Props>): Promise<void> {
+  if (def.kind === "executed") return (def as ExecutedResource).delete(current, runnerOf(op), op.ctx);
+  const ref: Ref = { id: current.id, state: current.state, inputs: current.inputs };
+  const requests = def.reads(ref, "delete");
+  let { view, record } = await locate(def, op, ref, await op.host.read(requests, op.opts));
   for (let attempt = 1; ; attempt++) {
-    const commands = def.planDelete(current, await op.host.inventory(op.opts), op.ctx);
+    if (record === undefined) return;
+    const commands = def.planDelete(record, current, view, op.ctx);
     if (commands.length === 0) return;
-    try {
-      return await op.host.run(commands, op.opts);
-    } catch (err) {
-      if (!(err instanceof ConflictError) || attempt >= conflictAttempts) throw err;
-      await backoff(attempt);
-    }
+    const outcome = await op.host.write(commands, requests, op.opts);
+    if (!outcome.failure) return;
+    if (!(outcome.failure instanceof ConflictError) || attempt >= conflictAttempts) throw outcome.failure;
+    await backoff(attempt);
+    ({ view, record } = await locate(def, op, ref, outcome.view));
   }
 }

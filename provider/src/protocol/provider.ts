@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ProviderConfig } from "../core/config.ts";
 import { ValidationError } from "../core/errors.ts";
-import type { ResourceDefinition } from "../core/resource.ts";
 import { redactor } from "../host/secrets.ts";
 import { HostSession, type RunOptions } from "../host/session.ts";
+import { Host } from "../inventory/host.ts";
+import type { ResourceDefinition } from "../resources/contract.ts";
 import { resourceFor } from "../resources/index.ts";
 import { checkInputs, type CheckResult } from "./check.ts";
 import { checkConfig, resolveConfig } from "./config.ts";
@@ -15,6 +16,56 @@ import type { EngineLog } from "./log.ts";
 import { containsUnknown, revealSecrets, secretTexts } from "./values.ts";
 
 type Bag = Record<string, unknown>;
+
+/** Diff, as the server decodes it. */
+export interface DiffRequest {
+  token: string;
+  olds: Bag;
+  oldInputs: Bag | undefined;
+  news: Bag;
+  ignoreChanges: string[];
+}
+
+/** Create, as the server decodes it (timeout in seconds, 0: the default). */
+export interface CreateRequest {
+  token: string;
+  urn: string;
+  inputs: Bag;
+  preview: boolean;
+  timeout: number;
+}
+
+/** Read (refresh, import: no inputs). */
+export interface ReadRequest {
+  token: string;
+  urn: string;
+  id: string;
+  state: Bag;
+  inputs: Bag | undefined;
+  timeout: number;
+}
+
+/** Update. */
+export interface UpdateRequest {
+  token: string;
+  urn: string;
+  id: string;
+  olds: Bag;
+  oldInputs: Bag | undefined;
+  news: Bag;
+  preview: boolean;
+  timeout: number;
+}
+
+/** Delete. */
+export interface DeleteRequest {
+  token: string;
+  urn: string;
+  id: string;
+  olds: Bag;
+  oldInputs: Bag | undefined;
+  timeout: number;
+}
 
 /** What each kind of operation gets when the engine passes no timeout (seconds; customTimeouts override). */
 const defaultTimeouts = { read: 300, create: 1800, update: 1800, delete: 1800 } as const;
@@ -34,7 +85,7 @@ export class ConfigureError extends Error {
 export class Provider {
   private config: ProviderConfig | undefined;
   /** The connection to the configured host; a Configure with any other setting gets a new one. */
-  private host: HostSession | undefined;
+  private host: Host | undefined;
   private abort = new AbortController();
   readonly log: EngineLog;
   private readonly env: NodeJS.ProcessEnv;
@@ -89,43 +140,48 @@ export class Provider {
   }
 
   /** Diff: old inputs against new inputs, each change classified by the resource's rules. */
-  diff(token: string, olds: Bag, oldInputs: Bag | undefined, news: Bag, ignoreChanges: string[]): DiffResult {
-    const def = this.definition(token);
-    const before = oldInputs ?? pick(olds, Object.keys(news));
-    const after = ignoreChanges.length > 0 ? applyIgnoreChanges(before, news, ignoreChanges) : news;
-    return diffInputs(before, after, (p) => def.rule(p), def.deleteBeforeReplace);
+  diff(req: DiffRequest): DiffResult {
+    const def = this.definition(req.token);
+    const before = req.oldInputs ?? pick(req.olds, Object.keys(req.news));
+    const after = req.ignoreChanges.length > 0 ? applyIgnoreChanges(before, req.news, req.ignoreChanges) : req.news;
+    return diffInputs(before, after, (p) => def.rule?.(p) ?? "update", def.deleteBeforeReplace ?? false);
   }
 
   /** Create: in preview only predicts outputs; otherwise plans, runs and reads back. */
-  async create(token: string, urn: string, inputs: Bag, preview: boolean, timeoutSec: number): Promise<Outcome> {
-    const def = this.definition(token);
-    if (preview) return { id: "", properties: previewCreate(def, inputs), inputs };
-    const op = this.operation("create", timeoutSec, urn, [inputs]);
-    return this.shielded(op, () => createObject(def, op, inputs));
+  async create(req: CreateRequest): Promise<Outcome> {
+    const def = this.definition(req.token);
+    if (req.preview) return { id: "", properties: previewCreate(def, req.inputs), inputs: req.inputs };
+    const op = this.operation("create", req.timeout, req.urn, [req.inputs]);
+    const { plain, secrets } = revealSecrets(req.inputs);
+    return this.shielded(op, () => createObject(def, op, plain as Bag, secrets));
   }
 
   /** Read: refresh and import; undefined when the object is gone. */
-  async read(token: string, urn: string, id: string, state: Bag, inputs: Bag | undefined, timeoutSec: number): Promise<Outcome | undefined> {
-    const op = this.operation("read", timeoutSec, urn, [state, inputs]);
-    return this.shielded(op, () => readObject(this.definition(token), op, id, state, inputs));
+  async read(req: ReadRequest): Promise<Outcome | undefined> {
+    const op = this.operation("read", req.timeout, req.urn, [req.state, req.inputs]);
+    const state = revealSecrets(req.state);
+    const inputs = req.inputs ? revealSecrets(req.inputs) : undefined;
+    const ref = { id: req.id, state: state.plain as Bag, ...(inputs ? { inputs: inputs.plain as Bag } : {}) };
+    return this.shielded(op, () => readObject(this.definition(req.token), op, ref, [...(inputs?.secrets ?? []), ...state.secrets]));
   }
 
   /** Update in place. */
-  async update(
-    token: string, urn: string, id: string, olds: Bag, oldInputs: Bag | undefined, news: Bag, preview: boolean, timeoutSec: number,
-  ): Promise<Outcome> {
-    const def = this.definition(token);
-    const before = oldInputs ?? pick(olds, Object.keys(news));
-    this.announce(def, urn, id, olds, before, news);
-    if (preview) return { id, properties: previewUpdate(def, olds, news), inputs: news };
-    const op = this.operation("update", timeoutSec, urn, [olds, before, news]);
-    return this.shielded(op, () => updateObject(def, op, id, olds, before, news));
+  async update(req: UpdateRequest): Promise<Outcome> {
+    const def = this.definition(req.token);
+    const before = req.oldInputs ?? pick(req.olds, Object.keys(req.news));
+    this.announce(def, req.urn, req.id, req.olds, before, req.news);
+    if (req.preview) return { id: req.id, properties: previewUpdate(def, req.olds, req.news), inputs: req.news };
+    const op = this.operation("update", req.timeout, req.urn, [req.olds, before, req.news]);
+    const { plain, secrets } = revealSecrets(req.news);
+    const current = { id: req.id, state: revealSecrets(req.olds).plain as Bag, inputs: revealSecrets(before).plain as Bag };
+    return this.shielded(op, () => updateObject(def, op, current, plain as Bag, secrets));
   }
 
   /** Delete; an object already gone is a success. */
-  async delete(token: string, urn: string, id: string, olds: Bag, oldInputs: Bag | undefined, timeoutSec: number): Promise<void> {
-    const op = this.operation("delete", timeoutSec, urn, [olds, oldInputs]);
-    await this.shielded(op, () => deleteObject(this.definition(token), op, id, olds, oldInputs ?? olds));
+  async delete(req: DeleteRequest): Promise<void> {
+    const op = this.operation("delete", req.timeout, req.urn, [req.olds, req.oldInputs]);
+    const current = { id: req.id, state: revealSecrets(req.olds).plain as Bag, inputs: revealSecrets(req.oldInputs ?? req.olds).plain as Bag };
+    await this.shielded(op, () => deleteObject(this.definition(req.token), op, current));
   }
 
   /** Cancel: abort what is running; later calls get a fresh signal. */
@@ -135,7 +191,7 @@ export class Provider {
   }
 
   /** Tells the engine, against the resource, what an update will do beyond the diff (a restart, a move). */
-  private announce(def: ResourceDefinition<any, any>, urn: string, id: string, olds: Bag, oldInputs: Bag, news: Bag): void {
+  private announce(def: ResourceDefinition, urn: string, id: string, olds: Bag, oldInputs: Bag, news: Bag): void {
     if (!def.describeUpdate || containsUnknown(news)) return;
     const plain = (b: Bag) => revealSecrets(b).plain as Bag;
     const redact = redactor(secretTexts(olds, oldInputs, news));
@@ -144,15 +200,15 @@ export class Provider {
     }
   }
 
-  private definition(token: string): ResourceDefinition<any, any> {
+  private definition(token: string): ResourceDefinition {
     const def = resourceFor(token);
     if (!def) throw new ValidationError("type", `unknown resource type ${token}`);
     return def;
   }
 
-  private session(): HostSession {
+  private session(): Host {
     if (!this.config) throw new ConfigureError("the freebsd provider is not configured: set freebsd:host and credentials");
-    this.host ??= new HostSession(this.config);
+    this.host ??= new Host(new HostSession(this.config));
     return this.host;
   }
 
@@ -169,8 +225,6 @@ export class Provider {
       deadline: started + (timeoutSec > 0 ? timeoutSec : defaultTimeouts[kind]) * 1000,
       secrets,
       onCommand: (line) => this.log.log("debug", `${this.config?.host ?? "host"}: ${line}`, urn),
-      // A write plans from the host as it is now; reads of one refresh share one inventory.
-      ...(kind === "read" ? {} : { freshAfter: started }),
     };
     const warn = (message: string) => this.log.log("warning", redact(message), urn);
     return { host: this.session(), opts, ctx: { urn, warn } };

@@ -128,30 +128,33 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
       return response;
     }),
     check: unary<pb.CheckRequest, pb.CheckResponse>("Check", log, (req) =>
-      checkResponse(provider.check(req.getType() || typeOf(req.getUrn()), req.hasOlds() ? struct(req.getOlds()) : undefined, struct(req.getNews()))),
+      checkResponse(provider.check(tokenOf(req), req.hasOlds() ? struct(req.getOlds()) : undefined, struct(req.getNews()))),
     ),
     diff: unary<pb.DiffRequest, pb.DiffResponse>("Diff", log, (req) =>
       diffResponse(
-        provider.diff(
-          req.getType() || typeOf(req.getUrn()),
-          struct(req.getOlds()),
-          req.hasOldInputs() ? struct(req.getOldInputs()) : undefined,
-          struct(req.getNews()),
-          req.getIgnorechangesList(),
-        ),
+        provider.diff({
+          token: tokenOf(req),
+          olds: struct(req.getOlds()),
+          oldInputs: req.hasOldInputs() ? struct(req.getOldInputs()) : undefined,
+          news: struct(req.getNews()),
+          ignoreChanges: req.getIgnorechangesList(),
+        }),
       ),
     ),
     create: unary<pb.CreateRequest, pb.CreateResponse>("Create", log, async (req) => {
-      const out = await provider.create(req.getType() || typeOf(req.getUrn()), req.getUrn(), struct(req.getProperties()), req.getPreview(), req.getTimeout());
+      const out = await provider.create({
+        token: tokenOf(req), urn: req.getUrn(), inputs: struct(req.getProperties()), preview: req.getPreview(), timeout: req.getTimeout(),
+      });
       const response = new providerPb.CreateResponse();
       response.setId(out.id);
       response.setProperties(wire(out.properties));
       return response;
     }),
     read: unary<pb.ReadRequest, pb.ReadResponse>("Read", log, async (req) => {
-      const token = req.getType() || typeOf(req.getUrn());
-      const inputs = req.hasInputs() ? struct(req.getInputs()) : undefined;
-      const out: Outcome | undefined = await provider.read(token, req.getUrn(), req.getId(), struct(req.getProperties()), inputs, req.getTimeout());
+      const out: Outcome | undefined = await provider.read({
+        token: tokenOf(req), urn: req.getUrn(), id: req.getId(), state: struct(req.getProperties()),
+        inputs: req.hasInputs() ? struct(req.getInputs()) : undefined, timeout: req.getTimeout(),
+      });
       const response = new providerPb.ReadResponse();
       if (!out) return response; // gone: empty id, properties and inputs unset
       response.setId(out.id);
@@ -160,29 +163,20 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
       return response;
     }),
     update: unary<pb.UpdateRequest, pb.UpdateResponse>("Update", log, async (req) => {
-      const out = await provider.update(
-        req.getType() || typeOf(req.getUrn()),
-        req.getUrn(),
-        req.getId(),
-        struct(req.getOlds()),
-        req.hasOldInputs() ? struct(req.getOldInputs()) : undefined,
-        struct(req.getNews()),
-        req.getPreview(),
-        req.getTimeout(),
-      );
+      const out = await provider.update({
+        token: tokenOf(req), urn: req.getUrn(), id: req.getId(), olds: struct(req.getOlds()),
+        oldInputs: req.hasOldInputs() ? struct(req.getOldInputs()) : undefined, news: struct(req.getNews()),
+        preview: req.getPreview(), timeout: req.getTimeout(),
+      });
       const response = new providerPb.UpdateResponse();
       response.setProperties(wire(out.properties));
       return response;
     }),
     delete: unary<pb.DeleteRequest, unknown>("Delete", log, async (req) => {
-      await provider.delete(
-        req.getType() || typeOf(req.getUrn()),
-        req.getUrn(),
-        req.getId(),
-        struct(req.getProperties()),
-        req.hasOldInputs() ? struct(req.getOldInputs()) : undefined,
-        req.getTimeout(),
-      );
+      await provider.delete({
+        token: tokenOf(req), urn: req.getUrn(), id: req.getId(), olds: struct(req.getProperties()),
+        oldInputs: req.hasOldInputs() ? struct(req.getOldInputs()) : undefined, timeout: req.getTimeout(),
+      });
       return new Empty();
     }),
     invoke: unary<pb.InvokeRequest, pb.InvokeResponse>("Invoke", log, (req) => {
@@ -193,6 +187,11 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
       return new Empty();
     }),
   };
+}
+
+/** The type of a request: its own field, else the token inside its URN. */
+function tokenOf(req: { getType(): string; getUrn(): string }): string {
+  return req.getType() || typeOf(req.getUrn());
 }
 
 /** The type token inside a URN (`urn:pulumi:stack::project::type::name`). */

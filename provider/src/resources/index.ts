@@ -1,16 +1,16 @@
-import type { ResourceDefinition } from "../core/resource.ts";
+import type { ResourceDefinition } from "./contract.ts";
 import { jail } from "./jail/index.ts";
 import { jailCommand } from "./jail-command/index.ts";
 import { zfsDataset } from "./zfs-dataset/index.ts";
 
 // The registry: one line per resource type.
-export const resources: readonly ResourceDefinition<any, any>[] = [
+export const resources: readonly ResourceDefinition[] = [
   zfsDataset,
   jail,
   jailCommand,
 ];
 
 /** The resource definition of a type token. */
-export function resourceFor(token: string): ResourceDefinition<any, any> | undefined {
+export function resourceFor(token: string): ResourceDefinition | undefined {
   return resources.find((r) => r.token === token);
 }

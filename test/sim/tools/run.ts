@@ -19,6 +19,7 @@ import { sandboxProcs } from "../rctl/usage.ts";
 import { STANDALONE } from "./standalone.ts";
 import { SELF_RUN } from "../jail/entry.ts";
 import { preloadStdin } from "../zfs/stdin.ts";
+import { claimTool } from "../transport/faults.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -101,6 +102,18 @@ function main(): void {
     argv = argv.slice(2);
   }
   const [tool, ...args] = argv;
+  // A fault armed for this invocation (tests): fail without running, or wait first (never: hang).
+  const fault = claimTool(state, argv);
+  if (fault.stall === null) {
+    setInterval(() => undefined, 60_000);
+    return;
+  }
+  if (fault.fail) {
+    writeFd(1, fault.fail.stdout);
+    writeFd(2, fault.fail.stderr);
+    process.exit(fault.fail.code);
+  }
+  if (fault.stall !== undefined) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, fault.stall);
   // Tools that run other commands or take long (lockf, fetch, tar) never hold the state lock.
   // jail(8), jexec, service...: they run commands, lock only around model changes and write their own output.
   const own = SELF_RUN[tool ?? ""];

@@ -18,9 +18,16 @@ export type FaultRule =
   /** The connection is dropped once n bytes of command output (stdout + stderr) have been sent. */
   | { id: string; kind: "drop-bytes"; n: number }
   /** The n-th exec whose command matches fails with code/stdout/stderr without running. */
-  | { id: string; kind: "fail"; source: string; flags: string; n: number; seen: number; code: number; stdout: string; stderr: string }
+  | { id: string; kind: "fail"; on?: FaultTarget; source: string; flags: string; n: number; seen: number; code: number; stdout: string; stderr: string }
   /** The n-th exec whose command matches never answers (ms undefined), or runs after ms. */
-  | { id: string; kind: "stall"; source: string; flags: string; n: number; seen: number; ms?: number };
+  | { id: string; kind: "stall"; on?: FaultTarget; source: string; flags: string; n: number; seen: number; ms?: number };
+
+/**
+ * What a fail or stall rule is matched against: the exec's command line as the client sent it
+ * (default), or one tool invocation (`zfs create -o a=b pool/x`, argv joined by spaces) wherever it
+ * runs: a command of a batch script, inside a jail, or behind lockf.
+ */
+export type FaultTarget = "exec" | "tool";
 
 export interface FiredFault {
   id: string;
@@ -84,8 +91,8 @@ export function updateFaultPlan<T>(stateDir: string, fn: (plan: FaultPlan) => T)
 export type FaultSpec =
   | { kind: "drop-exec"; n: number; phase?: DropPhase }
   | { kind: "drop-bytes"; n: number }
-  | { kind: "fail"; match: RegExp | string; n?: number; code: number; stdout?: string; stderr?: string }
-  | { kind: "stall"; match: RegExp | string; n?: number; ms?: number };
+  | { kind: "fail"; match: RegExp | string; n?: number; code: number; stdout?: string; stderr?: string; on?: FaultTarget }
+  | { kind: "stall"; match: RegExp | string; n?: number; ms?: number; on?: FaultTarget };
 
 /** Adds a fault to the plan; returns its id. */
 export function armFault(stateDir: string, spec: FaultSpec): string {
@@ -100,7 +107,7 @@ export function armFault(stateDir: string, spec: FaultSpec): string {
   else if (spec.kind === "drop-bytes") rule = { id, kind: spec.kind, n: positive(spec.n, "bytes") };
   else {
     const re = typeof spec.match === "string" ? new RegExp(spec.match) : spec.match;
-    const base = { id, source: re.source, flags: re.flags.replace(/[gy]/g, ""), n: positive(spec.n, "match"), seen: 0 };
+    const base = { id, source: re.source, flags: re.flags.replace(/[gy]/g, ""), n: positive(spec.n, "match"), seen: 0, ...(spec.on === "tool" ? { on: "tool" as const } : {}) };
     rule = spec.kind === "fail"
       ? { ...base, kind: "fail", code: spec.code, stdout: spec.stdout ?? "", stderr: spec.stderr ?? "" }
       : { ...base, kind: "stall", ...(spec.ms === undefined ? {} : { ms: spec.ms }) };
@@ -142,12 +149,39 @@ export function claimExec(stateDir: string, command: string): ExecFaults {
         out.bytes ??= { id: rule.id, n: rule.n };
         continue;
       }
-      if (rule.kind !== "drop-exec" && !new RegExp(rule.source, rule.flags).test(command)) continue;
+      if (rule.kind !== "drop-exec" && (rule.on === "tool" || !new RegExp(rule.source, rule.flags).test(command))) continue;
       rule.seen++;
       if (rule.seen < rule.n) continue;
       fire(plan, rule.id, command);
       if (rule.kind === "drop-exec") out.drop = rule.phase;
       else if (rule.kind === "fail") out.fail ??= { code: rule.code, stdout: rule.stdout, stderr: rule.stderr };
+      else out.stall ??= rule.ms ?? null;
+    }
+    return out;
+  });
+}
+
+/** What a tool invocation must do, from the tool rules that fired on it. */
+export interface ToolFaults {
+  fail?: { code: number; stdout: string; stderr: string };
+  /** Milliseconds to wait before running; null: never run. */
+  stall?: number | null;
+}
+
+/** Counts one tool invocation (argv joined by spaces) against the armed tool rules. */
+export function claimTool(stateDir: string, argv: readonly string[]): ToolFaults {
+  const file = faultFile(stateDir);
+  if (!existsSync(file) || !readFaultPlan(stateDir).rules.some((r) => (r.kind === "fail" || r.kind === "stall") && r.on === "tool")) return {};
+  const line = argv.join(" ");
+  return updateFaultPlan(stateDir, (plan) => {
+    const out: ToolFaults = {};
+    for (const rule of [...plan.rules]) {
+      if ((rule.kind !== "fail" && rule.kind !== "stall") || rule.on !== "tool") continue;
+      if (!new RegExp(rule.source, rule.flags).test(line)) continue;
+      rule.seen++;
+      if (rule.seen < rule.n) continue;
+      fire(plan, rule.id, line);
+      if (rule.kind === "fail") out.fail ??= { code: rule.code, stdout: rule.stdout, stderr: rule.stderr };
       else out.stall ??= rule.ms ?? null;
     }
     return out;

@@ -1,7 +1,8 @@
 // The `SimHost.faults` API: arms one-shot faults in the host's fault plan (faults.ts), which both
 // SSH servers consult on every exec. Counting starts when a fault is armed (n = 1: the next exec).
 // A `match` is tested against the exec's command line as the client sent it (the whole `sh -c`
-// string), not against the tool invocations it leads to.
+// string), or, for the `*Tool` faults, against each tool invocation (`zfs create -o a=b pool/x`)
+// wherever it runs: a command of a script sent on stdin, inside a jail, behind lockf.
 
 import { armFault, clearFaults, readFaultPlan, type DropPhase, type FiredFault } from "./faults.ts";
 
@@ -19,6 +20,11 @@ export interface SimFaults {
   failCommand(match: RegExp | string, opts: { code: number; stderr?: string; stdout?: string; nth?: number }): void;
   /** The n-th (default 1st) command from now matching `match` never answers, or runs after `ms`. */
   stallCommand(match: RegExp | string, opts?: { ms?: number; nth?: number }): void;
+  /** The n-th (default 1st) tool invocation from now whose argv, joined by spaces, matches exits with `code`
+   * and prints `stderr` (and `stdout`) without running. */
+  failTool(match: RegExp | string, opts: { code: number; stderr?: string; stdout?: string; nth?: number }): void;
+  /** The n-th (default 1st) matching tool invocation never returns, or runs after `ms`. */
+  stallTool(match: RegExp | string, opts?: { ms?: number; nth?: number }): void;
   /** Disarms every fault not yet fired. */
   clear(): void;
   /** Faults armed and not yet fired. */
@@ -37,6 +43,8 @@ export function simFaults(stateDir: string, server: "ssh2" | "openssh"): SimFaul
     },
     failCommand: (match, o) => void armFault(stateDir, { kind: "fail", match, n: o.nth, code: o.code, stdout: o.stdout, stderr: o.stderr }),
     stallCommand: (match, o) => void armFault(stateDir, { kind: "stall", match, n: o?.nth, ms: o?.ms }),
+    failTool: (match, o) => void armFault(stateDir, { kind: "fail", on: "tool", match, n: o.nth, code: o.code, stdout: o.stdout, stderr: o.stderr }),
+    stallTool: (match, o) => void armFault(stateDir, { kind: "stall", on: "tool", match, n: o?.nth, ms: o?.ms }),
     clear: () => clearFaults(stateDir),
     pending: () => readFaultPlan(stateDir).rules.length,
     fired: () => readFaultPlan(stateDir).fired,

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { RefusedError } from "../../core/errors.ts";
-import type { Context, Existing, Found, Props, ResourceDefinition, Runner } from "../../core/resource.ts";
-import type { Inventory } from "../../host/inventory.ts";
+import type { JlsJail } from "../../freebsd/jls.ts";
+import { want } from "../../inventory/section.ts";
+import { jailFiles, runningJails } from "../../sections/jails.ts";
+import type { Context, ExecutedResource, Existing, Found, Props, Runner } from "../contract.ts";
 import { inputsHash, plainRun, readRecord, recordDir, recordedRun, removeRecord } from "./run.ts";
 import { commandInputs, commandOutputs, type CommandInputs, type CommandOutputs } from "./schema.ts";
 
@@ -10,29 +12,24 @@ import { commandInputs, commandOutputs, type CommandInputs, type CommandOutputs 
 
 export { commandInputs, commandOutputs } from "./schema.ts";
 
-/** Whether the jail is running, from the inventory. */
-function running(inv: Inventory, jail: string): boolean {
-  return inv.jails.some((j) => j.name === jail);
+/** The jid of the jail, when it runs. */
+async function jidOf(runner: Runner, jail: string): Promise<number | undefined> {
+  const view = await runner.read([want(runningJails)]);
+  return view.get(runningJails).find((j: JlsJail) => j.name === jail)?.jid;
 }
 
-/** The jid of the running jail. */
-function jidOf(inv: Inventory, jail: string): number | undefined {
-  return inv.jails.find((j) => j.name === jail)?.jid;
-}
+/** The file the jail's definition is kept in (the Jail resource's). */
+const jailFile = (jail: string) => `/etc/jail.conf.d/${jail}.conf`;
 
 /**
  * Runs a script once for these inputs: a finished successful run recorded for the same inputs in the
  * same running jail (its status lost on the way back) is returned as it was, not run again; a failed
  * or unfinished one, or one in a jail started again since, runs again.
  */
-async function run(inputs: CommandInputs, script: string, runner: Runner, id: string, ctx: Context | undefined): Promise<Found<CommandOutputs, CommandInputs>> {
-  const jid = jidOf(await runner.inventory(), inputs.jail);
+async function run(inputs: CommandInputs, script: string, runner: Runner, id: string, ctx: Context): Promise<Found<CommandOutputs, CommandInputs>> {
+  const jid = await jidOf(runner, inputs.jail);
   if (jid === undefined) throw new RefusedError(`jail ${inputs.jail} is not running, so the command cannot run in it`);
   const found = (stdout: string, stderr: string) => ({ id, inputs, state: { ...inputs, stdout, stderr } });
-  if (!ctx) {
-    const result = await runner.exec(plainRun(inputs, script));
-    return found(result.stdout, result.stderr);
-  }
   const dir = recordDir(ctx.urn);
   const hash = inputsHash(inputs);
   const probe = readRecord(dir);
@@ -46,7 +43,8 @@ async function run(inputs: CommandInputs, script: string, runner: Runner, id: st
 }
 
 /** The resource: its state is what its scripts printed; the host holds nothing to read back but the jail. */
-export const jailCommand: ResourceDefinition<CommandInputs, CommandOutputs> = {
+export const jailCommand: ExecutedResource<CommandInputs, CommandOutputs> = {
+  kind: "executed",
   token: "freebsd:jail:Command",
   description:
     "Runs scripts inside a jail with jexec(8): `create` once, `update` when the scripts or environment change, " +
@@ -54,8 +52,6 @@ export const jailCommand: ResourceDefinition<CommandInputs, CommandOutputs> = {
     "was lost is recovered from its record on the host (/var/db/pulumi-freebsd/commands), not run twice. Never runs in a preview.",
   inputs: commandInputs,
   outputs: commandOutputs,
-  stableOutputs: [],
-  deleteBeforeReplace: false,
   rule: (path) => (path[0] === "jail" || path[0] === "triggers" ? "replace" : "update"),
   derivedSecrets: (path) => {
     // stdout and stderr are what the scripts printed: a secret script or environment may be in them.
@@ -63,29 +59,29 @@ export const jailCommand: ResourceDefinition<CommandInputs, CommandOutputs> = {
     return top === "create" || top === "update" || top === "environment" ? [["stdout"], ["stderr"]] : [];
   },
   idOf: (inputs) => `${inputs.jail}/${randomBytes(6).toString("hex")}`,
-  read(inv, id, known) {
-    const state = known?.state as CommandOutputs | undefined;
-    const jail = state?.jail ?? id.split("/")[0]!;
-    // The command's effects live and die with its jail: a jail that is gone takes them with it.
-    if (!state || !inv.jails.some((j) => j.name === jail) && !inv.files.has(`/etc/jail.conf.d/${jail}.conf`)) return undefined;
-    const inputs = (known?.inputs ?? state) as CommandInputs;
-    return { id, state, inputs: commandInputs.parse(pickInputs(inputs)) };
+  reads: (ref) => {
+    const jail = (ref.state?.["jail"] as string | undefined) ?? ref.id.split("/")[0]!;
+    return [want(runningJails), want(jailFiles, [jailFile(jail)])];
   },
-  planCreate: () => [],
-  planUpdate: () => [],
-  planDelete: () => [],
-  execute: {
-    create: (inputs, runner, ctx) => run(inputs, inputs.create, runner, jailCommand.idOf(inputs), ctx),
-    async update(current, news, runner, ctx) {
-      const rerun = ["create", "update", "environment"].some((k) => JSON.stringify((current.inputs as Props)[k]) !== JSON.stringify((news as Props)[k]));
-      if (!rerun) return { id: current.id, inputs: news, state: { ...current.state, ...news } };
-      return run(news, news.update ?? news.create, runner, current.id, ctx);
-    },
-    async delete(current: Existing<CommandOutputs, CommandInputs>, runner, ctx) {
-      const script = current.inputs.delete ?? current.state.delete;
-      if (script !== undefined && running(await runner.inventory(), current.inputs.jail)) await runner.exec(plainRun(current.inputs, script));
-      if (ctx) await runner.exec(removeRecord(recordDir(ctx.urn), inputsHash(current.inputs)));
-    },
+  read(view, ref) {
+    const state = ref.state as CommandOutputs | undefined;
+    const jail = state?.jail ?? ref.id.split("/")[0]!;
+    // The command's effects live and die with its jail: a jail that is gone takes them with it.
+    const exists = view.get(runningJails).some((j) => j.name === jail) || view.get(jailFiles).has(jailFile(jail));
+    if (!state || !exists) return undefined;
+    const inputs = (ref.inputs ?? state) as CommandInputs;
+    return { id: ref.id, state, inputs: commandInputs.parse(pickInputs(inputs)) };
+  },
+  create: (inputs, runner, ctx) => run(inputs, inputs.create, runner, jailCommand.idOf(inputs), ctx),
+  async update(current, news, runner, ctx) {
+    const rerun = ["create", "update", "environment"].some((k) => JSON.stringify((current.inputs as Props)[k]) !== JSON.stringify((news as Props)[k]));
+    if (!rerun) return { id: current.id, inputs: news, state: { ...current.state, ...news } };
+    return run(news, news.update ?? news.create, runner, current.id, ctx);
+  },
+  async delete(current: Existing<CommandOutputs, CommandInputs>, runner, ctx) {
+    const script = current.inputs.delete ?? current.state.delete;
+    if (script !== undefined && (await jidOf(runner, current.inputs.jail)) !== undefined) await runner.exec(plainRun(current.inputs, script));
+    await runner.exec(removeRecord(recordDir(ctx.urn), inputsHash(current.inputs)));
   },
 };
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Command } from "../../core/command.ts";
-import type { Props } from "../../core/resource.ts";
+import type { Props } from "../contract.ts";
 import { catFiles, parseCatFiles } from "../../freebsd/files.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { checkJailName } from "../../freebsd/jail-checks.ts";

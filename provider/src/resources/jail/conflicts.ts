@@ -1,5 +1,6 @@
 import { RefusedError } from "../../core/errors.ts";
-import type { Inventory } from "../../host/inventory.ts";
+import type { HostView } from "../../inventory/view.ts";
+import { jailFiles } from "../../sections/jails.ts";
 import { jailConfPath, mainJailConf, perJailConfPath } from "./paths.ts";
 import type { JailRecord } from "./read.ts";
 
@@ -23,10 +24,10 @@ export function isInterruptedMove(record: JailRecord, urn: string | undefined): 
 }
 
 /** Why the jail cannot be managed as the host defines it, or undefined when it can. */
-export function definitionConflict(inv: Inventory, name: string, record: JailRecord | undefined, urn: string | undefined): string | undefined {
+export function definitionConflict(view: HostView, name: string, record: JailRecord | undefined, urn: string | undefined): string | undefined {
   const perJail = perJailConfPath(name);
   const files = record?.definitions.map((d) => d.file) ?? [];
-  if (inv.files.has(perJail) && !files.includes(perJail)) {
+  if (view.get(jailFiles).has(perJail) && !files.includes(perJail)) {
     // rc.d/jail uses a readable jail.NAME.conf whatever it holds: `jail -f FILE -c NAME` then fails.
     return `${perJail} exists but does not define jail ${name}; rc.d/jail reads it before ${files[0] ?? jailConfPath(name)}, ` +
       `so the jail could not be started: remove it, or define the jail there alone`;
@@ -37,7 +38,7 @@ export function definitionConflict(inv: Inventory, name: string, record: JailRec
 }
 
 /** Throws RefusedError when the jail cannot be managed as the host defines it. */
-export function refuseConflicts(inv: Inventory, name: string, record: JailRecord | undefined, urn: string | undefined): void {
-  const conflict = definitionConflict(inv, name, record, urn);
-  if (conflict) throw new RefusedError(`${inv.host}: ${conflict}`);
+export function refuseConflicts(view: HostView, name: string, record: JailRecord | undefined, urn: string | undefined): void {
+  const conflict = definitionConflict(view, name, record, urn);
+  if (conflict) throw new RefusedError(`${view.host}: ${conflict}`);
 }

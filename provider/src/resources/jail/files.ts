@@ -1,7 +1,8 @@
 import type { Command } from "../../core/command.ts";
 import { conflictMarker, locked, writeFile } from "../../freebsd/files.ts";
 import { parseJailConf, type ConfBlock } from "../../freebsd/jail-conf.ts";
-import type { Inventory } from "../../host/inventory.ts";
+import type { HostView } from "../../inventory/view.ts";
+import { jailFiles } from "../../sections/jails.ts";
 import { jailConfPath, mainJailConf } from "./paths.ts";
 import type { JailDefinition } from "./read.ts";
 
@@ -35,15 +36,15 @@ export function removeIfUnchanged(path: string, expect: string): Command {
 }
 
 /** Writes the jail's own file in /etc/jail.conf.d unless it already holds `text` (a new file must not exist yet). */
-export function writeJailFile(inv: Inventory, name: string, text: string): Command[] {
+export function writeJailFile(view: HostView, name: string, text: string): Command[] {
   const path = jailConfPath(name);
-  const now = inv.files.get(path);
+  const now = view.get(jailFiles).get(path);
   return now === text ? [] : [writeFile(path, text, now ?? null)];
 }
 
 /** Commands that take one definition of a jail off the host, leaving the rest of its file as it is. */
-export function removeDefinition(inv: Inventory, definition: JailDefinition): Command[] {
-  const text = inv.files.get(definition.file)!;
+export function removeDefinition(view: HostView, definition: JailDefinition): Command[] {
+  const text = view.get(jailFiles).get(definition.file)!;
   const rest = withoutBlock(text, definition.block);
   // The jail's own files go when no other jail is left in them: rc.d/jail reads /etc/jail.NAME.conf
   // and /etc/jail.conf.d/NAME.conf whatever they hold.

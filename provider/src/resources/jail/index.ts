@@ -1,12 +1,13 @@
-import type { ResourceDefinition } from "../../core/resource.ts";
+import type { PlannedResource } from "../contract.ts";
 import { planCreate, planDelete, planUpdate } from "./plan.ts";
-import { readJail } from "./read.ts";
+import { claimJail, describeJail, findManagedJail, jailReads, type JailRecord } from "./read.ts";
 import { describeUpdate } from "./restart.ts";
 import { jailDerivedSecrets } from "./secrets.ts";
 import { jailInputs, jailOutputs, type JailInputs, type JailOutputs } from "./schema.ts";
 
 /** freebsd:jail:Jail: a long-lived jail defined in /etc/jail.conf.d and started by rc. */
-export const jail: ResourceDefinition<JailInputs, JailOutputs> = {
+export const jail: PlannedResource<JailInputs, JailOutputs, JailRecord> = {
+  kind: "planned",
   token: "freebsd:jail:Jail",
   description:
     "A FreeBSD jail configured the way an administrator would: /etc/jail.conf.d/NAME.conf, `jail_enable` and `jail_list` " +
@@ -19,7 +20,10 @@ export const jail: ResourceDefinition<JailInputs, JailOutputs> = {
   rule: (path) => (path[0] === "name" ? "replace" : "update"),
   derivedSecrets: jailDerivedSecrets,
   idOf: (inputs) => inputs.name,
-  read: readJail,
+  reads: jailReads,
+  find: findManagedJail,
+  claim: claimJail,
+  describe: describeJail,
   planCreate,
   planUpdate,
   planDelete,

@@ -1,7 +1,9 @@
 import type { Command } from "../../core/command.ts";
-import { RefusedError, ValidationError } from "../../core/errors.ts";
-import type { Context, Existing } from "../../core/resource.ts";
-import type { Inventory } from "../../host/inventory.ts";
+import { ValidationError } from "../../core/errors.ts";
+import type { Context, Existing } from "../contract.ts";
+import type { HostView } from "../../inventory/view.ts";
+import { hostJailParams, jailFiles, rcVars } from "../../sections/jails.ts";
+import { datasets } from "../../sections/zfs.ts";
 import { locked, writeFile } from "../../freebsd/files.ts";
 import { jailModify, jailRemove, startJailChecked, stopJailChecked } from "../../freebsd/jail-commands.ts";
 import { renderJailConf } from "../../freebsd/jail-conf.ts";
@@ -9,12 +11,12 @@ import { markerComment } from "../../freebsd/jail-marker.ts";
 import { jailParamSpec, stripNo, type JailValue } from "../../freebsd/jail-params.ts";
 import { splitSysrcList, sysrcAppend, sysrcRemove, sysrcSet } from "../../freebsd/sysrc.ts";
 import { zfsSet } from "../../freebsd/zfs-commands.ts";
-import { isInterruptedMove, isOurs, refuseConflicts } from "./conflicts.ts";
+import { isInterruptedMove, refuseConflicts } from "./conflicts.ts";
 import { removeDefinition, replaceBlock, writeJailFile } from "./files.ts";
 import { changedParams, liveParams, modifyValue } from "./live.ts";
 import { jailParamsOf } from "./params.ts";
 import { jailConfPath, mainJailConf, perJailConfPath } from "./paths.ts";
-import { findJail, readJail, yes, type JailRecord } from "./read.ts";
+import { yes, type JailRecord } from "./read.ts";
 import { needsRestart } from "./restart.ts";
 import type { JailInputs, JailOutputs } from "./schema.ts";
 
@@ -45,24 +47,25 @@ export function renderJail(inputs: JailInputs, urn?: string): string {
 }
 
 /** Refuses parameters this host's kernel does not have (releases differ), naming the parameter. */
-function checkHostParams(inputs: JailInputs, inv: Inventory): void {
-  if (inv.jailParams.size === 0) return;
+function checkHostParams(inputs: JailInputs, view: HostView): void {
+  const known = view.get(hostJailParams);
+  if (known.size === 0) return;
   for (const [name] of jailParamsOf(inputs)) {
     const spec = jailParamSpec(name);
     if (spec?.kind === "pseudo") continue;
     const base = spec || !stripNo(name) ? name : stripNo(name)!;
-    if (!inv.jailParams.has(base)) {
-      throw new ValidationError(name, `${inv.host} has no jail parameter ${base} (sysctl -N security.jail.param does not list it)`);
+    if (!known.has(base)) {
+      throw new ValidationError(name, `${view.host} has no jail parameter ${base} (sysctl -N security.jail.param does not list it)`);
     }
   }
 }
 
 /** jailed=on for each delegated dataset that lacks it; refuses datasets the host does not have. */
-function delegate(inputs: JailInputs, inv: Inventory): Command[] {
+function delegate(inputs: JailInputs, view: HostView): Command[] {
   return (inputs.datasets ?? []).flatMap((ds, i) => {
-    const record = inv.datasets.get(ds);
+    const record = view.get(datasets).get(ds);
     if (!record || record.properties["type"]?.value !== "filesystem") {
-      throw new ValidationError(`datasets[${i}]`, `${inv.host} has no filesystem ${ds} to delegate`);
+      throw new ValidationError(`datasets[${i}]`, `${view.host} has no filesystem ${ds} to delegate`);
     }
     return record.properties["jailed"]?.value === "on" ? [] : [zfsSet(ds, { jailed: "on" })];
   });
@@ -80,10 +83,11 @@ function interfaceChecks(inputs: JailInputs, record: JailRecord | undefined): Co
 }
 
 /** sysrc commands (each under the host lock, as sysrc rewrites rc.conf) that make rc start the jail at boot, or stop. */
-function bootCommands(name: string, autostart: boolean, inv: Inventory): Command[] {
-  const listed = splitSysrcList(inv.rc.get("jail_list") ?? "").includes(name);
+function bootCommands(name: string, autostart: boolean, view: HostView): Command[] {
+  const rc = view.get(rcVars);
+  const listed = splitSysrcList(rc.get("jail_list") ?? "").includes(name);
   if (!autostart) return listed ? [locked(sysrcRemove("jail_list", name))] : [];
-  const enabled = yes(inv.rc.get("jail_enable"));
+  const enabled = yes(rc.get("jail_enable"));
   return [...(enabled ? [] : [locked(sysrcSet("jail_enable", "YES"))]), ...(listed ? [] : [locked(sysrcAppend("jail_list", name))])];
 }
 
@@ -99,58 +103,42 @@ function stop(record: JailRecord): Command {
 }
 
 /** Commands that bring the jail's definition files to `text`, and finish a move out of /etc/jail.conf. */
-function definitionCommands(record: JailRecord, news: JailInputs, inv: Inventory, ctx?: Context): Command[] {
-  const text = renderJail(news, ctx?.urn);
+function definitionCommands(record: JailRecord, news: JailInputs, view: HostView, ctx: Context): Command[] {
+  const text = renderJail(news, ctx.urn);
   if (record.file === perJailConfPath(record.name)) {
     // A jail defined in rc.d/jail's per-jail file is kept there: rc.d/jail would read it before any other.
-    const now = inv.files.get(record.file)!;
+    const now = view.get(jailFiles).get(record.file)!;
     const next = replaceBlock(now, record.block!, text);
     return next === now ? [] : [writeFile(record.file, next, now)];
   }
-  const commands = writeJailFile(inv, news.name, text);
+  const commands = writeJailFile(view, news.name, text);
   // A jail from /etc/jail.conf moves to its own file on its first change; the rest of /etc/jail.conf stays.
   const old = record.definitions.find((d) => d.file === mainJailConf);
-  if (old && (record.file === mainJailConf || isInterruptedMove(record, ctx?.urn))) commands.push(...removeDefinition(inv, old));
+  if (old && (record.file === mainJailConf || isInterruptedMove(record, ctx.urn))) commands.push(...removeDefinition(view, old));
   return commands.length > 0 ? [requireDirectory("path", news.path), ...commands] : [];
 }
 
-/** Commands that create the jail; a jail this resource created earlier (its file carries our URN) is adopted. */
-export function planCreate(inputs: JailInputs, inv: Inventory, ctx?: Context): Command[] {
-  const existing = findJail(inv, inputs.name);
-  refuseConflicts(inv, inputs.name, existing, ctx?.urn);
-  if (existing && isOurs(existing, ctx?.urn)) {
-    // An earlier create of this resource ran but lost its answer: finish it from what the host has.
-    const current = readJail(inv, inputs.name, { inputs }, ctx)!;
-    return planUpdate(current, inputs, inv, ctx);
-  }
-  if (existing) {
-    const where = existing.file ? `in ${existing.file}${existing.definitions[0]?.urn ? `, written for ${existing.definitions[0].urn}` : ""}` : "running, made without a jail.conf entry";
-    throw new RefusedError(
-      `a jail named ${inputs.name} already exists on ${inv.host} (${where}); to manage it, import it: ` +
-        `pulumi import freebsd:jail:Jail <resource-name> ${inputs.name}`,
-    );
-  }
-  checkHostParams(inputs, inv);
+/** Commands that create the jail: its file (which must not exist yet), rc.conf, and a checked start. */
+export function planCreate(inputs: JailInputs, view: HostView, ctx: Context): Command[] {
+  checkHostParams(inputs, view);
   return [
     requireDirectory("path", inputs.path),
     ...interfaceChecks(inputs, undefined),
-    ...delegate(inputs, inv),
+    ...delegate(inputs, view),
     // `null`: the file must not exist yet, so of two stacks creating this jail at once only one writes it.
-    writeFile(jailConfPath(inputs.name), renderJail(inputs, ctx?.urn), null),
-    ...bootCommands(inputs.name, inputs.autostart, inv),
+    writeFile(jailConfPath(inputs.name), renderJail(inputs, ctx.urn), null),
+    ...bootCommands(inputs.name, inputs.autostart, view),
     ...(inputs.running ? [start(inputs)] : []),
   ];
 }
 
 /** Commands that bring a running (or stopped) jail to the new inputs, restarting only when needed. */
-export function planUpdate(current: Current, news: JailInputs, inv: Inventory, ctx?: Context): Command[] {
-  const record = findJail(inv, current.id);
-  if (!record) throw new RefusedError(`jail ${current.id} no longer exists on ${inv.host}; run pulumi refresh`);
-  refuseConflicts(inv, current.id, record, ctx?.urn);
-  checkHostParams(news, inv);
-  const checks = [...interfaceChecks(news, record), ...delegate(news, inv)];
-  const files = definitionCommands(record, news, inv, ctx);
-  const boot = bootCommands(news.name, news.autostart, inv);
+export function planUpdate(record: JailRecord, _current: Current, news: JailInputs, view: HostView, ctx: Context): Command[] {
+  refuseConflicts(view, record.name, record, ctx.urn);
+  checkHostParams(news, view);
+  const checks = [...interfaceChecks(news, record), ...delegate(news, view)];
+  const files = definitionCommands(record, news, view, ctx);
+  const boot = bootCommands(news.name, news.autostart, view);
   const live = record.live;
   if (!news.running) return [...checks, ...(live ? [stop(record)] : []), ...files, ...boot];
   if (!live) return [...checks, ...files, ...boot, start(news)];
@@ -163,13 +151,11 @@ export function planUpdate(current: Current, news: JailInputs, inv: Inventory, c
 }
 
 /** Commands that stop the jail, take it out of jail_list, and remove its definition last, so a retry finishes. */
-export function planDelete(current: Current, inv: Inventory, ctx?: Context): Command[] {
-  const record = findJail(inv, current.id);
-  if (!record) return [];
-  refuseConflicts(inv, current.id, record, ctx?.urn);
+export function planDelete(record: JailRecord, _current: Current, view: HostView, ctx: Context): Command[] {
+  refuseConflicts(view, record.name, record, ctx.urn);
   return [
     ...(record.live ? [stop(record)] : []),
-    ...bootCommands(record.name, false, inv),
-    ...record.definitions.flatMap((d) => removeDefinition(inv, d)),
+    ...bootCommands(record.name, false, view),
+    ...record.definitions.flatMap((d) => removeDefinition(view, d)),
   ];
 }

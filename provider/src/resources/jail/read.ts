@@ -1,12 +1,15 @@
-import type { Context, Found, Known, Props } from "../../core/resource.ts";
-import type { Inventory } from "../../host/inventory.ts";
+import type { Claim, Context, Found, Props, Purpose, Ref } from "../contract.ts";
+import { want, type SectionRequest } from "../../inventory/section.ts";
+import type { HostView } from "../../inventory/view.ts";
+import { datasets } from "../../sections/zfs.ts";
+import { hostJailParams, jailFiles, rcVars, runningJails } from "../../sections/jails.ts";
 import { parseJailConf, type ConfBlock } from "../../freebsd/jail-conf.ts";
 import { readJailParams } from "../../freebsd/jail-conf-values.ts";
 import { markerOf } from "../../freebsd/jail-marker.ts";
 import type { JailValue } from "../../freebsd/jail-params.ts";
 import type { JlsJail } from "../../freebsd/jls.ts";
 import { splitSysrcList } from "../../freebsd/sysrc.ts";
-import { definitionConflict, isOurs } from "./conflicts.ts";
+import { definitionConflict, isOurs, refuseConflicts } from "./conflicts.ts";
 import { effectiveParams } from "./live.ts";
 import { liveOnlyParams } from "./live-only.ts";
 import { inputsOfParams, jailParamsOf } from "./params.ts";
@@ -41,13 +44,14 @@ export interface JailRecord {
 }
 
 /** Finds a jail the way rc.d/jail does, with every file that defines it and its live state. */
-export function findJail(inv: Inventory, name: string): JailRecord | undefined {
-  const live = inv.jails.find((j) => j.name === name);
+export function findJail(view: HostView, name: string): JailRecord | undefined {
+  const live = view.get(runningJails).find((j) => j.name === name);
   const definitions: JailDefinition[] = [];
   for (const file of definitionFiles(name)) {
-    const text = inv.files.get(file);
+    const text = view.get(jailFiles).get(file);
     if (text === undefined) continue;
-    const conf = parseJailConf(text);
+    // Parsed once per read of the host, however many jails the file holds.
+    const conf = view.derive(`jail.conf ${file}`, () => parseJailConf(text));
     const block = conf.jails.find((b) => b.name === name && !b.wildcard);
     if (!block) continue;
     // Statements outside blocks apply to every jail of the file (jail.conf(5)).
@@ -72,21 +76,53 @@ export function yes(value: string | undefined): boolean {
 }
 
 /**
- * Reads a jail; undefined when it neither is defined nor runs, and, for the read-back of this
- * resource's own create, when its file does not carry this resource's URN (another stack's jail).
+ * The sections a jail needs: running jails, the files rc.d/jail may define it in (under its old and
+ * new name), the rc.conf variables that start it at boot; writes also read the host's jail parameters
+ * and the datasets it delegates.
  */
-export function readJail(inv: Inventory, id: string, known?: Known, ctx?: Context): Found<JailOutputs, JailInputs> | undefined {
-  const record = findJail(inv, id);
-  if (!record) return undefined;
-  if (known?.creating && !isOurs(record, ctx?.urn)) return undefined;
-  const conflict = definitionConflict(inv, id, record, ctx?.urn);
-  if (conflict) ctx?.warn(conflict);
-  const inputs: JailInputs = {
-    ...inputsOfParams(id, effectiveParams(record, appliedParams(known?.inputs)), known?.inputs as Partial<JailInputs> | undefined),
-    running: record.live !== undefined,
-    autostart: yes(inv.rc.get("jail_enable")) && splitSysrcList(inv.rc.get("jail_list") ?? "").includes(id),
+export function jailReads(ref: Ref, purpose: Purpose, news?: JailInputs): SectionRequest[] {
+  const names = new Set([ref.id, ...(news ? [news.name] : [])]);
+  const files = [...names].flatMap(definitionFiles);
+  const requests = [want(runningJails), want(jailFiles, files), want(rcVars, ["jail_enable", "jail_list"])];
+  if (purpose === "create" || purpose === "update") {
+    requests.push(want(hostJailParams), want(datasets, news?.datasets ?? []));
+  }
+  return requests;
+}
+
+/** Finds the managed jail; undefined when it neither is defined nor runs. */
+export function findManagedJail(view: HostView, ref: Ref): JailRecord | undefined {
+  return findJail(view, ref.id);
+}
+
+/** Whose the jail of a create's name is: absent, this resource's (its file carries our URN), or another's. */
+export function claimJail(view: HostView, inputs: JailInputs, ctx: Context): Claim<JailRecord> {
+  const existing = findJail(view, inputs.name);
+  refuseConflicts(view, inputs.name, existing, ctx.urn);
+  if (!existing) return { kind: "absent" };
+  if (isOurs(existing, ctx.urn)) return { kind: "own", record: existing };
+  const where = existing.file
+    ? `in ${existing.file}${existing.definitions[0]?.urn ? `, written for ${existing.definitions[0].urn}` : ""}`
+    : "running, made without a jail.conf entry";
+  return {
+    kind: "other",
+    why: `a jail named ${inputs.name} already exists on ${view.host} (${where}); to manage it, import it: ` +
+      `pulumi import freebsd:jail:Jail <resource-name> ${inputs.name}`,
   };
-  const text = record.file ? inv.files.get(record.file)! : "";
+}
+
+/** The outputs and inputs of a jail as the host has it; a second definition is warned about. */
+export function describeJail(record: JailRecord, view: HostView, ref: Ref, ctx: Context): Found<JailOutputs, JailInputs> {
+  const known = ref.inputs;
+  const conflict = definitionConflict(view, record.name, record, ctx.urn);
+  if (conflict) ctx.warn(conflict);
+  const rc = view.get(rcVars);
+  const inputs: JailInputs = {
+    ...inputsOfParams(record.name, effectiveParams(record, appliedParams(known)), known as Partial<JailInputs> | undefined),
+    running: record.live !== undefined,
+    autostart: yes(rc.get("jail_enable")) && splitSysrcList(rc.get("jail_list") ?? "").includes(record.name),
+  };
+  const text = record.file ? view.get(jailFiles).get(record.file)! : "";
   const state: JailOutputs = {
     ...inputs,
     ...(record.live ? { jid: record.live.jid } : {}),
@@ -94,5 +130,5 @@ export function readJail(inv: Inventory, id: string, known?: Known, ctx?: Contex
     configFile: record.file ?? "",
     config: record.block ? text.slice(record.block.commentStart, record.block.end) : "",
   };
-  return { id, state, inputs };
+  return { id: record.name, state, inputs };
 }

@@ -1,4 +1,4 @@
-import type { Existing } from "../../core/resource.ts";
+import type { Existing } from "../contract.ts";
 import { addressFamilyOf } from "../../freebsd/jail-addresses.ts";
 import { addressChangeNeedsRestart, jailParamSpec, type JailValue } from "../../freebsd/jail-params.ts";
 import { changedParams, withLiveValues } from "./live.ts";

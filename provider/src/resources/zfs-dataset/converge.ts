@@ -1,6 +1,7 @@
 import type { Command } from "../../core/command.ts";
 import { RefusedError } from "../../core/errors.ts";
-import type { Inventory } from "../../host/inventory.ts";
+import type { HostView } from "../../inventory/view.ts";
+import { datasets } from "../../sections/zfs.ts";
 import { zfsInherit, zfsMount, zfsSet } from "../../freebsd/zfs-commands.ts";
 import type { DatasetRecord } from "../../freebsd/zfs-output.ts";
 import { resetValues } from "../../freebsd/zfs-names.ts";
@@ -27,18 +28,18 @@ function createOnly(prop: string): boolean {
 }
 
 /** Refuses to shrink a volume (its data past the new end is lost) unless the inputs allow losing data. */
-function checkShrink(inv: Inventory, record: DatasetRecord, news: DatasetInputs): void {
+function checkShrink(view: HostView, record: DatasetRecord, news: DatasetInputs): void {
   const host = Number(record.properties["volsize"]?.value ?? "0");
   const wanted = news.volsize === undefined ? undefined : parseSize(news.volsize);
   if (wanted === undefined || wanted >= host || news.forceDestroy) return;
   throw new RefusedError(
-    `refusing to shrink volume ${record.name} on ${inv.host} from ${formatSize(host)} to ${news.volsize}: ` +
+    `refusing to shrink volume ${record.name} on ${view.host} from ${formatSize(host)} to ${news.volsize}: ` +
       `the data past the new size is lost; nothing was changed. Set forceDestroy: true to allow it`,
   );
 }
 
 /** Commands that bring the dataset `record` (to be named `news.name`) to the new inputs in place. */
-export function planConverge(record: DatasetRecord, news: DatasetInputs, inv: Inventory): Command[] {
+export function planConverge(record: DatasetRecord, news: DatasetInputs, view: HostView): Command[] {
   const commands: Command[] = [];
   const isLocal = (prop: string, value: string) => {
     const pv = record.properties[prop];
@@ -48,7 +49,7 @@ export function planConverge(record: DatasetRecord, news: DatasetInputs, inv: In
   // Create-only properties were given to `zfs create`; a change of one replaces the dataset instead.
   for (const [prop, value] of Object.entries(news.properties)) if (!createOnly(prop) && !isLocal(prop, value)) sets[prop] = value;
   if (news.volsize !== undefined && !isLocal("volsize", news.volsize)) {
-    checkShrink(inv, record, news);
+    checkShrink(view, record, news);
     sets["volsize"] = news.volsize;
   }
   if (Object.keys(sets).length > 0) commands.push(zfsSet(news.name, sets));
@@ -56,7 +57,7 @@ export function planConverge(record: DatasetRecord, news: DatasetInputs, inv: In
   // a change of mountpoint or canmount makes `zfs set` do that itself (libzfs changelist_postfix).
   if (!("mountpoint" in sets) && !("canmount" in sets) && shouldBeMounted(record)) commands.push(zfsMount(news.name));
   // What the host has set locally and Read would count as the user's, but the inputs no longer say.
-  const onHost = managedProperties(record, news.properties, inv.datasets.get(parentOf(record.name)));
+  const onHost = managedProperties(record, news.properties, view.get(datasets).get(parentOf(record.name)));
   for (const prop of Object.keys(onHost)) {
     if (prop in news.properties || createOnly(prop) || record.properties[prop]?.source !== "local") continue;
     const reset = resetValues[prop];

@@ -1,11 +1,14 @@
-import type { ResourceDefinition } from "../../core/resource.ts";
+import type { PlannedResource } from "../contract.ts";
+import type { DatasetRecord } from "../../freebsd/zfs-output.ts";
+import { claimDataset, findDataset } from "./owner.ts";
 import { planCreate, planDelete, planUpdate } from "./plan.ts";
-import { readDataset } from "./read.ts";
+import { datasetReads, describeDataset } from "./read.ts";
 import { checkDatasetChange, datasetDerivedSecrets, datasetRule } from "./rules.ts";
 import { datasetInputs, datasetOutputs, type DatasetInputs, type DatasetOutputs } from "./schema.ts";
 
 /** freebsd:zfs:Dataset: a ZFS filesystem or volume. */
-export const zfsDataset: ResourceDefinition<DatasetInputs, DatasetOutputs> = {
+export const zfsDataset: PlannedResource<DatasetInputs, DatasetOutputs, DatasetRecord> = {
+  kind: "planned",
   token: "freebsd:zfs:Dataset",
   description:
     "A ZFS filesystem or volume on a FreeBSD host. Renames happen in place; nothing that loses data (destroying " +
@@ -19,7 +22,10 @@ export const zfsDataset: ResourceDefinition<DatasetInputs, DatasetOutputs> = {
   derivedSecrets: datasetDerivedSecrets,
   checkChange: checkDatasetChange,
   idOf: (inputs) => inputs.name,
-  read: readDataset,
+  reads: datasetReads,
+  find: findDataset,
+  claim: claimDataset,
+  describe: describeDataset,
   planCreate,
   planUpdate,
   planDelete,

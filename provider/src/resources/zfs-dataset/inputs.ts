@@ -1,4 +1,4 @@
-import type { Props } from "../../core/resource.ts";
+import type { Props } from "../contract.ts";
 import type { DatasetRecord, PropertyValue } from "../../freebsd/zfs-output.ts";
 import { parseExact } from "../../freebsd/zfs-output.ts";
 import { derivedProperties, keptDerived, type Values } from "../../freebsd/zfs-derived.ts";

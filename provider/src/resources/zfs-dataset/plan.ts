@@ -1,52 +1,43 @@
 import type { Command } from "../../core/command.ts";
 import { RefusedError } from "../../core/errors.ts";
-import type { Context, Existing } from "../../core/resource.ts";
-import type { Inventory } from "../../host/inventory.ts";
 import { zfsCreate, zfsDestroy, zfsRename } from "../../freebsd/zfs-commands.ts";
+import type { DatasetRecord } from "../../freebsd/zfs-output.ts";
+import type { HostView } from "../../inventory/view.ts";
+import { datasets, datasetTree, snapshots } from "../../sections/zfs.ts";
+import type { Context, Existing } from "../contract.ts";
 import { planConverge } from "./converge.ts";
 import { parentOf } from "./inputs.ts";
-import { findDataset, markerOf, markerProperty, requirePool } from "./owner.ts";
+import { markerOf, markerProperty, requirePool } from "./owner.ts";
 import type { DatasetInputs, DatasetOutputs } from "./schema.ts";
 
-// The command plans of freebsd:zfs:Dataset: pure functions of the inputs and the host inventory.
+// The command plans of freebsd:zfs:Dataset: pure functions of the inputs and what the host has.
 
 type Current = Existing<DatasetOutputs, DatasetInputs>;
 
 /** Refuses when the place for a new dataset name is taken or its parent is missing. */
-function checkPlace(inv: Inventory, name: string, createParents: boolean, verb: string): void {
-  const existing = inv.datasets.get(name);
+function checkPlace(view: HostView, name: string, createParents: boolean, verb: string): void {
+  const existing = view.get(datasets).get(name);
   if (existing) {
     const owner = markerOf(existing);
     const whose = owner === undefined ? "" : ` (created by ${owner})`;
     throw new RefusedError(
-      `cannot ${verb} ${name}: a dataset of that name already exists on ${inv.host}${whose}; ` +
+      `cannot ${verb} ${name}: a dataset of that name already exists on ${view.host}${whose}; ` +
         `to manage it, import it: pulumi import freebsd:zfs:Dataset <resource-name> ${name}`,
     );
   }
-  requirePool(inv, name, `cannot ${verb} ${name}`);
+  requirePool(view, name, `cannot ${verb} ${name}`);
   const parent = parentOf(name);
-  if (!createParents && !inv.datasets.has(parent)) {
+  if (!createParents && !view.get(datasets).has(parent)) {
     throw new RefusedError(
       `cannot ${verb} ${name}: its parent ${parent} does not exist; set createParents: true or create the parent first`,
     );
   }
 }
 
-/**
- * Commands that create the dataset, marked with the resource's URN. A dataset of that name that
- * already carries this URN is an earlier create of this resource whose answer was lost: it is adopted
- * and brought to the inputs in place.
- */
-export function planCreate(inputs: DatasetInputs, inv: Inventory, ctx?: Context): Command[] {
-  const existing = inv.datasets.get(inputs.name);
-  if (existing && ctx && markerOf(existing) === ctx.urn) {
-    if ((existing.properties["type"]?.value ?? "filesystem") !== inputs.type) {
-      throw new RefusedError(`cannot create ${inputs.name}: this resource's earlier create left a ${existing.properties["type"]?.value} of that name; destroy it first`);
-    }
-    return planConverge(existing, inputs, inv);
-  }
-  checkPlace(inv, inputs.name, inputs.createParents, "create");
-  const properties = ctx ? { ...inputs.properties, [markerProperty]: ctx.urn } : inputs.properties;
+/** Commands that create the dataset, marked with the resource's URN. */
+export function planCreate(inputs: DatasetInputs, view: HostView, ctx: Context): Command[] {
+  checkPlace(view, inputs.name, inputs.createParents, "create");
+  const properties = { ...inputs.properties, [markerProperty]: ctx.urn };
   const options: Parameters<typeof zfsCreate>[1] = { parents: inputs.createParents, properties };
   if (inputs.type === "volume") {
     options.volsize = inputs.volsize;
@@ -56,15 +47,13 @@ export function planCreate(inputs: DatasetInputs, inv: Inventory, ctx?: Context)
 }
 
 /** Commands that bring the dataset to the new inputs in place: rename, set, inherit. */
-export function planUpdate(current: Current, news: DatasetInputs, inv: Inventory, ctx?: Context): Command[] {
-  const record = findDataset(inv, current.id, current.state, ctx);
-  if (!record) throw new RefusedError(`dataset ${current.id} no longer exists on ${inv.host}; run pulumi refresh`);
+export function planUpdate(record: DatasetRecord, _current: Current, news: DatasetInputs, view: HostView): Command[] {
   const commands: Command[] = [];
   if (record.name !== news.name) {
-    checkPlace(inv, news.name, news.createParents, "rename to");
+    checkPlace(view, news.name, news.createParents, "rename to");
     commands.push(zfsRename(record.name, news.name, { parents: news.createParents }));
   }
-  return [...commands, ...planConverge(record, news, inv)];
+  return [...commands, ...planConverge(record, news, view)];
 }
 
 /** Names a few items of a list for a message. */
@@ -73,31 +62,29 @@ function some(items: string[]): string {
 }
 
 /** Commands that destroy the dataset; refuses when that would destroy more than the dataset itself. */
-export function planDelete(current: Current, inv: Inventory, ctx?: Context): Command[] {
-  const record = findDataset(inv, current.id, current.state, ctx);
-  if (!record) return [];
+export function planDelete(record: DatasetRecord, current: Current, view: HostView): Command[] {
   const name = record.name;
   const inside = (n: string) => n === name || n.startsWith(`${name}/`);
-  const children = [...inv.datasets.keys()].filter((n) => n.startsWith(`${name}/`));
-  const snapshots = [...inv.snapshots.values()].filter((s) => inside(s.dataset));
-  const clones = snapshots.flatMap((s) => s.clones.filter((c) => !inside(c)).map((c) => `${c} (from ${s.name})`));
+  const children = [...view.get(datasetTree).names()].filter((n) => n.startsWith(`${name}/`));
+  const snaps = [...view.get(snapshots).values()].filter((s) => inside(s.dataset));
+  const clones = snaps.flatMap((s) => s.clones.filter((c) => !inside(c)).map((c) => `${c} (from ${s.name})`));
   if (clones.length > 0) {
     throw new RefusedError(
-      `refusing to destroy ${name} on ${inv.host}: clones outside it depend on its snapshots: ${some(clones)}; ` +
+      `refusing to destroy ${name} on ${view.host}: clones outside it depend on its snapshots: ${some(clones)}; ` +
         `promote (zfs promote) or destroy those clones first`,
     );
   }
   const force = current.inputs.forceDestroy === true || current.state.forceDestroy === true;
-  if ((children.length > 0 || snapshots.length > 0) && !force) {
+  if ((children.length > 0 || snaps.length > 0) && !force) {
     const what = [
       children.length > 0 ? `${children.length} child dataset(s): ${some(children)}` : "",
-      snapshots.length > 0 ? `${snapshots.length} snapshot(s): ${some(snapshots.map((s) => s.name))}` : "",
+      snaps.length > 0 ? `${snaps.length} snapshot(s): ${some(snaps.map((s) => s.name))}` : "",
     ].filter(Boolean);
     throw new RefusedError(
-      `refusing to destroy ${name} on ${inv.host}: it has ${what.join(" and ")}; nothing was destroyed. ` +
+      `refusing to destroy ${name} on ${view.host}: it has ${what.join(" and ")}; nothing was destroyed. ` +
         `Set forceDestroy: true (and run pulumi up) to destroy them with it; to replace it, apply forceDestroy: true ` +
         `in an up of its own first, as a replacement's delete reads the recorded inputs`,
     );
   }
-  return [zfsDestroy(name, { recursive: children.length > 0 || snapshots.length > 0 })];
+  return [zfsDestroy(name, { recursive: children.length > 0 || snaps.length > 0 })];
 }

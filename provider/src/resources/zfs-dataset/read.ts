@@ -1,19 +1,32 @@
-import type { Context, Found, Known } from "../../core/resource.ts";
-import type { Inventory } from "../../host/inventory.ts";
+import { want, type SectionRequest } from "../../inventory/section.ts";
+import type { HostView } from "../../inventory/view.ts";
+import type { DatasetRecord } from "../../freebsd/zfs-output.ts";
+import { datasets, datasetTree, pools, snapshots } from "../../sections/zfs.ts";
+import type { Found, Purpose, Ref } from "../contract.ts";
 import { inputsOf, outputsOf, parentOf } from "./inputs.ts";
-import { findDataset, markerOf } from "./owner.ts";
+import { lineOf } from "./owner.ts";
 import type { DatasetInputs, DatasetOutputs } from "./schema.ts";
 
-// How a dataset reads itself from the host inventory.
+// What a dataset reads of the host, and how it describes itself from it.
 
 /**
- * Reads a dataset; undefined when it is gone. The read-back of this resource's own create takes only
- * a dataset carrying this resource's marker: another stack that created the same name first keeps it.
+ * The sections a dataset needs: the pools, and every property of the dataset and of the datasets
+ * above it (inheritance and what zfs derives come from there), under its old and its new name; a
+ * delete also reads what is below it (children, snapshots and their clones).
  */
-export function readDataset(inv: Inventory, id: string, known?: Known, ctx?: Context): Found<DatasetOutputs, DatasetInputs> | undefined {
-  const record = findDataset(inv, id, known?.state, ctx);
-  if (!record) return undefined;
-  if (known?.creating && ctx && markerOf(record) !== ctx.urn) return undefined;
-  const inputs = inputsOf(record, known?.inputs ?? known?.state, inv.datasets.get(parentOf(record.name)));
+export function datasetReads(ref: Ref, purpose: Purpose, news?: DatasetInputs): SectionRequest[] {
+  const names = new Set(lineOf(ref.id));
+  for (const name of [ref.inputs?.["name"], ref.state?.["name"], news?.name]) {
+    if (typeof name === "string" && name.includes("/")) for (const n of lineOf(name)) names.add(n);
+  }
+  const requests = [want(pools), want(datasets, names)];
+  if (purpose === "delete") requests.push(want(datasetTree, [ref.id]), want(snapshots, [ref.id]));
+  return requests;
+}
+
+/** The outputs and inputs of a dataset, spelled like the known inputs where they mean the same. */
+export function describeDataset(record: DatasetRecord, view: HostView, ref: Ref): Found<DatasetOutputs, DatasetInputs> {
+  const parent = view.covers(datasets, parentOf(record.name)) ? view.get(datasets).get(parentOf(record.name)) : undefined;
+  const inputs = inputsOf(record, ref.inputs ?? ref.state, parent);
   return { id: record.name, state: outputsOf(record, inputs), inputs };
 }

@@ -1,4 +1,4 @@
-import type { ChangeFailure, FieldRule, Props } from "../../core/resource.ts";
+import type { ChangeFailure, FieldRule, Props } from "../contract.ts";
 import { parseSize } from "../../freebsd/zfs-values.ts";
 import { createOnlyProperties, type DatasetInputs } from "./schema.ts";
 
