@@ -4,6 +4,7 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { SANDBOX_LIB, SANDBOX_NODE, type StatePaths } from "../core/paths.ts";
+import { readRcVars } from "../core/rc-conf.ts";
 import { installGnuTar } from "../tools/tar.ts";
 import { linkDebianPrograms } from "./debian-programs.ts";
 import { writeJailBaseFiles } from "../jail/base-files.ts";
@@ -109,14 +110,7 @@ export function writeRootfs(paths: StatePaths, hostname: string): void {
   writeJailBaseFiles(paths);
 }
 
-/** The hostname configured in /etc/rc.conf (last assignment wins, like rc does). */
+/** The hostname rc.conf sets (rc.d/hostname's load_rc_config: rc.conf sourced with sh, last assignment wins). */
 export function configuredHostname(paths: StatePaths): string {
-  const file = join(paths.root, "etc/rc.conf");
-  if (!existsSync(file)) return "";
-  let name = "";
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const m = /^\s*hostname=(?:"([^"]*)"|'([^']*)'|(\S*))/.exec(line);
-    if (m) name = m[1] ?? m[2] ?? m[3] ?? "";
-  }
-  return name;
+  return readRcVars(["hostname"], { root: paths.root, service: "hostname" }).get("hostname") ?? "";
 }
