@@ -6,7 +6,7 @@ import { addNo, allParamsSorted, lookupParam, stripNo, type ParamRef } from "./p
 import { exportValue, SYS_NEW, type JailValue } from "./values.ts";
 import { jailsOf, type JailRecord } from "./model.ts";
 import { parseXoArgs, XoEmitter } from "./libxo.ts";
-import { callerJid } from "./caller.ts";
+import { callerJid } from "../core/caller.ts";
 import type { KernelState } from "../core/types.ts";
 
 export interface ToolOutput {

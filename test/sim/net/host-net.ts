@@ -3,7 +3,8 @@
 
 import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SANDBOX_LIBEXEC, type StatePaths } from "../core/paths.ts";
+import { callerJid } from "../core/caller.ts";
+import type { StatePaths } from "../core/paths.ts";
 import type { DiskState, KernelState } from "../core/types.ts";
 import { cloneCreate } from "./cloners.ts";
 import { runIfconfig } from "./ifconfig.ts";
@@ -108,18 +109,6 @@ export function startNetwork(ctx: NetToolCtx): NetState {
 /** The kernel's network state, started now if this kernel booted before the simulator had one. */
 export function ensureNet(ctx: NetToolCtx): NetState {
   return peekNet(ctx.kernel) ?? startNetwork(ctx);
-}
-
-/** The file a jailed process finds its jid in (bound by jexec; the same file as test/sim/jail/caller.ts). */
-export const JAIL_ID_FILE = `${SANDBOX_LIBEXEC}/jail-id`;
-
-/** The jid of the jail the calling process runs in, 0 on the host. */
-export function callerJid(): number {
-  try {
-    return Number(readFileSync(JAIL_ID_FILE, "utf8").trim()) || 0;
-  } catch {
-    return 0;
-  }
 }
 
 /** Runs ifconfig(8) for the tool runner; returns the exit status. */
