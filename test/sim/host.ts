@@ -15,7 +15,7 @@ import { seedFilesystems } from "./host/seed.ts";
 import { rebootHost } from "./host/boot.ts";
 import { loadDisk, loadKernel, saveDisk, saveKernel, withLock } from "./core/store.ts";
 import type { DatasetRecord, DiskState, KernelState, PoolRecord } from "./core/types.ts";
-import { TOOLS } from "./host/rootfs.ts";
+import { TOOLS } from "./tools/table.ts";
 
 export type { DatasetRecord, DiskState, ExecResult, KernelState, PoolRecord, PoolSpec, ServerKind, SimFaults, SshStats };
 /** The tools the simulator implements and where they live inside the host. */

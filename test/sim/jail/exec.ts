@@ -11,7 +11,7 @@ import { posix } from "node:path";
 import { SANDBOX_LIB, SANDBOX_LIBEXEC, SANDBOX_NODE, SANDBOX_STATE } from "../core/paths.ts";
 import type { KernelMount } from "../core/types.ts";
 import { JAIL_ID_FILE } from "../core/caller.ts";
-import { TOOLS } from "../host/rootfs.ts";
+import { TOOLS } from "../tools/table.ts";
 
 /** What a nested sandbox needs to know about a jail. */
 export interface JailView {
