@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { callerJid } from "../core/caller.ts";
 import type { StatePaths } from "../core/paths.ts";
 import type { DiskState, KernelState } from "../core/types.ts";
+import type { JailRecord } from "../jail/model.ts";
 import { cloneCreate } from "./cloners.ts";
 import { runIfconfig } from "./ifconfig.ts";
 import { hostSeed, vtnetMac } from "./mac.ts";
@@ -35,16 +36,9 @@ export function bootInterfaces(seed: string): NetState {
   return net;
 }
 
-interface JailLike {
-  jid: number;
-  params: Record<string, unknown>;
-}
-
-/** The running jails of the jail model (test/sim/jail: kernel.jails.list), read by shape only. */
-function kernelJails(kernel: KernelState): JailLike[] {
-  const table = kernel["jails"] as { list?: unknown } | undefined;
-  if (!Array.isArray(table?.list)) return [];
-  return (table.list as JailLike[]).filter((j) => typeof j?.jid === "number" && typeof j.params === "object");
+/** The running jails of the jail model (KernelState.jails, kept by jail/model.ts). */
+function kernelJails(kernel: KernelState): JailRecord[] {
+  return kernel.jails?.list ?? [];
 }
 
 /** jail_getid() as the host sees it: running jails (the jail model), else the vnets the network was told of. */
@@ -97,7 +91,7 @@ export function netEnv(kernel: KernelState, net: NetState, paths: StatePaths, di
 /** Boots the host's network into the kernel state: its interfaces, then rc.d/netif. */
 export function startNetwork(ctx: NetToolCtx): NetState {
   const net = bootInterfaces(hostSeed(ctx.disk));
-  ctx.kernel["net"] = net;
+  ctx.kernel.net = net;
   // What netif prints at boot goes to STATE/log/netif.log (kept apart from console.log, which rc.d/rctl owns).
   mkdirSync(ctx.paths.log, { recursive: true });
   const log = (line: string): void => appendFileSync(join(ctx.paths.log, "netif.log"), `${line}\n`);

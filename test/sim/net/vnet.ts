@@ -20,7 +20,7 @@ function netOf(kernel: KernelState): NetState {
   if (net) return net;
   // A kernel state from before the network model: give it the boot-time interfaces (no rc.conf).
   const fresh = bootInterfaces("freebsd");
-  kernel["net"] = fresh;
+  kernel.net = fresh;
   return fresh;
 }
 
