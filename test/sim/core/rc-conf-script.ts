@@ -4,8 +4,8 @@
 export interface RcScriptOptions {
   /** sysrc -f: the files to source instead of rc_conf_files (defaults are still read first). */
   rcConfs?: string;
-  /** load_rc_config NAME: also /etc/rc.conf.d/NAME (a file, or a directory of files). */
-  service?: string;
+  /** load_rc_config NAME: also /etc/rc.conf.d/NAME (a file, or a directory of files); several in order. */
+  service?: string | string[];
   /** sysrc -a: forget what the defaults set (except rc_conf_files) before sourcing the files. */
   purgeDefaults?: boolean;
   /** "rc" (load_rc_config: without the defaults file, /etc/rc.conf alone) or "sysrc" (nothing without it). */
@@ -23,10 +23,10 @@ const PURGE = "for __v in $(set | sed -n 's/^\\([A-Za-z_][A-Za-z0-9_]*\\)=.*/\\1
 export function rcConfScript(o: RcScriptOptions, body: string): string {
   // Why: `.` of a missing file makes a non-interactive sh exit, so each source is guarded by -r as rc.subr does.
   const noDefaults = o.how === "sysrc" ? "exit 0" : "if [ -r /etc/rc.conf ]; then . /etc/rc.conf >/dev/null 2>&1; fi";
-  const service = o.service
-    ? `if [ -d /etc/rc.conf.d/${o.service} ]; then for __f in /etc/rc.conf.d/${o.service}/*; do [ -r "$__f" ] && . "$__f" >/dev/null 2>&1; done; `
-      + `elif [ -r /etc/rc.conf.d/${o.service} ]; then . /etc/rc.conf.d/${o.service} >/dev/null 2>&1; fi`
-    : ":";
+  const services = o.service === undefined ? [] : typeof o.service === "string" ? [o.service] : o.service;
+  const service = services.map((name) =>
+    `if [ -d /etc/rc.conf.d/${name} ]; then for __f in /etc/rc.conf.d/${name}/*; do [ -r "$__f" ] && . "$__f" >/dev/null 2>&1; done; `
+      + `elif [ -r /etc/rc.conf.d/${name} ]; then . /etc/rc.conf.d/${name} >/dev/null 2>&1; fi`).join("\n") || ":";
   return [
     "if [ -r /etc/defaults/rc.conf ]; then",
     "  . /etc/defaults/rc.conf >/dev/null 2>&1",

@@ -10,7 +10,7 @@ import type { JailRecord } from "../jail/model.ts";
 import { cloneCreate } from "./cloners.ts";
 import { runIfconfig } from "./ifconfig.ts";
 import { hostSeed, vtnetMac } from "./mac.ts";
-import { netifStart } from "./netif.ts";
+import { netifStart, NETIF_RC_CONF } from "./netif.ts";
 import { readAllRcVars } from "../core/rc-conf.ts";
 import type { Io, JailLookup, NetEnv } from "./session.ts";
 import { attachIface, emptyNet, newIface, peekNet } from "./state.ts";
@@ -95,7 +95,7 @@ export function startNetwork(ctx: NetToolCtx): NetState {
   // What netif prints at boot goes to STATE/log/netif.log (kept apart from console.log, which rc.d/rctl owns).
   mkdirSync(ctx.paths.log, { recursive: true });
   const log = (line: string): void => appendFileSync(join(ctx.paths.log, "netif.log"), `${line}\n`);
-  netifStart(netEnv(ctx.kernel, net, ctx.paths, ctx.disk, 0), readAllRcVars({ root: ctx.paths.root, service: "netif" }), log);
+  netifStart(netEnv(ctx.kernel, net, ctx.paths, ctx.disk, 0), readAllRcVars({ root: ctx.paths.root, service: NETIF_RC_CONF }), log);
   ctx.dirtyKernel = true;
   return net;
 }

@@ -9,6 +9,9 @@ import { ifacesIn } from "./state.ts";
 
 type Vars = Map<string, string>;
 
+/** rc.d/netif runs `load_rc_config network` (the old name, kept for compatibility) and then its own. */
+export const NETIF_RC_CONF = ["network", "netif"];
+
 /** The address a DHCP server hands out in the simulator (QEMU user networking's first lease). */
 const DHCP_LEASE = ["inet", "10.0.2.15", "netmask", "255.255.255.0", "broadcast", "10.0.2.255"];
 

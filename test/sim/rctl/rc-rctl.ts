@@ -38,10 +38,14 @@ function firstWords(text: string): string[] {
   return words;
 }
 
-/** Applies the racct tunable and runs rc.d/rctl start against a freshly booted kernel. */
-export function rctlBoot(paths: StatePaths, kernel: KernelState): void {
+/** The kernel's reading of the kern.racct.enable tunable at boot, long before rc runs. */
+export function applyRacctTunable(kernel: KernelState): void {
   const enable = racctTunable(kernel.sysctls?.["kern.racct.enable"]);
   kernel.sysctls = { ...(kernel.sysctls ?? {}), "kern.racct.enable": enable };
+}
+
+/** rc.d/rctl start against a freshly booted kernel. */
+export function rctlStart(paths: StatePaths, kernel: KernelState): void {
   const vars = readRcVars(["rctl_enable", "rctl_rules"], { root: paths.root, service: "rctl" });
   // run_rc_command's checkyesno of rcvar, whose warning rc.subr's warn() prints as `$0: WARNING: ...`.
   if (!checkyesno("rctl_enable", vars.get("rctl_enable"), (m) => appendConsole(paths, `/etc/rc.d/rctl: WARNING: ${m}\n`))) return;
