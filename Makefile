@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(NODE_BIN):$(PATH)
 
 all: build
 
-node_modules/.install-stamp: package.json package-lock.json provider/package.json sdk/package.json
+node_modules/.install-stamp: package.json package-lock.json provider/package.json sdk/package.json test/sim/package.json test/engine/package.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -1,10 +1,8 @@
 // `make demo`: a simulated FreeBSD host, datasets and a jail created through the real provider plugin driven
 // over gRPC as the Pulumi engine drives it, an out-of-band change, the drift a refresh reports,
 // and the `up` that converges it.
-import { startProvider } from "../test/engine/harness.ts";
-import { Stack, type OperationResult, type Program } from "../test/engine/stack.ts";
-import { secret } from "../test/engine/values.ts";
-import { startSimHost } from "../test/sim/host.ts";
+import { startProvider, Stack, type OperationResult, type Program, secret } from "pulumi-engine-harness";
+import { startSimHost } from "freebsd-sim";
 
 const T = "freebsd:zfs:Dataset";
 const J = "freebsd:jail:Jail";

@@ -3,11 +3,9 @@
 // at several round-trip times through a delaying proxy. Both times include connecting; the batched
 // one also includes starting the plugin process, as every `pulumi refresh` does. Prints a Markdown table.
 import { Client } from "ssh2";
-import { startProvider } from "../engine/harness.ts";
-import { Stack } from "../engine/stack.ts";
-import { secret } from "../engine/values.ts";
-import { startSimHost, type SimHost } from "../sim/host.ts";
-import { startLatencyProxy } from "../sim/transport/latency-proxy.ts";
+import { startProvider, Stack, secret } from "pulumi-engine-harness";
+import { startSimHost, type SimHost } from "freebsd-sim";
+import { startLatencyProxy } from "freebsd-sim/transport";
 
 const sizes = (process.env["BENCH_SIZES"] ?? "50,200").split(",").map(Number);
 const latencies = (process.env["BENCH_LATENCY_MS"] ?? "0,10,25").split(",").map(Number);

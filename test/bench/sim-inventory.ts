@@ -3,9 +3,8 @@
 // interfaces (100 epairs), each part once the simulator has the tools for it. Each command runs BENCH_RUNS times (default 15) on one
 // connection; prints median and max wall time per command and server as a Markdown table.
 // A benchmark, not a test: nothing is asserted (the target is < 300 ms per command).
-import { startSimHost, type ServerKind, type SimHost } from "../sim/host.ts";
-import { openConnection, type TestConnection } from "../sim/transport/test-connection.ts";
-import { SSHD } from "../sim/transport/openssh-server.ts";
+import { startSimHost, type ServerKind, type SimHost } from "freebsd-sim";
+import { openConnection, type TestConnection, SSHD } from "freebsd-sim/transport";
 import { existsSync } from "node:fs";
 
 const runs = Number(process.env["BENCH_RUNS"] ?? "15");

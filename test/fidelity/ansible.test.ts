@@ -4,9 +4,8 @@
 // installs it); without it every test here fails, it does not skip.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimHost, type SimHost } from "../sim/host.ts";
-import { TOOLS } from "../sim/host/rootfs.ts";
-import { connect, type TestClient } from "../sim/ssh-client.ts";
+import { startSimHost, type SimHost, TOOLS } from "freebsd-sim";
+import { connect, type TestClient } from "freebsd-sim/ssh-client";
 import { AnsibleController, ansibleMissing, type PlaybookRun, type TaskResult } from "./ansible-runner.ts";
 
 let sim: SimHost;

@@ -1,9 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startProvider } from "../engine/harness.ts";
-import { DeploymentError, Stack, type Program } from "../engine/stack.ts";
-import { isSecret, secret, unwrapSecrets } from "../engine/values.ts";
-import { startSimHost } from "../sim/host.ts";
+import { startProvider, DeploymentError, Stack, type Program, isSecret, secret, unwrapSecrets } from "pulumi-engine-harness";
+import { startSimHost } from "freebsd-sim";
 import { mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // freebsd:jail:Command through the engine harness against the simulated host (issue 7.18, 7.19,

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProvider, type ProviderClient } from "../engine/harness.ts";
-import { DeploymentError, Stack } from "../engine/stack.ts";
-import type { ValueMap } from "../engine/values.ts";
-import { startSimHost, type SimHost } from "../sim/host.ts";
+import { startProvider, type ProviderClient, DeploymentError, Stack, type ValueMap } from "pulumi-engine-harness";
+import { startSimHost, type SimHost } from "freebsd-sim";
 import { mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // Jails created and updated at once (issue 7 items 13 and 5). The engine runs the steps of one up in

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProvider } from "../engine/harness.ts";
-import { DeploymentError, Stack, type Program } from "../engine/stack.ts";
-import { isSecret, secret, unwrapSecrets } from "../engine/values.ts";
-import { startSimHost, type SimHost } from "../sim/host.ts";
+import { startProvider, DeploymentError, Stack, type Program, isSecret, secret, unwrapSecrets } from "pulumi-engine-harness";
+import { startSimHost, type SimHost } from "freebsd-sim";
 import { mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // freebsd:jail:Jail against the simulated host where issue 7 found it wrong: addresses that never

@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProvider } from "../engine/harness.ts";
-import { DeploymentError, Stack } from "../engine/stack.ts";
-import { UNKNOWN } from "../engine/values.ts";
-import { startSimHost, type SimHost } from "../sim/host.ts";
+import { startProvider, DeploymentError, Stack, UNKNOWN } from "pulumi-engine-harness";
+import { startSimHost, type SimHost } from "freebsd-sim";
 import { datasetExists, hostProperty, mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // What the provider guarantees whatever it is given: hostile input never reaches a shell unquoted,

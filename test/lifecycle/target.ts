@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Client } from "ssh2";
-import { secret, type ConfigValue } from "../engine/values.ts";
-import { startSimHost, type SimHost } from "../sim/host.ts";
+import { secret, type ConfigValue } from "pulumi-engine-harness";
+import { startSimHost, type SimHost } from "freebsd-sim";
 
 // Where lifecycle tests run: the simulated FreeBSD host by default, or a real FreeBSD host when
 // FREEBSD_TEST_HOST is set (FREEBSD_TEST_PORT, FREEBSD_TEST_USER, FREEBSD_TEST_KEY = key file,

@@ -6,10 +6,8 @@ import { HostSession } from "../../provider/src/host/session.ts";
 import { Host } from "../../provider/src/inventory/host.ts";
 import { want } from "../../provider/src/inventory/section.ts";
 import { datasets } from "../../provider/src/sections/zfs.ts";
-import { ProviderError, startProvider } from "../engine/harness.ts";
-import { DeploymentError, Stack } from "../engine/stack.ts";
-import { secret, unwrapSecrets } from "../engine/values.ts";
-import { startSimHost, type SimHost } from "../sim/host.ts";
+import { ProviderError, startProvider, DeploymentError, Stack, secret, unwrapSecrets } from "pulumi-engine-harness";
+import { startSimHost, type SimHost } from "freebsd-sim";
 import { datasetExists, hostProperty, mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // The transport under the provider (issue 7, items 7 and 21 to 25): dropped connections, secrets on

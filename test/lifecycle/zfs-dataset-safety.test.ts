@@ -1,9 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startProvider } from "../engine/harness.ts";
-import { DeploymentError, Stack, type Program } from "../engine/stack.ts";
-import { isSecret, secret, unwrapSecrets } from "../engine/values.ts";
-import { startSimHost } from "../sim/host.ts";
-import type { DatasetRecord } from "../sim/core/types.ts";
+import { startProvider, DeploymentError, Stack, type Program, isSecret, secret, unwrapSecrets } from "pulumi-engine-harness";
+import { startSimHost, type DatasetRecord } from "freebsd-sim";
 import { datasetExists, hostProperty, mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // Issue 7, freebsd:zfs:Dataset: what a careful user hits first (a refresh that leads to a destroyed

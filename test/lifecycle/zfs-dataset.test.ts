@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProvider } from "../engine/harness.ts";
-import { DeploymentError, Stack, type Program } from "../engine/stack.ts";
-import { isSecret, secret, unwrapSecrets } from "../engine/values.ts";
+import { startProvider, DeploymentError, Stack, type Program, isSecret, secret, unwrapSecrets } from "pulumi-engine-harness";
 import { datasetExists, hostProperty, mustRun, realHost, startTarget, type TestTarget } from "./target.ts";
 
 // freebsd:zfs:Dataset through the engine harness (the real plugin over gRPC, as the Pulumi engine

@@ -6,6 +6,7 @@
 //   freebsd-sim fault --state DIR [fault flags] [--clear]   (see transport/fault-cli.ts)
 //   freebsd-sim exec  --state DIR -- COMMAND...
 //   freebsd-sim reboot --state DIR
+//   freebsd-sim --help
 
 import { statePaths } from "./core/paths.ts";
 import { initHost, type InitOptions, type PoolSpec } from "./host/init.ts";
@@ -104,6 +105,10 @@ async function serve(args: Args, state: string): Promise<void> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (["help", "--help", "-h"].includes(args.command)) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const state = one(args, "state");
   if (!["init", "serve", "exec", "reboot", "fault"].includes(args.command)) fail(args.command ? `unknown command '${args.command}'` : "missing command");
   if (!state) fail("--state DIR is required");

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { ctimeShort, nicebytes, nicenum } from "./zfs/nicenum.ts";
-import { getopt } from "./zfs/getopt.ts";
+import { getopt } from "./core/getopt.ts";
 import { entityNamecheck } from "./zfs/names.ts";
 import { nicestrtonum } from "./zfs/prop-parse.ts";
 import { volsizeToReservation } from "./zfs/cmd-common.ts";

@@ -1,5 +1,5 @@
-// Public API of the simulated FreeBSD 14 host for tests: start one (state dir, SSH server, keys),
-// run commands out of band, read the tool log, stop it.
+// Public entry of the freebsd-sim package: start a simulated FreeBSD 14 host (state dir, SSH server,
+// keys), run commands out of band, read the tool log, stop it.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,9 +14,12 @@ import { simFaults, type SimFaults } from "./transport/sim-faults.ts";
 import { seedFilesystems } from "./host/seed.ts";
 import { rebootHost } from "./host/boot.ts";
 import { loadDisk, loadKernel, saveDisk, saveKernel, withLock } from "./core/store.ts";
-import type { DiskState, KernelState } from "./core/types.ts";
+import type { DatasetRecord, DiskState, KernelState, PoolRecord } from "./core/types.ts";
+import { TOOLS } from "./tools/table.ts";
 
-export type { DiskState, ExecResult, KernelState, PoolSpec, ServerKind, SimFaults, SshStats };
+export type { DatasetRecord, DiskState, ExecResult, KernelState, PoolRecord, PoolSpec, ServerKind, SimFaults, SshStats };
+/** The tools the simulator implements and where they live inside the host. */
+export { TOOLS };
 
 export interface SimHostOptions extends InitOptions {
   /** State directory to use (created if empty, reused if it holds a host). Default: a temp dir removed by stop(). */

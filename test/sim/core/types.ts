@@ -1,4 +1,9 @@
-// The simulated host's model. "Disk" state survives a reboot; "kernel" state is what a reboot drops.
+// The simulated host's model. "Disk" state survives a reboot; "kernel" state is what a reboot drops,
+// one typed part per subsystem (each subsystem's own module defines its part and owns its changes).
+
+import type { JailTable } from "../jail/model.ts";
+import type { NetState } from "../net/types.ts";
+import type { RctlState } from "../rctl/kernel.ts";
 
 export type DatasetType = "filesystem" | "volume" | "snapshot";
 
@@ -90,17 +95,29 @@ export interface KernelMount {
   path: string;
 }
 
-export interface KernelState {
-  version: 1;
-  bootTime: number;
-  /** Host name set at boot from /etc/rc.conf (kern.hostname unless changed with sysctl). */
-  hostname?: string;
-  /** Runtime sysctl values changed with `sysctl name=value`, and loader tunables read at boot. */
-  sysctls?: Record<string, string>;
+/** The mount table: ZFS file systems (zfs/mount.ts) and the others (devfs, nullfs, tmpfs...). */
+export interface MountKernelState {
   /** Mounted ZFS file systems: dataset guid -> mount path (as seen inside the host). */
   zfsMounts: Record<string, string>;
   /** Other mounts; any of them below a dataset's mountpoint makes unmounting it busy. */
   mounts: KernelMount[];
-  /** Later issues add jails, interfaces and rctl rules here. */
-  [extra: string]: unknown;
+}
+
+/** The sysctl tree's runtime values (tools/sysctl.ts, jail/sysctl-oids.ts). */
+export interface SysctlKernelState {
+  /** Host name set at boot from /etc/rc.conf (kern.hostname unless changed with sysctl). */
+  hostname?: string;
+  /** Runtime sysctl values changed with `sysctl name=value`, and loader tunables read at boot. */
+  sysctls?: Record<string, string>;
+}
+
+export interface KernelState extends MountKernelState, SysctlKernelState {
+  version: 1;
+  bootTime: number;
+  /** Running prisons (jail/model.ts); absent until the first jail since boot. */
+  jails?: JailTable;
+  /** Interfaces, cloners and vnets (net/types.ts); absent on a kernel from before the network model. */
+  net?: NetState;
+  /** racct/rctl rules and containers (rctl/kernel.ts); absent until the first rctl call. */
+  rctl?: RctlState;
 }

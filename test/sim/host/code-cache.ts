@@ -1,6 +1,7 @@
 // The tools run as plain JavaScript: node's type stripping of ~40 modules would cost ~80 ms per
 // tool invocation, so the simulator's sources are stripped once (module.stripTypeScriptTypes) into
-// STATE/lib, with relative `.ts` imports rewritten to `.js`. Rebuilt whenever a source changes.
+// STATE/lib, with relative `.ts` imports (static and dynamic) rewritten to `.js`. Rebuilt whenever a
+// source changes.
 
 import { stripTypeScriptTypes } from "node:module";
 import { createHash } from "node:crypto";
@@ -37,7 +38,8 @@ export function buildToolCode(codeDir: string, dest: string): string {
     const out = join(tmp, relative(codeDir, file)).replace(/\.ts$/, ".js");
     mkdirSync(dirname(out), { recursive: true });
     const js = stripTypeScriptTypes(readFileSync(file, "utf8"), { mode: "strip" })
-      .replace(/(\bfrom\s+["'])(\.{1,2}\/[^"']+)\.ts(["'])/g, "$1$2.js$3");
+      .replace(/(\bfrom\s+["'])(\.{1,2}\/[^"']+)\.ts(["'])/g, "$1$2.js$3")
+      .replace(/(\bimport\(\s*["'])(\.{1,2}\/[^"']+)\.ts(["']\s*\))/g, "$1$2.js$3");
     writeFileSync(out, js);
   }
   writeFileSync(join(tmp, "package.json"), '{ "type": "module" }\n');

@@ -8,7 +8,8 @@ import type { DatasetRecord, DiskState, HostInfo, KernelState, PoolRecord, PropV
 import { makeCtx } from "../zfs/context.ts";
 import { FEATURES } from "../zpool/props.ts";
 import { writeRootfs, writeWrappers } from "./rootfs.ts";
-import { bootMounts } from "./boot.ts";
+import { bootModel, bootRest, type BootRun } from "./boot.ts";
+import type { RcStep } from "./rc-order.ts";
 import { buildToolCode } from "./code-cache.ts";
 import { SIM_CODE_DIR } from "./sandbox.ts";
 
@@ -90,22 +91,28 @@ export function initHost(stateDir: string, opts: InitOptions = {}): boolean {
   writeWrappers(paths);
   buildToolCode(SIM_CODE_DIR, paths.lib);
   if (existsSync(paths.disk)) return false;
-  return withLock(paths, false, () => {
-    if (existsSync(paths.disk)) return false;
+  const rest = withLock(paths, false, () => {
+    if (existsSync(paths.disk)) return undefined;
     const now = Math.floor(Date.now() / 1000);
     writeRootfs(paths, opts.hostname ?? "freebsd");
     const disk = freshDisk(opts, now);
     const kernel: KernelState = { version: 1, bootTime: now, zfsMounts: {}, mounts: [] };
-    boot(paths, disk, kernel, now);
+    const left = boot(paths, disk, kernel, now);
     for (const dir of ["tmp", "var/tmp"]) chmodSync(`${paths.root}/${dir}`, 0o1777);
     saveDisk(paths, disk);
-    return true;
+    return left;
   });
+  if (rest === undefined) return false;
+  // The boot's last steps (rc.d/jail) run commands that take the lock themselves.
+  bootRest(stateDir, rest);
+  return true;
 }
 
-/** Boots the host: the root file system, devfs, then `zfs mount -a`; saves the kernel state. */
-export function boot(paths: StatePaths, disk: DiskState, kernel: KernelState, now: number): void {
+/** Boots the host up to its first step that runs on the host (see host/boot.ts); saves the kernel
+ * state and returns the steps left to run once the lock is free. */
+export function boot(paths: StatePaths, disk: DiskState, kernel: KernelState, now: number): RcStep<BootRun>[] {
   const ctx = makeCtx(paths, disk, kernel, now);
-  bootMounts(ctx);
+  const rest = bootModel(ctx);
   saveKernel(paths, kernel);
+  return rest;
 }

@@ -1,35 +1,14 @@
 // The host's root file system skeleton: FreeBSD's directory layout, a minimal /etc, and the tool
-// wrappers (/sbin/zfs, /sbin/zpool, /sbin/sysctl, /bin/freebsd-version; uname overlays /usr/bin/uname).
+// wrappers of tools/table.ts (/sbin/zfs, /sbin/zpool, ...; uname and tar overlay Debian's /usr/bin).
 
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { SANDBOX_LIB, SANDBOX_NODE, type StatePaths } from "../core/paths.ts";
+import { readRcVars } from "../core/rc-conf.ts";
+import { TOOLS } from "../tools/table.ts";
 import { installGnuTar } from "../tools/tar.ts";
 import { linkDebianPrograms } from "./debian-programs.ts";
 import { writeJailBaseFiles } from "../jail/base-files.ts";
-
-/** Tools the simulator implements and where they live inside the host. */
-export const TOOLS: Record<string, string> = {
-  zfs: "/sbin/zfs",
-  zpool: "/sbin/zpool",
-  sysctl: "/sbin/sysctl",
-  ifconfig: "/sbin/ifconfig",
-  "freebsd-version": "/bin/freebsd-version",
-  uname: "/usr/bin/uname",
-  // FreeBSD keeps rctl, lockf and fetch in /usr/bin, but a wrapper can only be bound over a file that
-  // Debian's read-only /usr/bin already has (bwrap cannot create mount points in it): /usr/sbin it is.
-  rctl: "/usr/sbin/rctl",
-  lockf: "/usr/sbin/lockf",
-  fetch: "/usr/sbin/fetch",
-  tar: "/usr/bin/tar",
-  // jail(8) and its companions, in /usr/sbin as on FreeBSD; rc.d/jail is the rc script itself.
-  jail: "/usr/sbin/jail",
-  jls: "/usr/sbin/jls",
-  jexec: "/usr/sbin/jexec",
-  sysrc: "/usr/sbin/sysrc",
-  service: "/usr/sbin/service",
-  "rc.d/jail": "/etc/rc.d/jail",
-};
 
 /** FreeBSD /bin utilities provided by Debian's /usr/bin through symlinks. */
 const BIN_LINKS = ["cat", "chflags", "chmod", "cp", "date", "dd", "df", "echo", "expr", "hostname", "kill", "ln", "ls",
@@ -109,14 +88,7 @@ export function writeRootfs(paths: StatePaths, hostname: string): void {
   writeJailBaseFiles(paths);
 }
 
-/** The hostname configured in /etc/rc.conf (last assignment wins, like rc does). */
+/** The hostname rc.conf sets (rc.d/hostname's load_rc_config: rc.conf sourced with sh, last assignment wins). */
 export function configuredHostname(paths: StatePaths): string {
-  const file = join(paths.root, "etc/rc.conf");
-  if (!existsSync(file)) return "";
-  let name = "";
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const m = /^\s*hostname=(?:"([^"]*)"|'([^']*)'|(\S*))/.exec(line);
-    if (m) name = m[1] ?? m[2] ?? m[3] ?? "";
-  }
-  return name;
+  return readRcVars(["hostname"], { root: paths.root, service: "hostname" }).get("hostname") ?? "";
 }

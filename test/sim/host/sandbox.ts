@@ -9,7 +9,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SANDBOX_LIB, SANDBOX_NODE, SANDBOX_STATE, statePaths, type StatePaths } from "../core/paths.ts";
 import type { KernelState } from "../core/types.ts";
-import { configuredHostname, overlayDir, TOOLS } from "./rootfs.ts";
+import { TOOLS } from "../tools/table.ts";
+import { configuredHostname, overlayDir } from "./rootfs.ts";
 
 /** The directory holding the simulator's code (test/sim). */
 export const SIM_CODE_DIR = dirname(dirname(fileURLToPath(import.meta.url)));

@@ -4,30 +4,23 @@
 // any command, so exec.* commands run for real; its output goes to STATE/log/console.log.
 
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { hostPath, statePaths } from "../core/paths.ts";
+import { readRcVars } from "../core/rc-conf.ts";
 import { sandboxArgv } from "../host/sandbox.ts";
 
-/** True when some rc.conf file mentions jail_enable (otherwise the default NO holds and rc.d/jail does nothing). */
-function mayBeEnabled(root: (p: string) => string): boolean {
-  const files = ["/etc/rc.conf", "/etc/rc.conf.local", "/etc/rc.conf.d/jail"];
-  const dir = root("/etc/rc.conf.d/jail");
-  if (existsSync(dir) && statSync(dir).isDirectory()) files.push(...readdirSync(dir).map((f) => `/etc/rc.conf.d/jail/${f}`));
-  return files.some((f) => {
-    try {
-      return readFileSync(root(f), "utf8").includes("jail_enable");
-    } catch {
-      return false;
-    }
-  });
+/** False when jail_enable is plainly off, so rc.d/jail would do nothing and print nothing (a bad value warns). */
+function mayBeEnabled(rootDir: string): boolean {
+  const value = readRcVars(["jail_enable"], { root: rootDir, service: "jail" }).get("jail_enable");
+  return !/^(no|false|off|0)$/i.test(value ?? "NO");
 }
 
 /** Runs rc.d/jail's boot-time start on a freshly booted host. */
 export function runJailRc(stateDir: string): void {
   const paths = statePaths(stateDir);
   const root = (p: string): string => hostPath(paths, p);
-  if (!existsSync(root("/etc/rc.d/jail")) || !mayBeEnabled(root)) return;
+  if (!existsSync(root("/etc/rc.d/jail")) || !mayBeEnabled(paths.root)) return;
   const res = spawnSync("bwrap", sandboxArgv("/etc/rc.d/jail faststart", { stateDir }), {
     encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 16 << 20,
   });

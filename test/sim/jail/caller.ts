@@ -1,22 +1,9 @@
-// Which prison a tool runs in. A command run inside a jail (jexec, exec.start) sees the simulator's
-// libexec directory with one extra file, `jail-id`, holding the jail's jid; on the host it is absent.
-// The file behind it lives in STATE/jails/<jid> (written at creation, removed with the jail).
+// The jail id markers: the file a jailed process finds at core/caller.ts's JAIL_ID_FILE lives in
+// STATE/jails/<jid>, written when the jail is created and removed with it.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SANDBOX_LIBEXEC, type StatePaths } from "../core/paths.ts";
-
-/** Where a jailed process finds its jid. */
-export const JAIL_ID_FILE = `${SANDBOX_LIBEXEC}/jail-id`;
-
-/** The jid of the jail the current process runs in, 0 on the host. */
-export function callerJid(): number {
-  try {
-    return Number(readFileSync(JAIL_ID_FILE, "utf8").trim()) || 0;
-  } catch {
-    return 0;
-  }
-}
+import type { StatePaths } from "../core/paths.ts";
 
 /** The state file bound at JAIL_ID_FILE inside a jail. */
 export function jailMarkerPath(paths: StatePaths, jid: number): string {

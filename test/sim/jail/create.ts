@@ -12,7 +12,7 @@ import { addNo, lookupParam, type ParamDef } from "./params.ts";
 import { hostFile, jailNote, jailWarn, markFailed, type JailOp, type JailRun } from "./run-context.ts";
 import { withModel } from "./store.ts";
 import { jailQuoted } from "./show.ts";
-import { callerJid } from "./caller.ts";
+import { callerJid } from "../core/caller.ts";
 
 const def = (name: string): ParamDef => lookupParam(name)!.def;
 

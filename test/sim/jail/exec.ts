@@ -3,15 +3,15 @@
 // path is `/`, its host.hostname the UTS name. Like the host sandbox it gets Debian's /usr/bin and
 // libraries and the simulator's libexec, but only onto directories the jail root has (a jail without
 // a userland runs nothing, as on FreeBSD), basic /dev devices, /proc only with procfs, nullfs mounts as
-// binds. The jail's jid is bound at libexec/jail-id (see caller.ts).
+// binds. The jail's jid is bound at libexec/jail-id (see core/caller.ts).
 
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs";
 import { posix } from "node:path";
 import { SANDBOX_LIB, SANDBOX_LIBEXEC, SANDBOX_NODE, SANDBOX_STATE } from "../core/paths.ts";
 import type { KernelMount } from "../core/types.ts";
-import { JAIL_ID_FILE } from "./caller.ts";
-import { TOOLS } from "../host/rootfs.ts";
+import { JAIL_ID_FILE } from "../core/caller.ts";
+import { TOOLS } from "../tools/table.ts";
 
 /** What a nested sandbox needs to know about a jail. */
 export interface JailView {

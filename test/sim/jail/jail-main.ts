@@ -7,7 +7,7 @@ import { hostPath } from "../core/paths.ts";
 import { addParam, newCfJail, isWildName, type CfJail } from "./cfjail.ts";
 import { parseJailConf } from "./conf-parser.ts";
 import { resolveJails } from "./conf-resolve.ts";
-import { getopt } from "../zfs/getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { warnx, writeFd, type Fds, type JailRun } from "./run-context.ts";
 import { pathsOf } from "./store.ts";
 import { showJails } from "./show.ts";

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { hostPath } from "../core/paths.ts";
 import { isWildName, newCfJail, wildMatch, type CfJail } from "./cfjail.ts";
-import { callerJid } from "./caller.ts";
+import { callerJid } from "../core/caller.ts";
 import { findJail, jailsOf } from "./model.ts";
 import { jailWarn, markFailed, newOp, warnx, type JailOp, type JailRun } from "./run-context.ts";
 import { runOp } from "./sequence.ts";

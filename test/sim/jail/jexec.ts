@@ -5,8 +5,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { hostPath } from "../core/paths.ts";
-import { getopt } from "../zfs/getopt.ts";
-import { callerJid } from "./caller.ts";
+import { getopt } from "../core/getopt.ts";
+import { callerJid } from "../core/caller.ts";
 import { findProgram, jailSandboxArgv, signalNumber, type JailView } from "./exec.ts";
 import { findJail, jailById } from "./model.ts";
 import { pathsOf, withModel } from "./store.ts";

@@ -1,12 +1,12 @@
 // jls(8) of FreeBSD 14.3 (usr.sbin/jls/jls.c with libxo): the default table, -N, -v, parameter
 // mode (-h, -n, -q, -s, `all`), -j JID|NAME, and --libxo json output.
 
-import { getopt } from "../zfs/getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { addNo, allParamsSorted, lookupParam, stripNo, type ParamRef } from "./params.ts";
 import { exportValue, SYS_NEW, type JailValue } from "./values.ts";
 import { jailsOf, type JailRecord } from "./model.ts";
 import { parseXoArgs, XoEmitter } from "./libxo.ts";
-import { callerJid } from "./caller.ts";
+import { callerJid } from "../core/caller.ts";
 import type { KernelState } from "../core/types.ts";
 
 export interface ToolOutput {

@@ -9,7 +9,8 @@ import { JAIL_FILESYSTEMS, PARAMS, type ParamDef } from "./params.ts";
 import { SYS_DISABLE, SYS_INHERIT, SYS_NEW, type JailValue } from "./values.ts";
 import { addJail, dropJail, jailById, jailByName, jailTable, nextCpuset, nextJid, type JailRecord } from "./model.ts";
 import { onJailRenamed, releaseVnetInterfaces } from "./net-hooks.ts";
-import { callerJid, forgetJailMarker, writeJailMarker } from "./caller.ts";
+import { callerJid } from "../core/caller.ts";
+import { forgetJailMarker, writeJailMarker } from "./caller.ts";
 import { kernelAddressList } from "./ip-lists.ts";
 
 /** One parameter handed to jail_set: booleans as 0/1 after `no` inversion, jailsys as numbers. */

@@ -16,7 +16,8 @@ export interface JailRecord {
   created: number;
 }
 
-interface JailTable {
+/** The kernel's prisons: KernelState.jails. */
+export interface JailTable {
   list: JailRecord[];
   /** lastprid: the last jid handed out since boot. */
   lastJid: number;
@@ -24,9 +25,8 @@ interface JailTable {
 
 /** The kernel's jail table (created empty on first use). */
 export function jailTable(kernel: KernelState): JailTable {
-  const k = kernel as KernelState & { jails?: JailTable };
-  if (!k.jails) k.jails = { list: [], lastJid: 0 };
-  return k.jails;
+  if (!kernel.jails) kernel.jails = { list: [], lastJid: 0 };
+  return kernel.jails;
 }
 
 /** Running jails in jid order. */

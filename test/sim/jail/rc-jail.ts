@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { jailMain } from "./jail-main.ts";
 import { jlsMain } from "./jls.ts";
 import { jailsOf, findJail } from "./model.ts";
-import { readRcVars } from "./rc-vars.ts";
+import { checkyesno, readRcVars } from "../core/rc-conf.ts";
 import { writeFd, type Fds } from "./run-context.ts";
 import { pathsOf, withModel } from "./store.ts";
 import { sysrcMain } from "./sysrc.ts";
@@ -22,13 +22,6 @@ export interface RcOptions {
 const COMMANDS = ["start", "stop", "restart", "rcvar", "enable", "disable", "delete", "enabled", "describe",
   "extracommands", "config", "console", "status"];
 const USAGE = `Usage: /etc/rc.d/jail [fast|force|one|quiet](${COMMANDS.join("|")})\n`;
-
-/** checkyesno: YES/TRUE/ON/1 are true, NO/FALSE/OFF/0 false, anything else false with a warning. */
-function checkYesNo(name: string, value: string | undefined, warn: (m: string) => void): boolean {
-  if (/^(yes|true|on|1)$/i.test(value ?? "")) return true;
-  if (!/^(no|false|off|0)$/i.test(value ?? "")) warn(`$${name} is not set properly - see rc.conf(5).`);
-  return false;
-}
 
 class RcJail {
   private readonly stateDir: string;
@@ -53,7 +46,7 @@ class RcJail {
   }
 
   private startmsg(text: string, newline: boolean): void {
-    if (checkYesNo("rc_startmsgs", this.vars.get("rc_startmsgs") ?? "YES", () => undefined)) this.out(newline ? `${text}\n` : text);
+    if (checkyesno("rc_startmsgs", this.vars.get("rc_startmsgs") ?? "YES", () => undefined)) this.out(newline ? `${text}\n` : text);
   }
 
   /** Runs jail(8) with its output captured like `$command ... >> $_tmp 2>&1`. */
@@ -115,7 +108,7 @@ class RcJail {
     this.startmsg("Starting jails:", false);
     if (names[0] === "_ALL") {
       const args = [...this.flags(), "-f", this.v("jail_conf"), "-c"];
-      if (!checkYesNo("jail_parallel_start", this.v("jail_parallel_start"), (m) => this.warn(m))) args.push("-p1");
+      if (!checkyesno("jail_parallel_start", this.v("jail_parallel_start"), (m) => this.warn(m))) args.push("-p1");
       const res = this.jail(args);
       if (res.ok) {
         for (const jail of withModel(pathsOf(this.stateDir), false, (_d, k) => jailsOf(k))) {
@@ -147,7 +140,7 @@ class RcJail {
   stop(names: string[]): void {
     if (names.length === 0) return;
     this.out("Stopping jails:");
-    const reverse = checkYesNo("jail_reverse_stop", this.v("jail_reverse_stop"), (m) => this.warn(m));
+    const reverse = checkyesno("jail_reverse_stop", this.v("jail_reverse_stop"), (m) => this.warn(m));
     if (names[0] === "_ALL") {
       let live = withModel(pathsOf(this.stateDir), false, (_d, k) => jailsOf(k)).map((jl) => String(jl.params["name"]));
       if (reverse) live = live.reverse();
@@ -195,7 +188,7 @@ class RcJail {
     const quiet = prefix === "fast" || prefix === "quiet";
     const gated = !["rcvar", "enable", "disable", "delete", "describe"].includes(cmd);
     if (gated && prefix !== "one" && prefix !== "force") {
-      const enabled = checkYesNo("jail_enable", this.vars.get("jail_enable"), (msg) => this.warn(msg));
+      const enabled = checkyesno("jail_enable", this.vars.get("jail_enable"), (msg) => this.warn(msg));
       if (cmd === "enabled") return enabled ? 0 : 1;
       if (!enabled) {
         if (!quiet) {

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from "node:fs";
 import { rcJailMain, type RcOptions } from "./rc-jail.ts";
-import { readRcVars } from "./rc-vars.ts";
+import { checkyesno, readRcVars } from "../core/rc-conf.ts";
 import { writeFd } from "./run-context.ts";
 
 const LOCAL_STARTUP = "/usr/local/etc/rc.d";
@@ -73,7 +73,7 @@ export function serviceMain(stateDir: string, argv: string[], o: RcOptions): num
     const values = readRcVars(rcvars.filter((v): v is string => v !== undefined));
     files.forEach((f, n) => {
       const v = rcvars[n];
-      if (v && /^(yes|true|on|1)$/i.test(values.get(v) ?? "")) writeFd(o.fds.out, `${f}\n`);
+      if (v && checkyesno(v, values.get(v))) writeFd(o.fds.out, `${f}\n`);
     });
     return 0;
   }

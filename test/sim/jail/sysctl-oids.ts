@@ -2,7 +2,7 @@
 // security.jail.param.* nodes libjail learns parameter types from (kern_jail.c sysctl_jail_param:
 // integers read 0, strings their maximum length, in_addr structs are opaque and show no value).
 
-import { callerJid } from "./caller.ts";
+import { callerJid } from "../core/caller.ts";
 import { PARAMS, paramOid } from "./params.ts";
 
 export interface JailOid {

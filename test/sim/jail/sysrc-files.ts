@@ -4,7 +4,7 @@
 // defaults' comments, and the list arithmetic of `+=`/`-=`.
 
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { readRcVars, RC_DEFAULTS, type RcReadOptions } from "./rc-vars.ts";
+import { readRcVars, RC_DEFAULTS, type RcReadOptions } from "../core/rc-conf.ts";
 
 /** The files sysrc works on: RC_CONFS (-f), else rc_conf_files. */
 export interface SysrcFiles {
@@ -13,13 +13,13 @@ export interface SysrcFiles {
 
 /** rc_conf_files (or the -f files) as a list. */
 export function rcFiles(o: SysrcFiles): string[] {
-  const files = o.rcConfs ?? readRcVars(["rc_conf_files"]).get("rc_conf_files") ?? "";
+  const files = o.rcConfs ?? readRcVars(["rc_conf_files"], { how: "sysrc" }).get("rc_conf_files") ?? "";
   return files.split(/[ \t\n]+/).filter(Boolean);
 }
 
 /** The sourcing options for sh. */
 export function readOpts(o: SysrcFiles): RcReadOptions {
-  return o.rcConfs !== undefined ? { rcConfs: o.rcConfs } : {};
+  return o.rcConfs !== undefined ? { how: "sysrc", rcConfs: o.rcConfs } : { how: "sysrc" };
 }
 
 /** f_sysrc_find: the file holding the effective last assignment (defaults last), if any. */

@@ -5,7 +5,7 @@
 
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readAllRcVars, RC_DEFAULTS, shSyntaxOk } from "./rc-vars.ts";
+import { readAllRcVars, RC_DEFAULTS, shSyntaxOk } from "../core/rc-conf.ts";
 import { listItems, rcFiles, readOpts, sysrcDelete, sysrcDesc, sysrcFind, sysrcGet, sysrcSet } from "./sysrc-files.ts";
 import { writeFd, type Fds } from "./run-context.ts";
 import { jailSandboxArgv } from "./exec.ts";

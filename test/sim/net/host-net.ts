@@ -3,13 +3,15 @@
 
 import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SANDBOX_LIBEXEC, type StatePaths } from "../core/paths.ts";
+import { callerJid } from "../core/caller.ts";
+import type { StatePaths } from "../core/paths.ts";
 import type { DiskState, KernelState } from "../core/types.ts";
+import type { JailRecord } from "../jail/model.ts";
 import { cloneCreate } from "./cloners.ts";
 import { runIfconfig } from "./ifconfig.ts";
 import { hostSeed, vtnetMac } from "./mac.ts";
-import { netifStart } from "./netif.ts";
-import { readRcConf } from "./rc-conf.ts";
+import { netifStart, NETIF_RC_CONF } from "./netif.ts";
+import { readAllRcVars } from "../core/rc-conf.ts";
 import type { Io, JailLookup, NetEnv } from "./session.ts";
 import { attachIface, emptyNet, newIface, peekNet } from "./state.ts";
 import { ensureVnet } from "./vnet-state.ts";
@@ -34,16 +36,9 @@ export function bootInterfaces(seed: string): NetState {
   return net;
 }
 
-interface JailLike {
-  jid: number;
-  params: Record<string, unknown>;
-}
-
-/** The running jails of the jail model (test/sim/jail: kernel.jails.list), read by shape only. */
-function kernelJails(kernel: KernelState): JailLike[] {
-  const table = kernel["jails"] as { list?: unknown } | undefined;
-  if (!Array.isArray(table?.list)) return [];
-  return (table.list as JailLike[]).filter((j) => typeof j?.jid === "number" && typeof j.params === "object");
+/** The running jails of the jail model (KernelState.jails, kept by jail/model.ts). */
+function kernelJails(kernel: KernelState): JailRecord[] {
+  return kernel.jails?.list ?? [];
 }
 
 /** jail_getid() as the host sees it: running jails (the jail model), else the vnets the network was told of. */
@@ -96,11 +91,11 @@ export function netEnv(kernel: KernelState, net: NetState, paths: StatePaths, di
 /** Boots the host's network into the kernel state: its interfaces, then rc.d/netif. */
 export function startNetwork(ctx: NetToolCtx): NetState {
   const net = bootInterfaces(hostSeed(ctx.disk));
-  ctx.kernel["net"] = net;
+  ctx.kernel.net = net;
   // What netif prints at boot goes to STATE/log/netif.log (kept apart from console.log, which rc.d/rctl owns).
   mkdirSync(ctx.paths.log, { recursive: true });
   const log = (line: string): void => appendFileSync(join(ctx.paths.log, "netif.log"), `${line}\n`);
-  netifStart(netEnv(ctx.kernel, net, ctx.paths, ctx.disk, 0), readRcConf(ctx.paths.root), log);
+  netifStart(netEnv(ctx.kernel, net, ctx.paths, ctx.disk, 0), readAllRcVars({ root: ctx.paths.root, service: NETIF_RC_CONF }), log);
   ctx.dirtyKernel = true;
   return net;
 }
@@ -108,18 +103,6 @@ export function startNetwork(ctx: NetToolCtx): NetState {
 /** The kernel's network state, started now if this kernel booted before the simulator had one. */
 export function ensureNet(ctx: NetToolCtx): NetState {
   return peekNet(ctx.kernel) ?? startNetwork(ctx);
-}
-
-/** The file a jailed process finds its jid in (bound by jexec; the same file as test/sim/jail/caller.ts). */
-export const JAIL_ID_FILE = `${SANDBOX_LIBEXEC}/jail-id`;
-
-/** The jid of the jail the calling process runs in, 0 on the host. */
-export function callerJid(): number {
-  try {
-    return Number(readFileSync(JAIL_ID_FILE, "utf8").trim()) || 0;
-  } catch {
-    return 0;
-  }
 }
 
 /** Runs ifconfig(8) for the tool runner; returns the exit status. */

@@ -1,7 +1,7 @@
 // ifconfig(8) of FreeBSD 14.3 (sbin/ifconfig/ifconfig.c main/args_parse): options, the special cases
 // for `create` and `-vnet` on names that do not exist yet, configuring one interface, or listing.
 
-import { getopt } from "../zfs/getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { afByName, type AfName } from "./af-addr.ts";
 import { applyWords } from "./apply.ts";
 import { CLONERS } from "./cloners.ts";

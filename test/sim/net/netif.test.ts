@@ -2,14 +2,15 @@
 // (cloned_interfaces, ifconfig_IF, ifconfig_IF_name, _aliasN, _descr, _ipv6), configured by hand
 // through SSH the way an admin would. Also the rc.conf reader and the address text forms.
 
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SimHost } from "../host.ts";
 import { useSimHost, type TestClient } from "../ssh-client.ts";
 import { inetAton } from "./inet4.ts";
 import { canonicalInet6, linkLocalFromMac } from "./inet6.ts";
-import { parseShellVars } from "./rc-conf.ts";
+import { readAllRcVars } from "../core/rc-conf.ts";
 import type { NetState } from "./types.ts";
 
 let host: SimHost;
@@ -107,11 +108,16 @@ describe("reboot", () => {
 
 describe("rc.conf as sh", () => {
   it("takes the last assignment, quotes, escapes, expansions and skips commands", () => {
-    const vars = new Map<string, string>();
-    parseShellVars([
+    // Read by sh from a root holding this rc.conf and the (empty) file it sources, with no defaults file.
+    const root = mkdtempSync(join(tmpdir(), "rc-conf-"));
+    mkdirSync(join(root, "etc"));
+    writeFileSync(join(root, "etc/other.conf"), "");
+    writeFileSync(join(root, "etc/rc.conf"), [
       "# comment", 'a="one"', "a=two # trailing", "b='single $a'", 'c="double $a ${a}x"', "d=un\\ quoted",
       'e="multi', 'line"', ". /etc/other.conf; f=after", "echo g=notset", 'h="${missing:-dflt}"',
-    ].join("\n"), vars);
+    ].join("\n"));
+    const vars = readAllRcVars({ root });
+    rmSync(root, { recursive: true, force: true });
     expect(Object.fromEntries(vars)).toEqual({
       a: "two", b: "single $a", c: "double two twox", d: "un quoted", e: "multi\nline", f: "after", h: "dflt",
     });

@@ -2,18 +2,18 @@
 // ifnet_rename (ifconfig_IF_name), then ifn_start on every interface, lo0 first: ifconfig_IF,
 // ifconfig_IF_ipv6, ifconfig_IF_descr, `up`, DHCP, 127.0.0.1 on lo0, ifconfig_IF_aliasN.
 
+import { checkyesno } from "../core/rc-conf.ts";
 import { runIfconfig } from "./ifconfig.ts";
 import type { NetEnv } from "./session.ts";
 import { ifacesIn } from "./state.ts";
 
 type Vars = Map<string, string>;
 
+/** rc.d/netif runs `load_rc_config network` (the old name, kept for compatibility) and then its own. */
+export const NETIF_RC_CONF = ["network", "netif"];
+
 /** The address a DHCP server hands out in the simulator (QEMU user networking's first lease). */
 const DHCP_LEASE = ["inet", "10.0.2.15", "netmask", "255.255.255.0", "broadcast", "10.0.2.255"];
-
-function yes(value: string | undefined): boolean {
-  return /^(yes|true|on|1)$/i.test(value ?? "");
-}
 
 /** get_if_var(): the variable for an interface, with `.-/+` in its name turned into `_`. */
 function ifVar(vars: Vars, ifn: string, pattern: string, fallback?: string): string | undefined {
@@ -138,7 +138,8 @@ function aliases(r: Runner, ifn: string, af: "inet" | "inet6"): void {
 
 function ifconfigUp(r: Runner, ifn: string): void {
   let cfg = ifn === "lo0";
-  const v6all = yes(r.vars.get("ipv6_activate_all_interfaces"));
+  const v6all = checkyesno("ipv6_activate_all_interfaces", r.vars.get("ipv6_activate_all_interfaces"),
+    (m) => r.log(`/etc/rc.d/netif: WARNING: ${m}`));
   if (v6all) ifconfig(r, [ifn, "inet6", "-ifdisabled"]);
   else if (ifn !== "lo0") ifconfig(r, [ifn, "inet6", "ifdisabled"]);
   const args = ifArgs(r.vars, ifn);

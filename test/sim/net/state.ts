@@ -7,7 +7,7 @@ import type { Iface, IfKind, NetState } from "./types.ts";
 
 /** The network state of a kernel, if the network was started. */
 export function peekNet(kernel: KernelState): NetState | undefined {
-  return kernel["net"] as NetState | undefined;
+  return kernel.net;
 }
 
 /** An empty network state (no interfaces, nothing allocated). */

@@ -7,8 +7,8 @@ import type { KernelState } from "../core/types.ts";
 import { cloneDestroy } from "./cloners.ts";
 import { bootInterfaces, jailLookup } from "./host-net.ts";
 import { runIfconfig } from "./ifconfig.ts";
-import { netifStart } from "./netif.ts";
-import { readRcConf } from "./rc-conf.ts";
+import { netifStart, NETIF_RC_CONF } from "./netif.ts";
+import { readAllRcVars } from "../core/rc-conf.ts";
 import type { NetEnv } from "./session.ts";
 import { byIndex, ifacesIn, peekNet, unlinkIface } from "./state.ts";
 import type { NetState } from "./types.ts";
@@ -20,7 +20,7 @@ function netOf(kernel: KernelState): NetState {
   if (net) return net;
   // A kernel state from before the network model: give it the boot-time interfaces (no rc.conf).
   const fresh = bootInterfaces("freebsd");
-  kernel["net"] = fresh;
+  kernel.net = fresh;
   return fresh;
 }
 
@@ -58,7 +58,7 @@ export function reclaimFromVnet(kernel: KernelState, ifname: string, jid: number
 /** rc.d/netif inside a vnet jail whose root is `rootDir` (host path): lo0 and its rc.conf's interfaces. */
 export function startVnetNetwork(kernel: KernelState, jid: number, rootDir: string, log: (line: string) => void = () => {}): void {
   const net = netOf(kernel);
-  netifStart({ ...hostEnv(kernel, net), vnet: jid, jails: () => undefined }, readRcConf(rootDir), log);
+  netifStart({ ...hostEnv(kernel, net), vnet: jid, jails: () => undefined }, readAllRcVars({ root: rootDir, service: NETIF_RC_CONF }), log);
 }
 
 /** Call when a vnet jail is removed: interfaces from elsewhere go home, the jail's own are destroyed. */

@@ -61,11 +61,8 @@ const MAXHOSTNAMELEN = 256;
 
 /** The RCTL state inside the kernel model (created on first use). */
 export function rctlState(kernel: KernelState): RctlState {
-  const existing = kernel["rctl"] as RctlState | undefined;
-  if (existing) return existing;
-  const fresh: RctlState = { seq: 0, containers: [] };
-  kernel["rctl"] = fresh;
-  return fresh;
+  if (!kernel.rctl) kernel.rctl = { seq: 0, containers: [] };
+  return kernel.rctl;
 }
 
 /** racct_enable: the kern.racct.enable loader tunable as the kernel read it at boot. */

@@ -1,6 +1,7 @@
 // rctl(8) main(): option handling, per-argument expansion and the five syscalls (usr.bin/rctl/rctl.c).
 // Exit status is the number of failed arguments; ENOSYS from a disabled racct ends it at once.
 
+import { getopt, getoptMessage } from "../core/getopt.ts";
 import type { KernelState } from "../core/types.ts";
 import { addRule, getLimits, getRules, parseKernelRule, pruneExited, racctEnabled, rctlState, removeRules,
   type ProcTable } from "./kernel.ts";
@@ -46,24 +47,15 @@ export function rctlMain(io: RctlIo, argv: string[], env: RctlEnv): { code: numb
 
 function run(io: RctlIo, argv: string[], env: RctlEnv, markChanged: () => void): number {
   const flags = new Set<string>();
-  let i = 0;
-  // getopt(3) with "ahlnru": stops at the first operand or "--"; unknown letters print and exit.
-  for (; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") {
-      i++;
-      break;
+  // getopt(3) with "ahlnru" (usr.bin/rctl/rctl.c): unknown letters print libc's message and usage.
+  const { opts, rest: args } = getopt(argv, "ahlnru");
+  for (const o of opts) {
+    if (o.opt === "?") {
+      io.err.push(getoptMessage("rctl", o), USAGE);
+      throw new Exit(1);
     }
-    if (!arg.startsWith("-") || arg === "-") break;
-    for (const c of arg.slice(1)) {
-      if (!"ahlnru".includes(c)) {
-        io.err.push(`rctl: illegal option -- ${c}\n`, USAGE);
-        throw new Exit(1);
-      }
-      flags.add(c);
-    }
+    flags.add(o.opt);
   }
-  const args = argv.slice(i);
   const modes = ["a", "l", "r", "u"].filter((m) => flags.has(m));
   if (modes.length > 1) {
     io.err.push("rctl: at most one of -a, -l, -r, or -u may be specified\n");

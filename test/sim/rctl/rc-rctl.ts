@@ -6,6 +6,7 @@
 
 import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { checkyesno, readRcVars } from "../core/rc-conf.ts";
 import type { KernelState } from "../core/types.ts";
 import type { StatePaths } from "../core/paths.ts";
 import { strtoul } from "./numbers.ts";
@@ -27,20 +28,6 @@ export function racctTunable(raw: string | undefined): string {
   return value === 0n ? "0" : "1";
 }
 
-/** rc.conf(5) value of a variable: defaults, then /etc/rc.conf, rc.conf.local, rc.conf.d/<name> (last wins). */
-function rcVar(root: string, name: string, dflt: string, service: string): string {
-  let value = dflt;
-  for (const file of ["etc/rc.conf", "etc/rc.conf.local", `etc/rc.conf.d/${service}`]) {
-    const path = join(root, file);
-    if (!existsSync(path) || !statSync(path).isFile()) continue;
-    for (const line of readFileSync(path, "utf8").split("\n")) {
-      const m = new RegExp(`^\\s*${name}=(?:"([^"]*)"|'([^']*)'|([^\\s#;]*))`).exec(line);
-      if (m) value = m[1] ?? m[2] ?? m[3] ?? "";
-    }
-  }
-  return value;
-}
-
 /** sh's `read var comments` over a file: first field of each logical line, backslashes processed. */
 function firstWords(text: string): string[] {
   const words: string[] = [];
@@ -51,21 +38,29 @@ function firstWords(text: string): string[] {
   return words;
 }
 
-/** Applies the racct tunable and runs rc.d/rctl start against a freshly booted kernel. */
-export function rctlBoot(paths: StatePaths, kernel: KernelState): void {
+/** The kernel's reading of the kern.racct.enable tunable at boot, long before rc runs. */
+export function applyRacctTunable(kernel: KernelState): void {
   const enable = racctTunable(kernel.sysctls?.["kern.racct.enable"]);
   kernel.sysctls = { ...(kernel.sysctls ?? {}), "kern.racct.enable": enable };
-  if (!/^(yes|true|on|1)$/i.test(rcVar(paths.root, "rctl_enable", "YES", "rctl"))) return;
-  const rulesFile = join(paths.root, rcVar(paths.root, "rctl_rules", "/etc/rctl.conf", "rctl"));
+}
+
+/** rc.d/rctl start against a freshly booted kernel. */
+export function rctlStart(paths: StatePaths, kernel: KernelState): void {
+  const vars = readRcVars(["rctl_enable", "rctl_rules"], { root: paths.root, service: "rctl" });
+  // run_rc_command's checkyesno of rcvar, whose warning rc.subr's warn() prints as `$0: WARNING: ...`.
+  if (!checkyesno("rctl_enable", vars.get("rctl_enable"), (m) => appendConsole(paths, `/etc/rc.d/rctl: WARNING: ${m}\n`))) return;
+  const rulesFile = join(paths.root, vars.get("rctl_rules") ?? "");
   if (!existsSync(rulesFile) || !statSync(rulesFile).isFile()) return;
   const rules = firstWords(readFileSync(rulesFile, "utf8"));
   // FreeBSD's xargs does not run the utility at all on empty input.
   if (rules.length === 0) return;
   const io = { out: [] as string[], err: [] as string[] };
   rctlMain(io, ["-a", ...rules], { kernel, accounts: readAccounts(paths.root), procs: NO_PROCS });
-  const text = io.out.join("") + io.err.join("");
-  if (text) {
-    mkdirSync(paths.log, { recursive: true });
-    appendFileSync(consoleLog(paths), text);
-  }
+  appendConsole(paths, io.out.join("") + io.err.join(""));
+}
+
+function appendConsole(paths: StatePaths, text: string): void {
+  if (!text) return;
+  mkdirSync(paths.log, { recursive: true });
+  appendFileSync(consoleLog(paths), text);
 }

@@ -6,9 +6,10 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { StatePaths } from "../core/paths.ts";
+import { getoptLong, type LongOptions } from "../core/getopt.ts";
 import { strerror, writeFd } from "./proc-io.ts";
 
-const LONG: Record<string, [string, boolean]> = {
+const LONG: LongOptions = {
   "one-file": ["1", false], "ipv4-only": ["4", false], "ipv6-only": ["6", false], "no-redirect": ["A", false],
   retry: ["a", false], "buffer-size": ["B", true], direct: ["d", false], "force-restart": ["F", false],
   "if-modified-since": ["i", true], symlink: ["l", false], mirror: ["m", false], netrc: ["N", true], "no-mtime": ["n", false],
@@ -58,45 +59,6 @@ interface Opts {
   once: boolean;
 }
 
-/** getopt_long as BSD libc has it: operands and options may be interleaved. */
-function parse(argv: string[]): { opts: Map<string, string>; operands: string[] } | string {
-  const opts = new Map<string, string>();
-  const operands: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") {
-      operands.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith("--")) {
-      const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-      const def = LONG[name];
-      if (!def) return `fetch: unrecognized option \`${arg}'\n`;
-      const value = def[1] ? inline ?? argv[++i] : "";
-      if (value === undefined) return `fetch: option requires an argument -- ${name}\n`;
-      if (def[0]) opts.set(def[0], value);
-      continue;
-    }
-    if (!arg.startsWith("-") || arg === "-") {
-      operands.push(arg);
-      continue;
-    }
-    for (let j = 1; j < arg.length; j++) {
-      const c = arg[j]!;
-      const at = SHORT.indexOf(c);
-      if (at < 0 || c === ":") return `fetch: unknown option -- ${c}\n`;
-      if (SHORT[at + 1] === ":") {
-        const value = j + 1 < arg.length ? arg.slice(j + 1) : argv[++i];
-        if (value === undefined) return `fetch: option requires an argument -- ${c}\n`;
-        opts.set(c, value);
-        break;
-      }
-      opts.set(c, "");
-    }
-  }
-  return { opts, operands };
-}
-
 /** stat_bytes: a number as "xxxx YB" with Y one of " kMGTP". */
 function statBytes(n: number): string {
   const prefixes = " kMGTP";
@@ -111,7 +73,7 @@ function statBytes(n: number): string {
 
 /** Runs fetch; returns its exit status. */
 export function fetchMain(argv: string[], paths: StatePaths): number {
-  const parsed = parse(argv);
+  const parsed = getoptLong("fetch", argv, SHORT, LONG);
   if (typeof parsed === "string") {
     writeFd(2, parsed + USAGE);
     return 1;

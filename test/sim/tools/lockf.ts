@@ -4,6 +4,7 @@
 // statuses are sysexits(3): 64 usage, 69 -n and no file, 73 cannot open, 75 already locked, 70
 // command killed by a signal.
 
+import { getopt, getoptMessage } from "../core/getopt.ts";
 import { closeSync, constants, openSync, unlinkSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { strerror, writeFd } from "./proc-io.ts";
@@ -57,37 +58,23 @@ function run(argv: string[]): number {
   let create = true;
   let write = false;
   let waitsec = -1;
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") {
-      i++;
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") break;
-    for (let j = 1; j < arg.length; j++) {
-      const c = arg[j]!;
-      if (c === "k") keep = true;
-      else if (c === "n") create = false;
-      else if (c === "s") silent = true;
-      else if (c === "w") write = true;
-      else if (c === "t") {
-        const value = j + 1 < arg.length ? arg.slice(j + 1) : argv[++i];
-        if (value === undefined) {
-          writeFd(2, "lockf: option requires an argument -- t\n");
-          usage();
-        }
-        // strtonum(optarg, 0, UINT_MAX): decimal only.
-        if (!/^[+]?\d+$/.test(value.trim()) || Number(value) > 4294967295) die(EX_USAGE, `lockf: invalid timeout "${value}"\n`);
-        waitsec = Number(value);
-        break;
-      } else {
-        writeFd(2, `lockf: illegal option -- ${c}\n`);
-        usage();
-      }
+  const { opts, rest } = getopt(argv, ":knst:w");
+  for (const o of opts) {
+    if (o.opt === "k") keep = true;
+    else if (o.opt === "n") create = false;
+    else if (o.opt === "s") silent = true;
+    else if (o.opt === "w") write = true;
+    else if (o.opt === "t") {
+      const value = o.arg!;
+      // strtonum(optarg, 0, UINT_MAX): decimal only.
+      if (!/^[+]?\d+$/.test(value.trim()) || Number(value) > 4294967295) die(EX_USAGE, `lockf: invalid timeout "${value}"\n`);
+      waitsec = Number(value);
+    } else {
+      // opterr is on in lockf: libc prints the complaint before usage().
+      writeFd(2, getoptMessage("lockf", o));
+      usage();
     }
   }
-  const rest = argv.slice(i);
   if (rest.length === 0) usage();
   const lockname = rest[0]!;
   const command = rest.slice(1);

@@ -1,6 +1,7 @@
 // sysctl(8), minimal: reading oids and subtrees (-n, -N, -a, -q, -i), writing the few writable ones,
 // and refusing read-only oids and loader tunables with FreeBSD's messages.
 
+import { getopt, getoptMessage } from "../core/getopt.ts";
 import { hostname } from "node:os";
 import type { DiskState, KernelState } from "../core/types.ts";
 import { compareOidNames, jailSysctlOids } from "../jail/sysctl-oids.ts";
@@ -83,22 +84,21 @@ export function sysctlMain(io: ToolIo, argv: string[], disk: DiskState, kernel: 
   let ignore = false;
   let all = false;
   let descr = false;
-  let i = 0;
-  for (; i < argv.length && argv[i]!.startsWith("-") && argv[i] !== "-"; i++) {
-    for (const c of argv[i]!.slice(1)) {
-      if (c === "N") names = true;
-      else if (c === "n") valuesOnly = true;
-      else if (c === "q") quiet = true;
-      else if (c === "i") ignore = true;
-      else if (c === "a") all = true;
-      else if (c === "d") descr = true;
-      else if ("beohtTWxf".includes(c)) continue;
-      else {
-        io.err.push(`sysctl: illegal option -- ${c}\n`);
-        io.err.push("usage: sysctl [-bdehiNnoqTtWx] [ -B <bufsize> ] [-f filename] name[=value] ...\n"
-          + "       sysctl [-bdehNnoqTtWx] [ -B <bufsize> ] -a\n");
-        return { code: 1, changed: false };
-      }
+  // getopt(3) with sbin/sysctl's "AaB:bdef:hiNnoqtTWxX"; -B and -f take an argument (not simulated).
+  const { opts, rest } = getopt(argv, ":AaB:bdef:hiNnoqtTWxX");
+  for (const o of opts) {
+    const c = o.opt;
+    if (c === "N") names = true;
+    else if (c === "n") valuesOnly = true;
+    else if (c === "q") quiet = true;
+    else if (c === "i") ignore = true;
+    else if (c === "a" || c === "A" || c === "X") all = true;
+    else if (c === "d") descr = true;
+    else if (c === "?" || c === ":") {
+      io.err.push(getoptMessage("sysctl", o));
+      io.err.push("usage: sysctl [-bdehiNnoqTtWx] [ -B <bufsize> ] [-f filename] name[=value] ...\n"
+        + "       sysctl [-bdehNnoqTtWx] [ -B <bufsize> ] -a\n");
+      return { code: 1, changed: false };
     }
   }
   const table = oids(disk, kernel);
@@ -108,7 +108,7 @@ export function sysctlMain(io: ToolIo, argv: string[], disk: DiskState, kernel: 
     else if (descr) io.out.push(valuesOnly ? `${o.descr}\n` : `${name}: ${o.descr}\n`);
     else io.out.push(valuesOnly ? `${o.value}\n` : `${name}: ${o.value}\n`);
   };
-  const args = argv.slice(i);
+  const args = rest;
   if (all || args.length === 0) {
     if (!all) {
       io.err.push("usage: sysctl [-bdehiNnoqTtWx] [ -B <bufsize> ] [-f filename] name[=value] ...\n"

@@ -1,7 +1,9 @@
-// freebsd-version(1) and uname(1) as FreeBSD 14.3 prints them.
+// freebsd-version(1) and uname(1) as FreeBSD 14.3 prints them. freebsd-version is a sh script on
+// FreeBSD (its options are sh getopts, not libc getopt), so it keeps its own loop.
 
 import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { getopt, getoptMessage } from "../core/getopt.ts";
 import type { HostInfo } from "../core/types.ts";
 import type { ToolIo } from "./sysctl.ts";
 
@@ -54,19 +56,19 @@ export function freebsdVersionMain(io: ToolIo, argv: string[], host: HostInfo, k
  * overridden with UNAME_<letter> in the environment (usr.bin/uname/uname.c CHECK_ENV). */
 export function unameMain(io: ToolIo, argv: string[], host: HostInfo, env: NodeJS.ProcessEnv = process.env): number {
   const flags = new Set<string>();
-  for (const arg of argv) {
-    if (!arg.startsWith("-") || arg === "-") {
-      io.err.push("usage: uname [-abiKmnoprsUv]\n");
+  // getopt(3) with "abiKmnoprsUv"; any operand left is a usage error (usr.bin/uname/uname.c).
+  const { opts, rest } = getopt(argv, "abiKmnoprsUv");
+  for (const o of opts) {
+    if (o.opt === "?") {
+      io.err.push(`${getoptMessage("uname", o)}usage: uname [-abiKmnoprsUv]\n`);
       return 1;
     }
-    for (const c of arg.slice(1)) {
-      if (!"abiKmnoprsUv".includes(c)) {
-        io.err.push(`uname: illegal option -- ${c}\nusage: uname [-abiKmnoprsUv]\n`);
-        return 1;
-      }
-      if (c === "a") for (const f of "mnrsv") flags.add(f);
-      else flags.add(c === "o" ? "s" : c);
-    }
+    if (o.opt === "a") for (const f of "mnrsv") flags.add(f);
+    else flags.add(o.opt === "o" ? "s" : o.opt);
+  }
+  if (rest.length > 0) {
+    io.err.push("usage: uname [-abiKmnoprsUv]\n");
+    return 1;
   }
   if (flags.size === 0) flags.add("s");
   const fields: [string, string][] = [

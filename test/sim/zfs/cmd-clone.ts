@@ -2,7 +2,7 @@
 
 import type { PropValue } from "../core/types.ts";
 import { err, mustDs, nameOfGuid, parentOf, snapshotsOf, touch, type ZfsCtx } from "./context.ts";
-import { getopt } from "./getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { exists, openDataset } from "./open.ts";
 import { parsePropArg, validateProps } from "./prop-parse.ts";

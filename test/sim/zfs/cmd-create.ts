@@ -2,7 +2,7 @@
 
 import type { PropValue } from "../core/types.ts";
 import { err, out, parentOf, poolOf, touch, type ZfsCtx } from "./context.ts";
-import { getopt } from "./getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { nicestrtonum, parsePropArg, validateProps, type ParsedProps } from "./prop-parse.ts";
 import { tooDeep, validateName } from "./names.ts";

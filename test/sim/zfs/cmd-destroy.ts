@@ -1,7 +1,7 @@
 // zfs destroy (zfs_do_destroy with destroy_check_dependent/destroy_callback/gather_snapshots).
 
 import { childrenOf, clonesOf, err, mustDs, out, snapshotsOf, type ZfsCtx } from "./context.ts";
-import { getopt } from "./getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { openDataset } from "./open.ts";
 import { T_DATASET, T_FS, T_SNAP, T_VOL } from "./prop-table.ts";

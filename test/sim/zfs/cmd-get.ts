@@ -1,7 +1,7 @@
 // zfs get (zfs_do_get/get_callback and libzfs zprop_print_one_property).
 
 import { err, out, type ZfsCtx } from "./context.ts";
-import { getopt } from "./getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { forEach } from "./iterate.ts";
 import { expandAll, expandForDataset, parsePropList, type PlEntry } from "./proplist.ts";

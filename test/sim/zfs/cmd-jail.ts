@@ -7,7 +7,7 @@ import { usage } from "./usage.ts";
 import { openDataset } from "./open.ts";
 import { T_FS } from "./prop-table.ts";
 import { findJail } from "../jail/model.ts";
-import { callerJid } from "../jail/caller.ts";
+import { callerJid } from "../core/caller.ts";
 
 function jailImpl(ctx: ZfsCtx, argv: string[], attach: boolean): number {
   const cmd = attach ? "jail" : "unjail";

@@ -1,7 +1,7 @@
 // zfs list (zfs_do_list, print_header, print_dataset).
 
 import { err, out, type ZfsCtx } from "./context.ts";
-import { getopt } from "./getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { forEach, type SortCol } from "./iterate.ts";
 import { expandAll, expandForDataset, parsePropList, type PlEntry } from "./proplist.ts";

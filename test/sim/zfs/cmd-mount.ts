@@ -1,7 +1,7 @@
 // zfs mount and zfs unmount (share_mount/share_mount_one, unshare_unmount), basic forms.
 
 import { err, mustDs, nameOfGuid, out, type ZfsCtx } from "./context.ts";
-import { getopt } from "./getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { openDataset } from "./open.ts";
 import { T_FS } from "./prop-table.ts";

@@ -7,7 +7,7 @@
 import type { DatasetRecord } from "../core/types.ts";
 import { nextTxg, randomGuid } from "../core/store.ts";
 import { err, mustDs, nameOfGuid, out, snapshotsOf, touch, type ZfsCtx } from "./context.ts";
-import { getopt } from "./getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { parsePropArg } from "./prop-parse.ts";
 import { validateName } from "./names.ts";

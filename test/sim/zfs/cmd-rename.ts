@@ -1,7 +1,7 @@
 // zfs rename (zfs_do_rename, libzfs zfs_rename): children, snapshots and mounts follow the new name.
 
 import { descendantsOf, err, mustDs, parentOf, snapshotsOf, touch, type ZfsCtx } from "./context.ts";
-import { getopt } from "./getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { openDataset } from "./open.ts";
 import { validateName } from "./names.ts";

@@ -3,7 +3,7 @@
 
 import { isatty } from "node:tty";
 import { err, mustDs, parentOf, snapshotsOf, type ZfsCtx } from "./context.ts";
-import { getopt } from "./getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { openDataset } from "./open.ts";
 import { T_DATASET } from "./prop-table.ts";

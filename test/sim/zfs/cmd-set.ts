@@ -1,7 +1,7 @@
 // zfs set and zfs inherit (zfs_do_set/zfs_prop_set_list_flags, zfs_do_inherit/zfs_prop_inherit).
 
 import { err, mustDs, touch, type ZfsCtx } from "./context.ts";
-import { getopt } from "./getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { forEach } from "./iterate.ts";
 import { AUTO_RESV, parsePropArg, validateProps, type ParsedProps } from "./prop-parse.ts";

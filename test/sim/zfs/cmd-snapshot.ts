@@ -1,7 +1,7 @@
 // zfs snapshot and zfs rollback (zfs_do_snapshot/zfs_snapshot_nvl, zfs_do_rollback/zfs_rollback).
 
 import { childrenOf, err, mustDs, parentOf, snapshotsOf, touch, type ZfsCtx } from "./context.ts";
-import { getopt } from "./getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { openDataset } from "./open.ts";
 import { parsePropArg, validateProps } from "./prop-parse.ts";

@@ -118,10 +118,10 @@ export function getNative(ctx: ZfsCtx, name: string, def: PropDef, literal: bool
       const origin = rec.origin ? nameOfGuid(ctx, rec.origin) : undefined;
       return origin ? none(origin) : null;
     }
-    case "clones": {
-      const clones = clonesOf(ctx, name);
-      return clones.length ? none(clones.join(",")) : null;
-    }
+    case "clones":
+      // Why: the kernel adds the clones stat to every snapshot (dsl_dataset_stats -> get_clones_stat), so a
+      // snapshot without clones has the empty list, printed as an empty value, not "-" (OpenZFS 2.2.7).
+      return none(clonesOf(ctx, name).join(","));
     case "quota": case "refquota": case "reservation": case "refreservation": {
       const local = rec.props[def.name];
       const v = typeof local === "number" ? local : 0;

@@ -1,7 +1,7 @@
 // zpool(8): list, get, status and version (cmd/zpool/zpool_main.c), enough for a provider's inventory.
 
 import { err, ExitError, out, type ZfsCtx } from "../zfs/context.ts";
-import { getopt } from "../zfs/getopt.ts";
+import { getopt } from "../core/getopt.ts";
 import { FEATURES, findPoolProp, POOL_PROPS, poolProp, type PoolPropDef } from "./props.ts";
 import { zpoolUsage, zpoolUsageText } from "./usage.ts";
 import { ZFS_VERSION } from "../zfs/main.ts";
