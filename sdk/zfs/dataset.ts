@@ -61,9 +61,13 @@ export class Dataset extends pulumi.CustomResource {
      */
     declare public readonly forceDestroy: pulumi.Output<boolean>;
     /**
-     * Every property of the dataset with its value (exact, as `zfs get -p` prints it) and its source.
+     * Whether `allProperties` is reported.
      */
-    declare public readonly allProperties: pulumi.Output<{[key: string]: outputs.zfs.PropertyValue}>;
+    declare public readonly reportAllProperties: pulumi.Output<boolean>;
+    /**
+     * With `reportAllProperties`: every property of the dataset with its value (exact, as `zfs get -p` prints it) and its source.
+     */
+    declare public readonly allProperties: pulumi.Output<{[key: string]: outputs.zfs.PropertyValue} | undefined>;
     /**
      * The dataset's GUID; it survives renames.
      */
@@ -103,6 +107,7 @@ export class Dataset extends pulumi.CustomResource {
             resourceInputs["properties"] = state ? state.properties : undefined;
             resourceInputs["createParents"] = state ? state.createParents : undefined;
             resourceInputs["forceDestroy"] = state ? state.forceDestroy : undefined;
+            resourceInputs["reportAllProperties"] = state ? state.reportAllProperties : undefined;
             resourceInputs["allProperties"] = state ? state.allProperties : undefined;
             resourceInputs["guid"] = state ? state.guid : undefined;
             resourceInputs["used"] = state ? state.used : undefined;
@@ -122,6 +127,7 @@ export class Dataset extends pulumi.CustomResource {
             resourceInputs["properties"] = args ? args.properties : undefined;
             resourceInputs["createParents"] = (args ? args.createParents : undefined) ?? false;
             resourceInputs["forceDestroy"] = (args ? args.forceDestroy : undefined) ?? false;
+            resourceInputs["reportAllProperties"] = (args ? args.reportAllProperties : undefined) ?? false;
             resourceInputs["allProperties"] = undefined /*out*/;
             resourceInputs["guid"] = undefined /*out*/;
             resourceInputs["used"] = undefined /*out*/;
@@ -166,7 +172,11 @@ export interface DatasetState {
      */
     forceDestroy?: pulumi.Input<boolean>;
     /**
-     * Every property of the dataset with its value (exact, as `zfs get -p` prints it) and its source.
+     * Whether `allProperties` is reported.
+     */
+    reportAllProperties?: pulumi.Input<boolean>;
+    /**
+     * With `reportAllProperties`: every property of the dataset with its value (exact, as `zfs get -p` prints it) and its source.
      */
     allProperties?: pulumi.Input<{[key: string]: pulumi.Input<pulumi.Input<inputs.zfs.PropertyValueArgs>>}>;
     /**
@@ -225,4 +235,8 @@ export interface DatasetArgs {
      * The one switch that allows losing the dataset's data: deleting it with its child datasets and snapshots (`zfs destroy -r`), replacing it (a change of `type`, `volblocksize` or a property zfs takes only at creation destroys it and everything in it), and shrinking a volume. Off by default: a dataset holds data.
      */
     forceDestroy?: pulumi.Input<boolean>;
+    /**
+     * Report every property of the dataset, with its source, in `allProperties`. Off by default: the list is ten times the rest of the dataset's state, and every refresh and preview carries it.
+     */
+    reportAllProperties?: pulumi.Input<boolean>;
 }

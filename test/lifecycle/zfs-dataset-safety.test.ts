@@ -195,12 +195,12 @@ describe("zfs:Dataset data safety and convergence (issue 7)", () => {
 
   it("a secret mountpoint keeps the mountpoint output secret (issue 7.20)", async () => {
     const s = newStack();
-    await s.up(one({ name: ds("sec"), properties: { mountpoint: secret(`/${target.prefix}/hidden-place`) } }));
+    await s.up(one({ name: ds("sec"), properties: { mountpoint: secret(`/${target.prefix}/hidden-place`) }, reportAllProperties: true }));
     const out = s.resource("d")!.outputs as Record<string, any>;
     expect(isSecret(out["mountpoint"])).toBe(true);
     expect(isSecret(out["allProperties"]["mountpoint"])).toBe(true);
     const all = newStack();
-    await all.up({ d: { type: T, inputs: { name: ds("sec2"), properties: secret({ atime: "off" }) } as never } });
+    await all.up({ d: { type: T, inputs: { name: ds("sec2"), properties: secret({ atime: "off" }), reportAllProperties: true } as never } });
     const out2 = all.resource("d")!.outputs as Record<string, any>;
     expect(isSecret(out2["mountpoint"]) && isSecret(out2["allProperties"]) && isSecret(out2["properties"])).toBe(true);
     await s.destroy();

@@ -26,7 +26,7 @@ for (const kind of ["sim", "real"] as const) {
 
     describe("lifecycle", () => {
       it("creates a dataset with properties and reads it back", async () => {
-        const r = await stack.up(program({ name: ds("web"), properties: { compression: "zstd", quota: "1G", "org.example:owner": "web-team" } }));
+        const r = await stack.up(program({ name: ds("web"), properties: { compression: "zstd", quota: "1G", "org.example:owner": "web-team" }, reportAllProperties: true }));
         expect(r.preview!.steps["web"]!.op).toBe("create");
         expect(r.steps["web"]!.op).toBe("create");
         expect(r.steps["web"]!.id).toBe(ds("web"));
@@ -48,7 +48,7 @@ for (const kind of ["sim", "real"] as const) {
       });
 
       it("plans nothing when the program is applied again", async () => {
-        const r = await stack.up(program({ name: ds("web"), properties: { compression: "zstd", quota: "1G", "org.example:owner": "web-team" } }));
+        const r = await stack.up(program({ name: ds("web"), properties: { compression: "zstd", quota: "1G", "org.example:owner": "web-team" }, reportAllProperties: true }));
         expect(r.steps["web"]!.op).toBe("same");
       });
 
@@ -109,7 +109,7 @@ for (const kind of ["sim", "real"] as const) {
         const r = await s.import("db", T, ds("imported"));
         expect(r.steps["db"]!.op).toBe("import");
         expect(unwrapSecrets(s.resource("db")!.inputs as never)).toEqual({
-          name: ds("imported"), type: "filesystem", properties: { compression: "zstd", "org.example:team": "db" }, createParents: false, forceDestroy: false,
+          name: ds("imported"), type: "filesystem", properties: { compression: "zstd", "org.example:team": "db" }, createParents: false, forceDestroy: false, reportAllProperties: false,
         });
         const up = await s.up({ db: { type: T, inputs: { name: ds("imported"), properties: { compression: "zstd", "org.example:team": "db" } }, options: { protect: false } } });
         expect(up.steps["db"]!.op).toBe("same");
@@ -163,7 +163,7 @@ for (const kind of ["sim", "real"] as const) {
 
       it("keeps a secret property value secret in every output that repeats it", async () => {
         const s = new Stack((env) => startProvider({ env }), { config: target.config });
-        await s.up({ sec: { type: T, inputs: { name: ds("sec"), properties: { "org.example:token": secret("s3cr3t") } } } });
+        await s.up({ sec: { type: T, inputs: { name: ds("sec"), properties: { "org.example:token": secret("s3cr3t") }, reportAllProperties: true } } });
         const out = s.resource("sec")!.outputs as Record<string, any>;
         expect(isSecret(out["properties"]["org.example:token"])).toBe(true);
         expect(isSecret(out["allProperties"]["org.example:token"])).toBe(true);

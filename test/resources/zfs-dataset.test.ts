@@ -24,7 +24,7 @@ const argvs = (cmds: { argv: readonly string[] }[]) => cmds.map((c) => [...c.arg
 
 describe("inputs", () => {
   it("applies defaults", () => {
-    expect(inputs({ name: "zroot/a" })).toEqual({ name: "zroot/a", type: "filesystem", properties: {}, createParents: false, forceDestroy: false });
+    expect(inputs({ name: "zroot/a" })).toEqual({ name: "zroot/a", type: "filesystem", properties: {}, createParents: false, forceDestroy: false, reportAllProperties: false });
   });
   it.each([
     [{ name: "zroot/a", properties: { compress: "lz4" } }, "properties.compress", /full name `compression`/],

@@ -72,6 +72,7 @@ export function inputsOf(record: DatasetRecord, known: Props | undefined, parent
     properties,
     createParents: known?.["createParents"] === true,
     forceDestroy: known?.["forceDestroy"] === true,
+    reportAllProperties: known?.["reportAllProperties"] === true,
   };
   if (type === "volume") {
     const volsize = record.properties["volsize"]?.value ?? "0";
@@ -89,7 +90,7 @@ export function outputsOf(record: DatasetRecord, inputs: DatasetInputs): Dataset
   const creation = parseExact(prop("creation")?.value ?? "0");
   return {
     ...inputs,
-    allProperties: record.properties,
+    ...(inputs.reportAllProperties ? { allProperties: record.properties } : {}),
     guid: prop("guid")?.value ?? "",
     used: parseExact(prop("used")?.value ?? "0"),
     available: parseExact(prop("available")?.value ?? "0"),

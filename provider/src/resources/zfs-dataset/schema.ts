@@ -43,6 +43,13 @@ export const datasetInputs = z
           "(`zfs destroy -r`), replacing it (a change of `type`, `volblocksize` or a property zfs takes only at " +
           "creation destroys it and everything in it), and shrinking a volume. Off by default: a dataset holds data.",
       ),
+    reportAllProperties: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Report every property of the dataset, with its source, in `allProperties`. Off by default: the list is ten " +
+          "times the rest of the dataset's state, and every refresh and preview carries it.",
+      ),
   })
   .superRefine((inputs, ctx) => {
     const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -127,9 +134,11 @@ export const datasetOutputs = z.object({
   properties: z.record(z.string(), z.string()).describe("The locally set properties, as managed."),
   createParents: z.boolean().describe("Whether missing parents are created."),
   forceDestroy: z.boolean().describe("Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink."),
+  reportAllProperties: z.boolean().describe("Whether `allProperties` is reported."),
   allProperties: z
     .record(z.string(), propertyValue)
-    .describe("Every property of the dataset with its value (exact, as `zfs get -p` prints it) and its source."),
+    .optional()
+    .describe("With `reportAllProperties`: every property of the dataset with its value (exact, as `zfs get -p` prints it) and its source."),
   guid: z.string().describe("The dataset's GUID; it survives renames."),
   used: z.number().describe("Bytes used by the dataset and its descendants."),
   available: z.number().describe("Bytes available to the dataset."),
