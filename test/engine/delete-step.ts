@@ -18,16 +18,40 @@ export async function deleteResource(d: Deployment, old: ResourceState, opts: { 
 }
 
 // Deletes what the program no longer has and what create-before-delete replacements left behind,
-// in reverse order of the old state (GenerateDeletes).
-export async function deleteLeftovers(d: Deployment, registered: ReadonlySet<string>): Promise<void> {
-  for (const old of [...d.olds.resources].reverse()) {
+// in reverse order of the old state (GenerateDeletes); in parallel, each as soon as nothing that
+// depends on it is left.
+export async function deleteLeftovers(d: Deployment, registered: ReadonlySet<string>, parallel = false): Promise<void> {
+  const gone = [...d.olds.resources].reverse().filter((old) => !registered.has(old.urn) || d.pendingDeletes.some((p) => p.urn === old.urn));
+  const remove = async (old: ResourceState): Promise<void> => {
     const pending = d.pendingDeletes.find((p) => p.urn === old.urn);
-    if (pending === undefined && registered.has(old.urn)) continue;
     // A resource already deleted by an unfinished delete-before-replace is only dropped from state.
     if (pending !== undefined || !old.pendingReplacement) await deleteResource(d, pending ?? old, { replacing: pending !== undefined });
     if (pending === undefined) {
       d.drop(old.urn);
       d.record({ name: old.name, urn: old.urn, type: old.type, op: "delete", id: old.id });
     }
+  };
+  if (!parallel) {
+    for (const old of gone) await remove(old);
+    return;
   }
+  await deleteInDependencyOrder(gone, remove);
+}
+
+// Runs `remove` on every resource once those that depend on it are removed; the first failure is thrown
+// once the others in flight have finished.
+export async function deleteInDependencyOrder(resources: ResourceState[], remove: (r: ResourceState) => Promise<void>): Promise<void> {
+  const steps = new Map<string, Promise<void>>();
+  const start = (r: ResourceState): Promise<void> => {
+    let step = steps.get(r.urn);
+    if (step === undefined) {
+      const dependents = resources.filter((o) => o.dependencies?.includes(r.urn));
+      step = Promise.all(dependents.map(start)).then(() => remove(r));
+      steps.set(r.urn, step);
+    }
+    return step;
+  };
+  const outcomes = await Promise.allSettled(resources.map(start));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (failed) throw failed.reason;
 }

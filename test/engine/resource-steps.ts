@@ -17,10 +17,12 @@ export interface Registration {
   urn: string;
   spec: ResourceSpec;
   old: ResourceState | undefined;
+  /** URNs of the resources it depends on. */
+  dependencies?: string[];
 }
 
 // Registers one resource of the program: import, create, update, replace or same.
-export async function registerResource(d: Deployment, name: string, spec: ResourceSpec): Promise<void> {
+export async function registerResource(d: Deployment, name: string, spec: ResourceSpec, dependencies: string[] = []): Promise<void> {
   const urn = makeUrn(d.identity.stack, d.identity.project, spec.type, name);
   if (!d.dryRun && containsUnknowns(spec.inputs)) {
     d.fail(`resource '${name}' has unknown inputs in an update; the SDK resolves every input before registering it`);
@@ -33,7 +35,7 @@ export async function registerResource(d: Deployment, name: string, spec: Resour
     old = await importResource(d, { name, urn, spec, old }, importId);
     imported = true;
   }
-  const reg: Registration = { name, urn, spec, old };
+  const reg: Registration = { name, urn, spec, old, dependencies };
   const inputs = await checkInputs(d, reg);
   if (old === undefined) return createResource(d, reg, inputs, "create");
   return diffAndApply(d, reg, old, inputs, imported);
@@ -142,9 +144,14 @@ function newState(d: Deployment, reg: Registration, id: string, inputs: ValueMap
 }
 
 // The resource options the engine keeps in state.
-export function stateOptions(reg: Registration): Pick<ResourceState, "protect" | "retainOnDelete" | "ignoreChanges"> & { importId?: string } {
+export function stateOptions(reg: Registration): Pick<ResourceState, "protect" | "retainOnDelete" | "ignoreChanges" | "dependencies"> & { importId?: string } {
   const o = reg.spec.options ?? {};
-  return { protect: o.protect ?? false, retainOnDelete: o.retainOnDelete ?? false, ignoreChanges: o.ignoreChanges ?? [], ...(o.import !== undefined ? { importId: o.import } : {}) };
+  const dependencies = reg.dependencies ?? [];
+  return {
+    protect: o.protect ?? false, retainOnDelete: o.retainOnDelete ?? false, ignoreChanges: o.ignoreChanges ?? [],
+    ...(o.import !== undefined ? { importId: o.import } : {}),
+    ...(dependencies.length > 0 ? { dependencies } : {}),
+  };
 }
 
 // The identifying part of a step record.

@@ -15,6 +15,8 @@ export interface ResourceOptions {
   retainOnDelete?: boolean;
   /** Seconds, sent as the `timeout` of the matching RPC (0 = provider default). */
   customTimeouts?: { create?: number; update?: number; delete?: number; read?: number };
+  /** Names of resources of the program this one waits for (in a stack run with `parallel`). */
+  dependsOn?: string[];
 }
 
 /** One resource of the program. */
@@ -48,6 +50,8 @@ export interface ResourceState {
   protect: boolean;
   retainOnDelete: boolean;
   ignoreChanges: string[];
+  /** URNs of the resources it depends on (from dependsOn), so a parallel destroy deletes it before them. */
+  dependencies?: string[];
 }
 
 /** The default provider's own state (its checked config is both inputs and outputs). */

@@ -184,3 +184,32 @@ describe("refresh, import, destroy", () => {
     expect(stack.state.resources).toEqual([]);
   });
 });
+
+describe("parallel steps", () => {
+  it("starts independent creates together and waits only for dependsOn; deletes wait for their dependents", async () => {
+    const stack = newStack({ parallel: true });
+    const program: Program = {
+      a: thing("a"), b: thing("b"),
+      c: { ...thing("c"), options: { dependsOn: ["a", "b"] } },
+    };
+    const r = await stack.up(program, { skipPreview: true });
+    const creates = r.calls.filter((c) => c.startsWith("Create("));
+    expect(creates.slice(0, 2).sort()).toEqual(["Create(a)", "Create(b)"]);
+    expect(creates[2]).toBe("Create(c)");
+    // a and b were both asked for before either answered: their Checks precede both Creates.
+    expect(r.calls.indexOf("Check(b)")).toBeLessThan(r.calls.indexOf("Create(a)"));
+    expect(stack.resource("c")!.dependencies).toEqual([stack.urn(THING, "a"), stack.urn(THING, "b")]);
+    const gone = await stack.destroy({ skipPreview: true });
+    const deletes = gone.calls.filter((c) => c.startsWith("Delete("));
+    expect(deletes[0]).toBe("Delete(c)");
+    expect(deletes.slice(1).sort()).toEqual(["Delete(a)", "Delete(b)"]);
+  });
+
+  it("refuses a dependsOn that names no resource, or a cycle", async () => {
+    const stack = newStack({ parallel: true });
+    await expect(stack.up({ a: { ...thing("a"), options: { dependsOn: ["z"] } } }, { skipPreview: true })).rejects.toThrow(/names z/);
+    await expect(stack.up({
+      a: { ...thing("a"), options: { dependsOn: ["b"] } }, b: { ...thing("b"), options: { dependsOn: ["a"] } },
+    }, { skipPreview: true })).rejects.toThrow(/cycle/);
+  });
+});

@@ -10,7 +10,7 @@
 // plugin process when the stack is given a launcher, as `pulumi` does; given one client, the stack
 // reuses it and configures it again for every operation.
 import type { ProviderClient } from "./client.ts";
-import { deleteLeftovers, deleteResource } from "./delete-step.ts";
+import { deleteInDependencyOrder, deleteLeftovers, deleteResource } from "./delete-step.ts";
 import { Deployment } from "./deployment.ts";
 import type { LogEntry, LogSeverity } from "./fake-engine.ts";
 import { readForImport } from "./import-step.ts";
@@ -43,6 +43,12 @@ export interface StackOptions {
   version?: string;
   /** Seeds for Check; default fresh random bytes per resource and deployment, as the engine does. */
   randomSeed?: (urn: string) => Uint8Array;
+  /**
+   * Run steps at once as the engine does (its `--parallel` is unbounded by default): a resource waits
+   * only for its `dependsOn`, and deletes wait only for what depends on them. Without it, resources are
+   * registered one after the other in program order, as if each depended on the one before.
+   */
+  parallel?: boolean;
 }
 
 /** Options of up, refresh, import and destroy. */
@@ -137,11 +143,13 @@ export class Stack {
   async destroy(opts: RunOptions & { previewOnly?: boolean } = {}): Promise<OperationResult> {
     const body = async (d: Deployment): Promise<void> => {
       await loadProviderFromState(d);
-      for (const r of [...d.olds.resources].reverse()) {
+      const remove = async (r: ResourceState): Promise<void> => {
         if (!r.pendingReplacement) await deleteResource(d, r, { replacing: false });
         d.drop(r.urn);
         d.record({ name: r.name, urn: r.urn, type: r.type, op: "delete", id: r.id });
-      }
+      };
+      if (this.opts.parallel) await deleteInDependencyOrder([...d.olds.resources].reverse(), remove);
+      else for (const r of [...d.olds.resources].reverse()) await remove(r);
       d.news.provider = undefined;
     };
     if (!opts.skipPreview || opts.previewOnly) {
@@ -158,13 +166,33 @@ export class Stack {
     } else {
       await loadProviderFromState(d); // only to delete what the state still has
     }
-    const registered = new Set<string>();
-    for (const [name, spec] of Object.entries(program)) {
-      registered.add(this.urn(spec.type, name));
-      await registerResource(d, name, spec);
-    }
-    await deleteLeftovers(d, registered);
+    const registered = new Set(Object.entries(program).map(([name, spec]) => this.urn(spec.type, name)));
+    if (this.opts.parallel) await this.registerAtOnce(d, program);
+    else for (const [name, spec] of Object.entries(program)) await registerResource(d, name, spec);
+    await deleteLeftovers(d, registered, this.opts.parallel ?? false);
     if (names.length === 0) d.news.provider = undefined;
+  }
+
+  // Registers every resource as soon as what it depends on is done; a failure stops what depends on it,
+  // the others finish, and the first failure is the deployment's (the engine's step executor does the same).
+  private async registerAtOnce(d: Deployment, program: Program): Promise<void> {
+    const done = new Map<string, Promise<void>>();
+    const start = (name: string, trail: string[] = []): Promise<void> => {
+      const spec = program[name];
+      if (spec === undefined) return Promise.reject(new Error(`dependsOn names ${name}, which the program does not have`));
+      if (trail.includes(name)) return Promise.reject(new Error(`dependsOn cycle: ${[...trail, name].join(" -> ")}`));
+      let step = done.get(name);
+      if (step === undefined) {
+        const deps = spec.options?.dependsOn ?? [];
+        step = Promise.all(deps.map((dep) => start(dep, [...trail, name])))
+          .then(() => registerResource(d, name, spec, deps.map((dep) => this.urn(program[dep]!.type, dep))));
+        done.set(name, step);
+      }
+      return step;
+    };
+    const outcomes = await Promise.allSettled(Object.keys(program).map((name) => start(name)));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (failed) throw failed.reason;
   }
 
   // Runs one deployment; the update pass's state is kept even when it fails (the engine checkpoints).
