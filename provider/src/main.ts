@@ -1,11 +1,9 @@
-import { EngineLog } from "./protocol/log.ts";
-import { Provider } from "./protocol/provider.ts";
-import { serviceHandlers, startServer } from "./protocol/server.ts";
-import { buildSchema } from "./schema.ts";
-import { version } from "./version.ts";
+import { listen } from "./protocol/listen.ts";
+import type { Plugin } from "./protocol/plugin.ts";
 
 // The plugin: `pulumi-resource-freebsd [--logtostderr] [-v=N] [--tracing X] ENGINE_ADDRESS`.
-// It listens on 127.0.0.1 and prints its port as the first line on stdout; nothing before it.
+// It listens on 127.0.0.1 and prints its port as the first line on stdout; nothing before it. Only
+// the gRPC server is loaded before the port line; the rest loads with the first call.
 
 /** The engine address: the first argument that is not a logging or tracing flag. */
 function engineAddressOf(argv: string[]): string | undefined {
@@ -14,16 +12,16 @@ function engineAddressOf(argv: string[]): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const log = new EngineLog();
-  log.connect(engineAddressOf(process.argv.slice(2)));
-  const provider = new Provider(log);
-  let schema: string | undefined;
-  const handlers = serviceHandlers(provider, log, { version, schema: () => (schema ??= JSON.stringify(buildSchema(), null, 2)) });
-  const { server, port } = await startServer(handlers);
+  let plugin: Plugin | undefined;
+  const load = async () => {
+    const { startPlugin } = await import("./protocol/plugin.ts");
+    plugin = startPlugin(engineAddressOf(process.argv.slice(2)));
+    return plugin.handlers;
+  };
+  const { server, port } = await listen(load);
   process.stdout.write(`${port}\n`);
   const stop = () => {
-    provider.close();
-    log.close();
+    plugin?.stop();
     server.forceShutdown();
     process.exit(0);
   };

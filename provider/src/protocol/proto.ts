@@ -6,7 +6,6 @@ const require = createRequire(import.meta.url);
 const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/proto/provider_pb.js"));
 
 export const providerPb = require("@pulumi/pulumi/proto/provider_pb.js") as typeof import("@pulumi/pulumi/proto/provider_pb.js");
-export const providerGrpc = require("@pulumi/pulumi/proto/provider_grpc_pb.js") as typeof import("@pulumi/pulumi/proto/provider_grpc_pb.js");
 export const pluginPb = require("@pulumi/pulumi/proto/plugin_pb.js") as typeof import("@pulumi/pulumi/proto/plugin_pb.js");
 export const engineGrpc = require("@pulumi/pulumi/proto/engine_grpc_pb.js") as typeof import("@pulumi/pulumi/proto/engine_grpc_pb.js");
 export const enginePb = require("@pulumi/pulumi/proto/engine_pb.js") as typeof import("@pulumi/pulumi/proto/engine_pb.js");

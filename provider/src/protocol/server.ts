@@ -5,7 +5,7 @@ import type { DiffResult } from "./diff.ts";
 import { boundedText, missingKeysError, toServiceError } from "./errors.ts";
 import type { Outcome } from "./lifecycle.ts";
 import type { EngineLog } from "./log.ts";
-import { Empty, pluginPb, providerGrpc, providerPb } from "./proto.ts";
+import { Empty, pluginPb, providerPb } from "./proto.ts";
 import { ConfigureError, type Provider } from "./provider.ts";
 import { fromStruct, toStruct, type StructMessage } from "./values.ts";
 
@@ -198,18 +198,4 @@ function tokenOf(req: { getType(): string; getUrn(): string }): string {
 function typeOf(urn: string): string {
   const parts = urn.split("::");
   return (parts[2] ?? "").split("$").pop() ?? "";
-}
-
-/** Starts the gRPC server on 127.0.0.1 and resolves with its port. */
-export function startServer(handlers: ReturnType<typeof serviceHandlers>): Promise<{ server: grpc.Server; port: number }> {
-  const server = new grpc.Server({
-    "grpc.max_receive_message_length": 400 * 1024 * 1024,
-    "grpc.max_send_message_length": 400 * 1024 * 1024,
-  });
-  server.addService(providerGrpc.ResourceProviderService as unknown as grpc.ServiceDefinition, handlers as unknown as grpc.UntypedServiceImplementation);
-  return new Promise((resolve, reject) => {
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) =>
-      err ? reject(err) : resolve({ server, port }),
-    );
-  });
 }
