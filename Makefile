@@ -2,16 +2,22 @@
 SHELL := /bin/sh
 NODE_BIN := $(shell ./scripts/ensure-node.sh)
 export PATH := $(CURDIR)/node_modules/.bin:$(NODE_BIN):$(PATH)
+# Native addons (ssh2's crypto binding, cpu-features) are compiled against the headers of the Node that
+# runs the project, not those a machine-wide npmrc names (nodedir=/usr: Debian's Node 20), or they would
+# fail to load under Node 22 and ssh2 would fall back to its JavaScript ciphers without a word.
+NODE_VERSION := $(shell $(NODE_BIN)/node --version)
+NODE_HEADERS := $(abspath $(NODE_BIN)/..)
+NODEDIR_ENV := $(if $(wildcard $(NODE_HEADERS)/include/node/node_version.h),npm_config_nodedir=$(NODE_HEADERS),)
 
 .PHONY: all install system system-sim build typecheck test test-openssh demo bench schema clean
 
 all: build
 
-node_modules/.install-stamp: package.json package-lock.json provider/package.json sdk/package.json test/sim/package.json test/engine/package.json
-	npm ci --no-audit --no-fund --loglevel=error
+node_modules/.install-stamp-$(NODE_VERSION): package.json package-lock.json provider/package.json sdk/package.json test/sim/package.json test/engine/package.json
+	$(NODEDIR_ENV) npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: node_modules/.install-stamp
+install: node_modules/.install-stamp-$(NODE_VERSION)
 
 # What the simulated host needs (bubblewrap, dash), and what the tests add: OpenSSH's sshd and Ansible.
 system-sim:
