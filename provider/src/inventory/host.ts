@@ -45,6 +45,9 @@ export class Host {
   private queue: Entry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private firstAt = 0;
+  /** Operations under way on this host, and how many of their reads and writes wait for an answer. */
+  private active = 0;
+  private waiting = 0;
 
   constructor(session: HostSession, gathering: Gathering = { idleMs: 30, maxMs: 5000 }) {
     this.session = session;
@@ -76,20 +79,71 @@ export class Host {
     return outcome.results[0]!;
   }
 
+  /**
+   * Counts an operation as under way until the returned function is called. A batch waits while some
+   * operation is still working out what to send (up to the longest gathering time), so what the engine
+   * released at once goes in one exec even when this process was slow to get to all of it.
+   */
+  begin(): () => void {
+    this.active++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.active--;
+      if (this.queue.length > 0) this.arm(this.gathering.idleMs);
+    };
+  }
+
   /** Closes the connection. */
   close(): void {
     this.session.close();
   }
 
-  private enqueue(commands: readonly Command[], requests: readonly SectionRequest[], op: RunOptions) {
-    return new Promise<{ results: CommandResult[]; view: HostView }>((resolve, reject) => {
-      this.queue.push({ commands, requests, op, resolve, reject });
-      const now = Date.now();
-      if (this.queue.length === 1) this.firstAt = now;
-      clearTimeout(this.timer);
-      const wait = Math.max(0, Math.min(this.gathering.idleMs, this.firstAt + this.gathering.maxMs - now));
-      this.timer = setTimeout(() => void this.flush(), wait);
+  private async enqueue(commands: readonly Command[], requests: readonly SectionRequest[], op: RunOptions) {
+    this.waiting++;
+    try {
+      return await new Promise<{ results: CommandResult[]; view: HostView }>((resolve, reject) => {
+        this.queue.push({ commands, requests, op, resolve, reject });
+        if (this.queue.length === 1) this.firstAt = Date.now();
+        this.arm(this.gathering.idleMs);
+      });
+    } finally {
+      this.waiting--;
+    }
+  }
+
+  /** Operations under way that are not waiting for the host: each may still add to the batch. */
+  private working(): number {
+    return Math.max(0, this.active - this.waiting);
+  }
+
+  /** (Re)starts the wait before the queued batch is sent: `idleMs` of quiet, never past the longest gathering time. */
+  private arm(idleMs: number): void {
+    clearTimeout(this.timer);
+    const wait = Math.max(0, Math.min(idleMs, this.firstAt + this.gathering.maxMs - Date.now()));
+    this.timer = setTimeout(() => this.quiet(), wait);
+  }
+
+  /**
+   * The queue has been quiet: send it, unless an operation is still working towards it. A timer that
+   * fires late (the process was not running) fires before the I/O that arrived meanwhile is handled,
+   * so that I/O gets one turn (setImmediate) before the batch leaves.
+   */
+  private quiet(): void {
+    this.timer = undefined;
+    if (this.stillWorking()) return;
+    setImmediate(() => {
+      if (this.timer !== undefined || this.queue.length === 0 || this.stillWorking()) return;
+      void this.flush();
     });
+  }
+
+  /** Whether an operation is still working out what to add; if so, waits for it (never past the longest gathering time). */
+  private stillWorking(): boolean {
+    if (this.working() === 0 || Date.now() >= this.firstAt + this.gathering.maxMs) return false;
+    this.arm(Infinity);
+    return true;
   }
 
   /** Sends what is queued as one batch and hands every operation its part. */

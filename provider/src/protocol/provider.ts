@@ -232,11 +232,14 @@ export class Provider {
 
   /** Runs an operation; whatever it throws leaves with the operation's secrets redacted from its message. */
   private async shielded<T>(op: Operation, run: () => Promise<T>): Promise<T> {
+    const done = op.host.begin();
     try {
       return await run();
     } catch (err) {
       if (err instanceof Error) err.message = redactor(op.opts.secrets)(err.message);
       throw err;
+    } finally {
+      done();
     }
   }
 }
