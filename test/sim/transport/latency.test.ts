@@ -37,6 +37,10 @@ describe("latency proxy", () => {
     const finished = await done;
     expect(got).toBe(expected);
     expect(finished - started).toBeGreaterThanOrEqual(80);
+    // The counters: one connection, every byte once each way (the echo sends back what it got).
+    expect(proxy.stats).toEqual({ connections: 1, bytesUp: expected.length, bytesDown: expected.length });
+    proxy.resetStats();
+    expect(proxy.stats).toEqual({ connections: 0, bytesUp: 0, bytesDown: 0 });
     sock.destroy();
     await proxy.close();
   });
