@@ -1,4 +1,4 @@
-import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
+import type { Client, ClientChannel, ConnectConfig } from "ssh2";
 import { TimeoutError, TransportError } from "../core/errors.ts";
 import type { ProviderConfig } from "../core/config.ts";
 import { verifyHostKey } from "./host-key.ts";
@@ -73,13 +73,13 @@ export class SshConnection {
     return this.connecting;
   }
 
-  private open(): Promise<Client> {
+  private async open(): Promise<Client> {
     const cfg = this.config;
     if (!cfg.privateKey && !cfg.password && !cfg.agent) {
-      return Promise.reject(
-        new TransportError(this.label, "no SSH credentials: set freebsd:privateKey, freebsd:password or an agent"),
-      );
+      throw new TransportError(this.label, "no SSH credentials: set freebsd:privateKey, freebsd:password or an agent");
     }
+    // ssh2 (and its ciphers' set-up) is loaded by the first connection: a preview never needs it.
+    const { Client } = await import("ssh2");
     return new Promise<Client>((resolve, reject) => {
       const client = new Client();
       let refusal: string | undefined;
