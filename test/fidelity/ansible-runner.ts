@@ -39,6 +39,8 @@ export interface RunOptions {
   diff?: boolean;
   /** Extra ANSIBLE_* environment (e.g. ANSIBLE_PIPELINING=False). */
   env?: Record<string, string>;
+  /** How long the playbook may run (default 120 s). */
+  timeoutMs?: number;
 }
 
 /** Why the suite cannot run, or undefined when ansible-playbook and its modules are there. */
@@ -117,7 +119,7 @@ export class AnsibleController {
       ...opts.env,
     };
     const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
-      execFile("ansible-playbook", args, { env, maxBuffer: 64 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
+      execFile("ansible-playbook", args, { env, maxBuffer: 64 << 20, timeout: opts.timeoutMs ?? 120_000 }, (err, stdout, stderr) => {
         const status = err ? (typeof err.code === "number" ? err.code : -1) : 0;
         resolve({ stdout, stderr, code: status });
       });
