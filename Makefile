@@ -45,7 +45,7 @@ test-openssh: build system
 demo: build system-sim
 	node --disable-warning=ExperimentalWarning scripts/demo.ts
 
-bench: build system-sim
+bench: build system
 	node --disable-warning=ExperimentalWarning test/bench/run.ts
 	node --disable-warning=ExperimentalWarning test/bench/sim-inventory.ts
 
