@@ -46,10 +46,13 @@ export function confEntriesFor(entries: readonly RctlConfEntry[], key: string): 
   return entries.filter((e) => e.rule !== undefined && rctlRuleKey(e.rule) === key);
 }
 
-/** The file with a marked rule appended. */
+/**
+ * The file with a marked rule appended; a marker of the same URN left without its rule (the line
+ * deleted by hand) is dropped, so the file holds one marker per resource.
+ */
 export function withConfRule(text: string, rule: string, urn: string): string {
-  const base = text === "" || text.endsWith("\n") ? text : `${text}\n`;
-  return `${base}# ${markerComment(urn)}\n${rule}\n`;
+  const lines = linesOf(text).filter((line) => urnOfMarkerLine(line) !== urn);
+  return [...lines, `# ${markerComment(urn)}`, rule, ""].join("\n");
 }
 
 /** The file with one entry's line rewritten to another rule (its marker kept). */
