@@ -100,6 +100,10 @@ export interface GetJailResult {
      */
     readonly exec?: outputs.jail.JailResultExec;
     /**
+     * The CPUs the jail's processes may run on, as a cpuset(1) list such as `0-3` or `2,4`: set live with `cpuset -l LIST -j JID`, and at every start by the jail's file (exec.created). Without it the jail uses every CPU.
+     */
+    readonly cpus?: string;
+    /**
      * Keep the jail without processes (`persist`).
      */
     readonly persist?: boolean;
