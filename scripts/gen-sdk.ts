@@ -121,6 +121,58 @@ ${argDecls}
 `;
 }
 
+function functionFile(token: string, spec: Spec): string {
+  const { name } = partsOf(token);
+  const Name = name[0]!.toUpperCase() + name.slice(1);
+  const inputs: Spec = spec.inputs?.properties ?? {};
+  const required = new Set<string>(spec.inputs?.required ?? []);
+  const outputs: Spec = spec.outputs?.properties ?? {};
+  const requiredOut = new Set<string>(spec.outputs?.required ?? []);
+  const optionalArgs = required.size === 0 ? "?" : "";
+  const argDecls = Object.entries(inputs).map(([k, p]) => `${doc(p.description)}    ${k}${required.has(k) ? "" : "?"}: ${tsType(p, false)};`).join("\n");
+  const outArgDecls = Object.entries(inputs).map(([k, p]) => `${doc(p.description)}    ${k}${required.has(k) ? "" : "?"}: pulumi.Input<${tsType(p, true)}>;`).join("\n");
+  const resultDecls = Object.entries(outputs).map(([k, p]) => `${doc(p.description)}    readonly ${k}${requiredOut.has(k) ? "" : "?"}: ${tsType(p, false)};`).join("\n");
+  const copy = Object.keys(inputs).map((k) => `        "${k}": args.${k},`).join("\n");
+  return `import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "${partsOf(token).module === "index" ? "./" : "../"}types/input";
+import * as outputs from "${partsOf(token).module === "index" ? "./" : "../"}types/output";
+import * as utilities from "${partsOf(token).module === "index" ? "./" : "../"}utilities";
+
+${doc(spec.description, "")}export function ${name}(args${optionalArgs}: ${Name}Args, opts?: pulumi.InvokeOptions): Promise<${Name}Result> {
+    args = args || {};
+    opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
+    return pulumi.runtime.invoke("${token}", {
+${copy}
+    }, opts);
+}
+
+/** A collection of arguments for invoking ${name}. */
+export interface ${Name}Args {
+${argDecls}
+}
+
+/** A collection of values returned by ${name}. */
+export interface ${Name}Result {
+${resultDecls}
+}
+
+${doc(spec.description, "")}export function ${name}Output(args${optionalArgs}: ${Name}OutputArgs, opts?: pulumi.InvokeOptions): pulumi.Output<${Name}Result> {
+    return pulumi.output(args).apply((a: any) => ${name}(a, opts));
+}
+
+/** A collection of arguments for invoking ${name}. */
+export interface ${Name}OutputArgs {
+${outArgDecls}
+}
+`;
+}
+
+/** The export lines of a function file from its module's index. */
+function functionExports(name: string): string {
+  const Name = name[0]!.toUpperCase() + name.slice(1);
+  return `export { ${Name}Args, ${Name}Result, ${Name}OutputArgs } from "./${name}";\nexport const ${name}: typeof import("./${name}").${name} = null as any;\nexport const ${name}Output: typeof import("./${name}").${name}Output = null as any;\nutilities.lazyLoad(exports, ["${name}","${name}Output"], () => require("./${name}"));\n`;
+}
+
 function typesFiles(): void {
   const byModule = new Map<string, string[]>();
   const byModuleIn = new Map<string, string[]>();
@@ -203,13 +255,20 @@ function indexFiles(): void {
     modules.set(module, [...(modules.get(module) ?? []), name]);
     emit(`${module}/${camel(name)}.ts`, resourceFile(token, schema.resources[token]));
   }
+  const fnsByModule = new Map<string, string[]>();
+  for (const [token, spec] of Object.entries<Spec>(schema.functions ?? {})) {
+    const { module, name } = partsOf(token);
+    fnsByModule.set(module, [...(fnsByModule.get(module) ?? []), name]);
+    emit(module === "index" ? `${name}.ts` : `${module}/${name}.ts`, functionFile(token, spec));
+  }
   for (const [module, names] of modules) {
-    const exports = names.map((n) => `export { ${n}Args, ${n}State } from "./${camel(n)}";\nexport type ${n} = import("./${camel(n)}").${n};\nexport const ${n}: typeof import("./${camel(n)}").${n} = null as any;\nutilities.lazyLoad(exports, ["${n}"], () => require("./${camel(n)}"));\n`).join("\n");
+    const fnExports = (fnsByModule.get(module) ?? []).map(functionExports).join("\n");
+    const exports = fnExports + names.map((n) => `export { ${n}Args, ${n}State } from "./${camel(n)}";\nexport type ${n} = import("./${camel(n)}").${n};\nexport const ${n}: typeof import("./${camel(n)}").${n} = null as any;\nutilities.lazyLoad(exports, ["${n}"], () => require("./${camel(n)}"));\n`).join("\n");
     const cases = names.map((n) => `            case "freebsd:${module}:${n}":\n                return new ${n}(name, <any>undefined, { urn })`).join("\n");
     emit(`${module}/index.ts`, `import * as pulumi from "@pulumi/pulumi";\nimport * as utilities from "../utilities";\n\n${exports}\nconst _module = {\n    version: utilities.getVersion(),\n    construct: (name: string, type: string, urn: string): pulumi.Resource => {\n        switch (type) {\n${cases}\n            default:\n                throw new Error(\`unknown resource type \${type}\`);\n        }\n    },\n};\npulumi.runtime.registerResourceModule("freebsd", "${module}", _module)\n`);
   }
   const mods = [...modules.keys()];
-  emit("index.ts", `import * as pulumi from "@pulumi/pulumi";\nimport * as utilities from "./utilities";\n\n// Export members:\nexport { ProviderArgs } from "./provider";\nexport type Provider = import("./provider").Provider;\nexport const Provider: typeof import("./provider").Provider = null as any;\nutilities.lazyLoad(exports, ["Provider"], () => require("./provider"));\n\n// Export sub-modules:\nimport * as config from "./config";\nimport * as types from "./types";\n${mods.map((m) => `import * as ${m} from "./${m}";`).join("\n")}\n\nexport {\n    config,\n    types,\n${mods.map((m) => `    ${m},`).join("\n")}\n};\npulumi.runtime.registerResourcePackage("freebsd", {\n    version: utilities.getVersion(),\n    constructProvider: (name: string, type: string, urn: string): pulumi.ProviderResource => {\n        if (type !== "pulumi:providers:freebsd") {\n            throw new Error(\`unknown provider type \${type}\`);\n        }\n        return new Provider(name, <any>undefined, { urn });\n    },\n});\n`);
+  emit("index.ts", `import * as pulumi from "@pulumi/pulumi";\nimport * as utilities from "./utilities";\n\n// Export members:\n${(fnsByModule.get("index") ?? []).map(functionExports).join("\n")}export { ProviderArgs } from "./provider";\nexport type Provider = import("./provider").Provider;\nexport const Provider: typeof import("./provider").Provider = null as any;\nutilities.lazyLoad(exports, ["Provider"], () => require("./provider"));\n\n// Export sub-modules:\nimport * as config from "./config";\nimport * as types from "./types";\n${mods.map((m) => `import * as ${m} from "./${m}";`).join("\n")}\n\nexport {\n    config,\n    types,\n${mods.map((m) => `    ${m},`).join("\n")}\n};\npulumi.runtime.registerResourcePackage("freebsd", {\n    version: utilities.getVersion(),\n    constructProvider: (name: string, type: string, urn: string): pulumi.ProviderResource => {\n        if (type !== "pulumi:providers:freebsd") {\n            throw new Error(\`unknown provider type \${type}\`);\n        }\n        return new Provider(name, <any>undefined, { urn });\n    },\n});\n`);
 }
 
 const utilities = `import * as pulumi from "@pulumi/pulumi";

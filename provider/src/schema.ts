@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { configEnvironment, providerConfigSchema, secretConfigKeys } from "./core/config.ts";
+import type { AnyFunction } from "./functions/contract.ts";
+import { functions } from "./functions/index.ts";
 import type { ResourceDefinition } from "./resources/contract.ts";
 import { resources } from "./resources/index.ts";
 import { version } from "./version.ts";
@@ -85,6 +87,18 @@ function resourceSpec(def: ResourceDefinition, types: Types): Spec {
   };
 }
 
+/** The function spec of one function definition: its inputs and outputs as object types. */
+function functionSpec(def: AnyFunction, types: Types): Spec {
+  const base = def.token.replace(/:get([A-Z])/, ":$1");
+  const inputs = objectSpec(def.inputs as unknown as z.ZodObject, `${base}Args`, types);
+  const outputs = objectSpec(def.outputs as unknown as z.ZodObject, `${base}Result`, types);
+  return {
+    description: def.description,
+    inputs: { type: "object", ...inputs },
+    outputs: { type: "object", ...outputs },
+  };
+}
+
 /** Builds the package schema. */
 export function buildSchema(): Spec {
   const types: Types = {};
@@ -100,6 +114,8 @@ export function buildSchema(): Spec {
   }
   const resourceSpecs: Spec = {};
   for (const def of resources) resourceSpecs[def.token] = resourceSpec(def, types);
+  const functionSpecs: Spec = {};
+  for (const def of functions) functionSpecs[def.token] = functionSpec(def, types);
   return {
     name: "freebsd",
     displayName: "FreeBSD",
@@ -112,6 +128,7 @@ export function buildSchema(): Spec {
     config: { variables },
     provider: { description: "The provider for one FreeBSD host.", inputProperties: variables },
     resources: resourceSpecs,
+    functions: functionSpecs,
     types,
     language: {
       nodejs: {

@@ -4,6 +4,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "../utilities";
 
+export { GetJailArgs, GetJailResult, GetJailOutputArgs } from "./getJail";
+export const getJail: typeof import("./getJail").getJail = null as any;
+export const getJailOutput: typeof import("./getJail").getJailOutput = null as any;
+utilities.lazyLoad(exports, ["getJail","getJailOutput"], () => require("./getJail"));
 export { JailArgs, JailState } from "./jail";
 export type Jail = import("./jail").Jail;
 export const Jail: typeof import("./jail").Jail = null as any;

@@ -105,6 +105,10 @@ export class Jail extends pulumi.CustomResource {
      */
     declare public readonly exec: pulumi.Output<outputs.jail.JailExec | undefined>;
     /**
+     * The CPUs the jail's processes may run on, as a cpuset(1) list such as `0-3` or `2,4`: set live with `cpuset -l LIST -j JID`, and at every start by the jail's file (exec.created). Without it the jail uses every CPU.
+     */
+    declare public readonly cpus: pulumi.Output<string | undefined>;
+    /**
      * Keep the jail without processes (`persist`).
      */
     declare public readonly persist: pulumi.Output<boolean | undefined>;
@@ -170,6 +174,7 @@ export class Jail extends pulumi.CustomResource {
             resourceInputs["mountDevfs"] = state ? state.mountDevfs : undefined;
             resourceInputs["mountFstab"] = state ? state.mountFstab : undefined;
             resourceInputs["exec"] = state ? state.exec : undefined;
+            resourceInputs["cpus"] = state ? state.cpus : undefined;
             resourceInputs["persist"] = state ? state.persist : undefined;
             resourceInputs["osrelease"] = state ? state.osrelease : undefined;
             resourceInputs["datasets"] = state ? state.datasets : undefined;
@@ -206,6 +211,7 @@ export class Jail extends pulumi.CustomResource {
             resourceInputs["mountDevfs"] = args ? args.mountDevfs : undefined;
             resourceInputs["mountFstab"] = args ? args.mountFstab : undefined;
             resourceInputs["exec"] = args ? args.exec : undefined;
+            resourceInputs["cpus"] = args ? args.cpus : undefined;
             resourceInputs["persist"] = (args ? args.persist : undefined) ?? true;
             resourceInputs["osrelease"] = args ? args.osrelease : undefined;
             resourceInputs["datasets"] = args ? args.datasets : undefined;
@@ -296,6 +302,10 @@ export interface JailState {
      * Commands jail(8) runs around the jail's life; start commands restart the jail when changed.
      */
     exec?: pulumi.Input<pulumi.Input<inputs.jail.JailExecArgs>>;
+    /**
+     * The CPUs the jail's processes may run on, as a cpuset(1) list such as `0-3` or `2,4`: set live with `cpuset -l LIST -j JID`, and at every start by the jail's file (exec.created). Without it the jail uses every CPU.
+     */
+    cpus?: pulumi.Input<string>;
     /**
      * Keep the jail without processes (`persist`).
      */
@@ -412,6 +422,10 @@ export interface JailArgs {
      * Commands jail(8) runs around the jail's life; start commands restart the jail when changed.
      */
     exec?: pulumi.Input<pulumi.Input<inputs.jail.JailExecArgs>>;
+    /**
+     * The CPUs the jail's processes may run on, as a cpuset(1) list such as `0-3` or `2,4`: set live with `cpuset -l LIST -j JID`, and at every start by the jail's file (exec.created). Without it the jail uses every CPU.
+     */
+    cpus?: pulumi.Input<string>;
     /**
      * Keep the jail without processes (`persist`).
      */

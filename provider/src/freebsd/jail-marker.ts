@@ -14,14 +14,21 @@ export function markerComment(urn: string): string {
 /** The URN in the comment lines right above a block, or undefined when it carries none. */
 export function markerOf(text: string, block: ConfBlock): string | undefined {
   for (const line of text.slice(block.commentStart, block.start).split("\n")) {
-    const m = markerPattern.exec(line.replace(/\r$/, ""));
-    if (!m) continue;
-    try {
-      const urn: unknown = JSON.parse(m[1]!);
-      if (typeof urn === "string") return urn;
-    } catch {
-      // A line that only looks like a marker marks nothing.
-    }
+    const urn = urnOfMarkerLine(line);
+    if (urn !== undefined) return urn;
   }
   return undefined;
+}
+
+/** The URN of one marker comment line (`# pulumi:urn "URN"`, as in jail.conf and rctl.conf), or undefined. */
+export function urnOfMarkerLine(line: string): string | undefined {
+  const m = markerPattern.exec(line.replace(/\r$/, ""));
+  if (!m) return undefined;
+  try {
+    const urn: unknown = JSON.parse(m[1]!);
+    return typeof urn === "string" ? urn : undefined;
+  } catch {
+    // A line that only looks like a marker marks nothing.
+    return undefined;
+  }
 }

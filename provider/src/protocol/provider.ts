@@ -5,8 +5,9 @@ import { redactor } from "../host/secrets.ts";
 import { HostSession, type RunOptions } from "../host/session.ts";
 import { Host } from "../inventory/host.ts";
 import type { ResourceDefinition } from "../resources/contract.ts";
+import { functionFor } from "../functions/index.ts";
 import { resourceFor } from "../resources/index.ts";
-import { checkInputs, type CheckResult } from "./check.ts";
+import { checkInputs, type CheckFailure, type CheckResult } from "./check.ts";
 import { checkConfig, resolveConfig } from "./config.ts";
 import { applyIgnoreChanges, diffInputs, type DiffResult } from "./diff.ts";
 import {
@@ -182,6 +183,20 @@ export class Provider {
     const op = this.operation("delete", req.timeout, req.urn, [req.olds, req.oldInputs]);
     const current = { id: req.id, state: revealSecrets(req.olds).plain as Bag, inputs: revealSecrets(req.oldInputs ?? req.olds).plain as Bag };
     await this.shielded(op, () => deleteObject(this.definition(req.token), op, current));
+  }
+
+  /** Invoke: a function's result from a read of the host (batched with every other read); bad arguments come back as failures. */
+  async invoke(token: string, args: Bag): Promise<{ outputs: Bag; failures: CheckFailure[] }> {
+    const def = functionFor(token);
+    if (!def) throw new ValidationError("tok", `unknown function ${token}`);
+    const checked = checkInputs(def.inputs, args);
+    if (checked.failures.length > 0) return { outputs: {}, failures: checked.failures };
+    const op = this.operation("read", 0, token, [args]);
+    const { plain } = revealSecrets(checked.inputs);
+    return this.shielded(op, async () => {
+      const view = await op.host.read(def.reads(plain as Bag), op.opts);
+      return { outputs: def.result(view, plain as Bag, op.ctx), failures: [] };
+    });
   }
 
   /** Cancel: abort what is running; later calls get a fresh signal. */

@@ -49,17 +49,19 @@ function describeKey(name: string): string {
 const struct = (s: unknown) => fromStruct(s as StructMessage | undefined);
 const wire = (v: Record<string, unknown>) => toStruct(v) as never;
 
+function checkFailures(failures: CheckResult["failures"]): pb.CheckFailure[] {
+  return failures.map((f) => {
+    const failure = new providerPb.CheckFailure();
+    failure.setProperty(f.property);
+    failure.setReason(f.reason);
+    return failure;
+  });
+}
+
 function checkResponse(result: CheckResult): pb.CheckResponse {
   const response = new providerPb.CheckResponse();
   response.setInputs(wire(result.inputs));
-  response.setFailuresList(
-    result.failures.map((f) => {
-      const failure = new providerPb.CheckFailure();
-      failure.setProperty(f.property);
-      failure.setReason(f.reason);
-      return failure;
-    }),
-  );
+  response.setFailuresList(checkFailures(result.failures));
   return response;
 }
 
@@ -179,8 +181,12 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
       });
       return new Empty();
     }),
-    invoke: unary<pb.InvokeRequest, pb.InvokeResponse>("Invoke", log, (req) => {
-      throw new Error(`unknown function ${req.getTok()}`);
+    invoke: unary<pb.InvokeRequest, pb.InvokeResponse>("Invoke", log, async (req) => {
+      const out = await provider.invoke(req.getTok(), struct(req.getArgs()));
+      const response = new providerPb.InvokeResponse();
+      if (out.failures.length === 0) response.setReturn(wire(out.outputs));
+      response.setFailuresList(checkFailures(out.failures));
+      return response;
     }),
     cancel: unary<unknown, unknown>("Cancel", log, () => {
       provider.cancel();

@@ -1,6 +1,7 @@
 import type { ResourceDefinition } from "./contract.ts";
 import { jail } from "./jail/index.ts";
 import { jailCommand } from "./jail-command/index.ts";
+import { rctlLimit } from "./rctl-limit/index.ts";
 import { zfsDataset } from "./zfs-dataset/index.ts";
 
 // The registry: one line per resource type.
@@ -8,6 +9,7 @@ export const resources: readonly ResourceDefinition[] = [
   zfsDataset,
   jail,
   jailCommand,
+  rctlLimit,
 ];
 
 /** The resource definition of a type token. */

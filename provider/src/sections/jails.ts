@@ -1,3 +1,4 @@
+import { cpusetJailsScript, parseCpusetJails } from "../freebsd/cpuset.ts";
 import { catFilePaths, catFiles, parseCatFiles } from "../freebsd/files.ts";
 import { parseJailParamNames, sysctlJailParams } from "../freebsd/jail-commands.ts";
 import { jlsAll, parseJls, type JlsJail } from "../freebsd/jls.ts";
@@ -42,4 +43,11 @@ export const hostJailParams: Section<Set<string>> = {
   key: "jail.params",
   command: () => sysctlJailParams(),
   parse: (out) => new Set(parseJailParamNames(succeeded("sysctl", out)).map((p) => p.name)),
+};
+
+/** The CPUs of the named running jails (`cpuset -g -j NAME`); a jail not running has none. */
+export const jailCpusets: Section<Map<string, number[]>> = {
+  key: "jail.cpusets",
+  command: (scope, token) => cpusetJailsScript(token, scope === "all" ? [] : [...scope].sort()),
+  parse: (out, _scope, token) => parseCpusetJails(token, succeeded("cpuset", out)),
 };

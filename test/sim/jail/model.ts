@@ -14,6 +14,8 @@ export interface JailRecord {
   /** Interfaces moved into the jail's vnet; returned to the host when it goes. */
   vnetInterfaces: string[];
   created: number;
+  /** The jail's own CPU set when cpuset(1) changed it; absent: its parent's, every CPU (tools/cpuset.ts). */
+  cpus?: number[];
 }
 
 /** The kernel's prisons: KernelState.jails. */

@@ -82,6 +82,18 @@ export const TOOL_TABLE: readonly ToolSpec[] = [
       readOnly: (a) => !a.some((x) => /^-[hlnu]*[ar]/.test(x)),
     };
   } },
+  // cpuset(1) lives in /usr/bin on FreeBSD; Debian's /usr/bin has no file to bind it over.
+  { name: "cpuset", path: "/usr/sbin/cpuset", locking: "model", load: async () => {
+    const { cpusetMain } = await import("./cpuset.ts");
+    return {
+      main: (ctx, a) => {
+        const r = cpusetMain(ctx.io, a, ctx.kernel, ctx.disk.host);
+        ctx.dirtyKernel = r.changed;
+        return r.code;
+      },
+      readOnly: (a) => a.some((x) => /^-[a-z]*g/.test(x)),
+    };
+  } },
   // lockf(1) runs other commands (which may be zfs itself); fetch(1) and tar(1) only move files around.
   { name: "lockf", path: "/usr/sbin/lockf", locking: "none", load: async () => (await import("./lockf.ts")).lockfMain },
   { name: "fetch", path: "/usr/sbin/fetch", locking: "none", load: async () => (await import("./fetch.ts")).fetchMain },

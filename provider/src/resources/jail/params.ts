@@ -1,3 +1,4 @@
+import { cpusetCreatedCommand, cpusOfCreatedCommand } from "../../freebsd/cpuset.ts";
 import { zfsJailDataset } from "../../freebsd/jail-exec-words.ts";
 import type { JailValue } from "../../freebsd/jail-params.ts";
 import { quoteArgIfNeeded } from "../../host/quote.ts";
@@ -60,8 +61,23 @@ export function jailParamsOf(inputs: JailInputs): Array<[string, JailValue]> {
     const commands = created === undefined ? [] : Array.isArray(created) ? [...created] : [String(created)];
     params.set("exec.created", [...commands, ...inputs.datasets.map((ds) => zfsJailCommand(inputs.name, ds))]);
   }
+  if (inputs.cpus !== undefined) {
+    // The jail's CPUs at every start, before anything runs in it (freebsd/cpuset.ts says why exec.created).
+    const created = params.get("exec.created");
+    const commands = created === undefined ? [] : Array.isArray(created) ? [...created] : [String(created)];
+    params.set("exec.created", [cpusetCreatedCommand(inputs.cpus, inputs.name), ...commands]);
+  }
   for (const [name, value] of Object.entries(inputs.parameters ?? {})) params.set(name, value);
   return [...params];
+}
+
+/** Parameters without the exec.created command that sets the jail's CPUs, which changes live (cpuset -l). */
+export function withoutCpusetCommand(params: ReadonlyArray<readonly [string, JailValue]>, name: string): Array<[string, JailValue]> {
+  return params.flatMap(([param, value]): Array<[string, JailValue]> => {
+    if (param !== "exec.created") return [[param, value]];
+    const rest = listOf(value).filter((cmd) => cpusOfCreatedCommand(cmd, name) === undefined);
+    return rest.length === 0 ? [] : [[param, Array.isArray(value) || rest.length > 1 ? rest : rest[0]!]];
+  });
 }
 
 /** Typed input names by the parameter they stand for. */
@@ -80,7 +96,8 @@ export function inputsOfParams(
   const parameters: Record<string, JailValue> = {};
   const created = params.filter(([p]) => p === "exec.created").flatMap(([, v]) => listOf(v));
   const datasets = created.flatMap((cmd) => zfsJailDataset(cmd, name) ?? []);
-  const otherCreated = created.filter((cmd) => zfsJailDataset(cmd, name) === undefined);
+  const cpus = created.map((cmd) => cpusOfCreatedCommand(cmd, name)).find((list) => list !== undefined);
+  const otherCreated = created.filter((cmd) => zfsJailDataset(cmd, name) === undefined && cpusOfCreatedCommand(cmd, name) === undefined);
   for (const [param, value] of params) {
     const input = inputOfParam.get(param);
     if (param === "exec.created") continue;
@@ -107,6 +124,7 @@ export function inputsOfParams(
   if (Object.keys(exec).length > 0) inputs["exec"] = exec;
   if (Object.keys(parameters).length > 0) inputs["parameters"] = parameters;
   if (datasets.length > 0) inputs["datasets"] = datasets;
+  if (cpus !== undefined) inputs["cpus"] = cpus;
   return inputs as Omit<JailInputs, "running" | "autostart">;
 }
 

@@ -2,7 +2,8 @@ import type { Command } from "../../core/command.ts";
 import { ValidationError } from "../../core/errors.ts";
 import type { Context, Existing } from "../contract.ts";
 import type { HostView } from "../../inventory/view.ts";
-import { hostJailParams, jailFiles, rcVars } from "../../sections/jails.ts";
+import { hostJailParams, jailCpusets, jailFiles, rcVars } from "../../sections/jails.ts";
+import { cpusetJail, formatCpus, sameCpus } from "../../freebsd/cpuset.ts";
 import { datasets } from "../../sections/zfs.ts";
 import { locked, writeFile } from "../../freebsd/files.ts";
 import { jailModify, jailRemove, startJailChecked, stopJailChecked } from "../../freebsd/jail-commands.ts";
@@ -14,7 +15,7 @@ import { zfsSet } from "../../freebsd/zfs-commands.ts";
 import { isInterruptedMove, refuseConflicts } from "./conflicts.ts";
 import { removeDefinition, replaceBlock, writeJailFile } from "./files.ts";
 import { changedParams, liveParams, modifyValue } from "./live.ts";
-import { jailParamsOf } from "./params.ts";
+import { inputsOfParams, jailParamsOf, withoutCpusetCommand } from "./params.ts";
 import { jailConfPath, mainJailConf, perJailConfPath } from "./paths.ts";
 import { yes, type JailRecord } from "./read.ts";
 import { needsRestart } from "./restart.ts";
@@ -142,12 +143,23 @@ export function planUpdate(record: JailRecord, _current: Current, news: JailInpu
   const live = record.live;
   if (!news.running) return [...checks, ...(live ? [stop(record)] : []), ...files, ...boot];
   if (!live) return [...checks, ...files, ...boot, start(news)];
-  const after = jailParamsOf(news);
-  const changes = changedParams(liveParams(record), after);
-  if (changes.some((c) => needsRestart(c.name, record.params, after))) return [...checks, stop(record), ...files, ...boot, start(news)];
+  // The CPUs change live with cpuset(1), so their exec.created command never restarts the jail.
+  const after = withoutCpusetCommand(jailParamsOf(news), news.name);
+  const applied = withoutCpusetCommand(record.params, record.name);
+  const changes = changedParams(withoutCpusetCommand(liveParams(record), record.name), after);
+  if (changes.some((c) => needsRestart(c.name, applied, after))) return [...checks, stop(record), ...files, ...boot, start(news)];
   const kernelChanges = changes.filter((c) => jailParamSpec(c.name)?.kind !== "pseudo");
   const modify = kernelChanges.map((c) => [c.name, modifyValue(c.name, c.after ?? false)] as [string, JailValue]);
-  return [...checks, ...files, ...boot, ...(modify.length > 0 ? [jailModify(live.jid, modify)] : [])];
+  return [...checks, ...files, ...boot, ...(modify.length > 0 ? [jailModify(live.jid, modify)] : []), ...cpusCommands(record, news, view)];
+}
+
+/** `cpuset -l` of a running jail whose CPUs differ from the inputs; every CPU again when the inputs drop them. */
+function cpusCommands(record: JailRecord, news: JailInputs, view: HostView): Command[] {
+  const live = record.live!;
+  const had = inputsOfParams(record.name, record.params).cpus;
+  if (news.cpus === undefined) return had === undefined ? [] : [cpusetJail("all", live.jid)];
+  const now = view.covers(jailCpusets, record.name) ? view.get(jailCpusets).get(record.name) : undefined;
+  return now && sameCpus(news.cpus, formatCpus(now)) ? [] : [cpusetJail(news.cpus, live.jid)];
 }
 
 /** Commands that stop the jail, take it out of jail_list, and remove its definition last, so a retry finishes. */

@@ -2,7 +2,8 @@ import type { Claim, Context, Found, Props, Purpose, Ref } from "../contract.ts"
 import { want, type SectionRequest } from "../../inventory/section.ts";
 import type { HostView } from "../../inventory/view.ts";
 import { datasets } from "../../sections/zfs.ts";
-import { hostJailParams, jailFiles, rcVars, runningJails } from "../../sections/jails.ts";
+import { hostJailParams, jailCpusets, jailFiles, rcVars, runningJails } from "../../sections/jails.ts";
+import { formatCpus, sameCpus } from "../../freebsd/cpuset.ts";
 import { parseJailConf, type ConfBlock } from "../../freebsd/jail-conf.ts";
 import { readJailParams } from "../../freebsd/jail-conf-values.ts";
 import { markerOf } from "../../freebsd/jail-marker.ts";
@@ -84,6 +85,9 @@ export function jailReads(ref: Ref, purpose: Purpose, news?: JailInputs): Sectio
   const names = new Set([ref.id, ...(news ? [news.name] : [])]);
   const files = [...names].flatMap(definitionFiles);
   const requests = [want(runningJails), want(jailFiles, files), want(rcVars, ["jail_enable", "jail_list"])];
+  // The running jail's CPUs (cpuset -g), only for jails whose CPUs the program manages.
+  const managed = [ref.inputs?.["cpus"], ref.state?.["cpus"], news?.cpus].some((c) => c !== undefined);
+  if (managed) requests.push(want(jailCpusets, names));
   if (purpose === "create" || purpose === "update") {
     requests.push(want(hostJailParams), want(datasets, news?.datasets ?? []));
   }
@@ -122,6 +126,11 @@ export function describeJail(record: JailRecord, view: HostView, ref: Ref, ctx: 
     running: record.live !== undefined,
     autostart: yes(rc.get("jail_enable")) && splitSysrcList(rc.get("jail_list") ?? "").includes(record.name),
   };
+  if (inputs.cpus !== undefined && record.live && view.covers(jailCpusets, record.name)) {
+    // The running jail's CPUs are what is applied: a `cpuset -l` by hand shows as drift.
+    const now = view.get(jailCpusets).get(record.name);
+    if (now && !sameCpus(inputs.cpus, formatCpus(now))) inputs.cpus = formatCpus(now);
+  }
   const text = record.file ? view.get(jailFiles).get(record.file)! : "";
   const state: JailOutputs = {
     ...inputs,

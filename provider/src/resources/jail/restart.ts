@@ -2,7 +2,7 @@ import type { Existing } from "../contract.ts";
 import { addressFamilyOf } from "../../freebsd/jail-addresses.ts";
 import { addressChangeNeedsRestart, jailParamSpec, type JailValue } from "../../freebsd/jail-params.ts";
 import { changedParams, withLiveValues } from "./live.ts";
-import { jailParamsOf } from "./params.ts";
+import { jailParamsOf, withoutCpusetCommand } from "./params.ts";
 import { jailConfPath, mainJailConf } from "./paths.ts";
 import type { JailInputs, JailOutputs } from "./schema.ts";
 
@@ -55,9 +55,10 @@ export function describeUpdate(current: Existing<JailOutputs, JailInputs>, news:
   const applied = current.state.running && news.running ? appliedParams(current) : undefined;
   if (applied) {
     // Against the running jail: jls's values (its `live` output) where it has them.
-    const after = jailParamsOf(news);
-    const before = withLiveValues(applied, current.state.live ?? {});
-    const restarting = changedParams(before, after).filter((c) => needsRestart(c.name, applied, after));
+    const after = withoutCpusetCommand(jailParamsOf(news), news.name);
+    const before = withoutCpusetCommand(withLiveValues(applied, current.state.live ?? {}), news.name);
+    const kept = withoutCpusetCommand(applied, news.name);
+    const restarting = changedParams(before, after).filter((c) => needsRestart(c.name, kept, after));
     if (restarting.length > 0) {
       notes.push(`restarts jail ${news.name}: ${restarting.map((c) => c.name).join(", ")} cannot be changed on a running jail`);
     }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkCpuList } from "../../freebsd/cpuset.ts";
 import { checkJailName, checkJailParameter, checkJailParameterName } from "../../freebsd/jail-checks.ts";
 import { checkDatasetName } from "../../freebsd/zfs-names.ts";
 import { jailParamsOf } from "./params.ts";
@@ -41,6 +42,13 @@ const jailShape = {
       .optional()
       .describe("Commands jail(8) runs around the jail's life; start commands restart the jail when changed.")
       .meta({ pulumiType: "freebsd:jail:JailExec" }),
+    cpus: z
+      .string()
+      .optional()
+      .describe(
+        "The CPUs the jail's processes may run on, as a cpuset(1) list such as `0-3` or `2,4`: set live with " +
+          "`cpuset -l LIST -j JID`, and at every start by the jail's file (exec.created). Without it the jail uses every CPU.",
+      ),
     persist: z.boolean().default(true).describe("Keep the jail without processes (`persist`)."),
     osrelease: z.string().optional().describe("The release the jail reports (`osrelease`). Changing it restarts the jail."),
     datasets: z
@@ -73,6 +81,10 @@ export const jailInputs = z
       fail(["ip4"], "a VNET jail has its own network stack: configure its addresses inside the jail, not with ip4/ip6");
     }
     if (!inputs.vnet && inputs.vnetInterfaces?.length) fail(["vnetInterfaces"], "needs vnet: true");
+    if (inputs.cpus !== undefined) {
+      const rule = checkCpuList(inputs.cpus);
+      if (rule) fail(["cpus"], rule);
+    }
     for (const [i, ifname] of (inputs.vnetInterfaces ?? []).entries()) {
       if (!/^[a-z][a-z0-9_.]{0,14}$/.test(ifname)) fail(["vnetInterfaces", i], "must be an interface name of at most 15 characters");
     }
