@@ -31,9 +31,20 @@ function isManaged(prop: string, pv: PropertyValue, type: string, knownProps: Re
   return !(reset !== undefined && knownProps?.[prop] === undefined && sameValue(prop, reset, pv.value));
 }
 
+/** Values already computed, by record: a parent's are asked for once per child. */
+const valuesCache = new WeakMap<DatasetRecord, Values>();
+
 /** Every property's value, by name. */
 function valuesOf(record: DatasetRecord | undefined): Values {
-  return Object.fromEntries(Object.entries(record?.properties ?? {}).map(([k, pv]) => [k, pv.value]));
+  if (!record) return {};
+  let values = valuesCache.get(record);
+  if (!values) {
+    const out: Record<string, string> = {};
+    for (const prop in record.properties) out[prop] = record.properties[prop]!.value;
+    values = out;
+    valuesCache.set(record, values);
+  }
+  return values;
 }
 
 /**
