@@ -1,6 +1,8 @@
 import type { ResourceDefinition } from "./contract.ts";
 import { jail } from "./jail/index.ts";
 import { jailCommand } from "./jail-command/index.ts";
+import { networkBridge } from "./network-bridge/index.ts";
+import { networkEpair } from "./network-epair/index.ts";
 import { zfsDataset } from "./zfs-dataset/index.ts";
 
 // The registry: one line per resource type.
@@ -8,6 +10,8 @@ export const resources: readonly ResourceDefinition[] = [
   zfsDataset,
   jail,
   jailCommand,
+  networkBridge,
+  networkEpair,
 ];
 
 /** The resource definition of a type token. */
