@@ -72,7 +72,8 @@ function configure(inputs: EpairInputs, view: HostView, hostEnd: IfStatus | unde
   const addresses = addressCommands(host, hostEnd?.addresses ?? [], parsedAddresses(inputs.hostAddresses));
   commands.push(...addresses);
   if (fresh || isUp(hostEnd!) !== inputs.up || (!inputs.up && addresses.length > 0)) commands.push(setUp(host, inputs.up));
-  if (jailHere && (fresh || isUp(jailEnd!) !== inputs.up)) commands.push(setUp(jail, inputs.up));
+  // The jail end is brought up with a new pair; after that its state is the jail's (or its administrator's).
+  if (fresh) commands.push(setUp(jail, inputs.up));
   return [...commands, ...join];
 }
 

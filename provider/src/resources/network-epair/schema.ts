@@ -23,7 +23,7 @@ const epairShape = {
   up: z
     .boolean()
     .default(true)
-    .describe("Whether the ends are up (the jail end only while it is on the host; inside a jail, the jail configures it)."),
+    .describe("Whether the host end is up. The jail end is brought up when the pair is made; after that its state is the jail's."),
   mtu: z.number().int().min(72).max(65535).optional().describe("The MTU of both ends; a bridge member must have the bridge's."),
   hostEther: z
     .string()
