@@ -15,12 +15,14 @@ import * as config from "./config";
 import * as types from "./types";
 import * as zfs from "./zfs";
 import * as jail from "./jail";
+import * as network from "./network";
 
 export {
     config,
     types,
     zfs,
     jail,
+    network,
 };
 pulumi.runtime.registerResourcePackage("freebsd", {
     version: utilities.getVersion(),
