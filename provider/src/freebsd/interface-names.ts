@@ -109,9 +109,3 @@ export function checkInterfaceAddress(text: string): string | undefined {
 export function formatAddress(a: IfAddress): string {
   return `${a.addr}/${a.plen}`;
 }
-
-/** Whether two address lists hold the same addresses, in any order. */
-export function sameAddressSet(a: readonly IfAddress[], b: readonly IfAddress[]): boolean {
-  const key = (list: readonly IfAddress[]) => list.map(formatAddress).sort().join(" ");
-  return key(a) === key(b);
-}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkInterfaceAddress, checkInterfaceName, maxInterfaceName, parseInterfaceAddress, formatAddress } from "../../freebsd/interface-names.ts";
+import { checkInterfaceAddress, checkInterfaceName, maxInterfaceName, parseInterfaceAddress } from "../../freebsd/interface-names.ts";
 import { checkSysrcValue } from "../../freebsd/sysrc.ts";
 
 // Inputs and outputs of freebsd:network:Bridge.
@@ -92,11 +92,3 @@ export const bridgeOutputs = z.object({
 });
 
 export type BridgeOutputs = z.output<typeof bridgeOutputs>;
-
-/** An address list in the kernel's spelling, for comparisons. */
-export function kernelSpelling(addresses: readonly string[]): string[] {
-  return addresses.map((a) => {
-    const p = parseInterfaceAddress(a);
-    return p ? formatAddress(p) : a;
-  });
-}
