@@ -267,3 +267,22 @@ describe("delete", () => {
     expect((await stack.destroy()).steps).toEqual({});
   });
 });
+
+describe("a parallel stack", () => {
+  it("creates the epairs at once, their writes to the bridge's line and to rc.conf never losing each other's", async () => {
+    const s = new Stack(launcher, { config: target.config, parallel: true });
+    const p = program({ without: ["data"] });
+    const r = await s.up(p, { skipPreview: true });
+    for (const name of ["lan", "web", "db", "cache"]) expect(r.steps[name]!.op).toBe("create");
+    expect((await run("sysrc -n cloned_interfaces")).trim().split(" ").sort()).toEqual(["bridge0", "epair0", "epair1", "epair2"]);
+    const line = (await run("sysrc -n ifconfig_lan0")).trim().split(" ");
+    for (const end of ["weba", "dba", "cachea"]) expect(line.join(" ")).toContain(`addm ${end}`);
+    const names = await Promise.all(["epair0", "epair1", "epair2"].map(async (u) => (await run(`sysrc -n ifconfig_${u}a_name`)).trim()));
+    expect(names.sort()).toEqual(["cachea", "dba", "weba"]);
+    const refreshed = await s.refresh({ skipPreview: true });
+    expect(Object.values(refreshed.steps).every((step) => step.op === "same")).toBe(true);
+    await s.destroy({ skipPreview: true });
+    expect(await lines("ifconfig -l")).toEqual(["vtnet0", "lo0"]);
+    expect((await run("sysrc -n cloned_interfaces")).trim()).toBe("");
+  });
+});
