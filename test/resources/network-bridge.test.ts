@@ -38,6 +38,7 @@ describe("Check", () => {
     expect(networkBridge.rule!(["name"])).toBe("replace");
     expect(networkBridge.rule!(["members", "0"])).toBe("update");
     expect(networkBridge.deleteBeforeReplace).toBe(true);
+    expect(networkBridge.derivedSecrets!(["addresses", 0])).toEqual([["rcConf"]]);
   });
 });
 

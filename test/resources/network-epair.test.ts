@@ -48,6 +48,10 @@ describe("Check", () => {
     expect(networkEpair.rule!(["bridge"])).toBe("update");
     expect(networkEpair.deleteBeforeReplace).toBeUndefined();
   });
+  it("keeps secret the outputs that repeat a secret input", () => {
+    expect(networkEpair.derivedSecrets!(["description"])).toEqual([["rcConf"]]);
+    expect(networkEpair.derivedSecrets!(["jailEther"])).toEqual([["rcConf"], ["jailEtherAddress"]]);
+  });
 });
 
 describe("read", () => {

@@ -16,6 +16,8 @@ export const networkBridge: PlannedResource<BridgeInputs, BridgeOutputs, BridgeR
   // The same name cannot exist twice, and the members of the old bridge must be free for the new one.
   deleteBeforeReplace: true,
   rule: (path) => (path[0] === "name" ? "replace" : "update"),
+  // rcConf repeats every input as rc.conf holds it.
+  derivedSecrets: () => [["rcConf"]],
   idOf: (inputs) => inputs.name,
   reads: bridgeReads,
   find: findBridge,

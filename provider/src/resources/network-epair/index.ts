@@ -16,6 +16,11 @@ export const networkEpair: PlannedResource<EpairInputs, EpairOutputs, EpairRecor
   outputs: epairOutputs,
   stableOutputs: ["hostInterface", "jailInterface"],
   rule: (path) => (path[0] === "name" ? "replace" : "update"),
+  // rcConf repeats every input as rc.conf holds it; the ether outputs repeat the MACs.
+  derivedSecrets: (path) => [
+    ["rcConf"],
+    ...(path[0] === "hostEther" ? [["hostEtherAddress"]] : path[0] === "jailEther" ? [["jailEtherAddress"]] : []),
+  ],
   idOf: (inputs) => inputs.name,
   reads: epairReads,
   find: findEpair,
