@@ -159,6 +159,22 @@ describe("drift", () => {
   });
 });
 
+describe("a bridge destroyed by hand", () => {
+  it("shows on refresh, and up makes it again with its members and the epairs' ends", async () => {
+    await run("ifconfig lan0 destroy");
+    const r = await stack.refresh({ skipPreview: true });
+    expect(r.steps["lan"]!.op).toBe("update");
+    expect(out(stack, "lan")).toMatchObject({ up: false, members: [], persist: true });
+    expect(r.steps["web"]!.op).toBe("update");
+    const up = await stack.up(changed());
+    expect(up.steps["lan"]!.op).toBe("update");
+    const lan = await run("ifconfig lan0");
+    for (const member of ["vtnet0", "weba", "dba", "cachea"]) expect(lan).toContain(`\tmember: ${member} `);
+    const refreshed = await stack.refresh({ skipPreview: true });
+    expect(Object.values(refreshed.steps).every((step) => step.op === "same")).toBe(true);
+  });
+});
+
 describe("reboot", () => {
   it("brings the bridge and the epairs back, each jail end in its jail with its MAC, and a refresh shows no drift", async () => {
     const macs = Object.fromEntries(["web", "db", "cache"].map((e) => [e, [out(stack, e)["hostEtherAddress"], out(stack, e)["jailEtherAddress"]]]));

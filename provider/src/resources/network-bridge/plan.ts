@@ -11,7 +11,7 @@ import { addressCommands, parsedAddresses } from "../network-shared/addresses.ts
 import { isManagedEpairEnd, removeMarker, writeMarker } from "../network-shared/owner.ts";
 import type { BridgeRecord } from "./read.ts";
 import type { BridgeInputs, BridgeOutputs } from "./schema.ts";
-import { persistCommands, unpersistCommands } from "./vars.ts";
+import { epairWords, persistCommands, unpersistCommands } from "./vars.ts";
 
 // The command plans of freebsd:network:Bridge: ifconfig for the live bridge, sysrc for rc.conf, and
 // the marker, planned from what the host has (a bridge destroyed by hand is made again).
@@ -62,6 +62,16 @@ function refuseStranger(view: HostView, record: BridgeRecord | undefined, name: 
   }
 }
 
+/**
+ * When the bridge is made again (it was destroyed by hand), the Epair ends its rc.conf line holds join
+ * it again too: their Epairs see no change of their own to apply until the next refresh.
+ */
+function rejoinEpairs(view: HostView, inputs: BridgeInputs): Command[] {
+  const host = view.get(hostInterfaces);
+  const free = (m: string) => host.has(m) && ![...host.values()].some((b) => b.members.includes(m));
+  return epairWords(view, inputs).filter(free).map((m) => addMember(inputs.name, m));
+}
+
 /** Commands that create the bridge: marker first (so a lost answer is recognised), then the bridge, then rc.conf. */
 export function planCreate(inputs: BridgeInputs, view: HostView, ctx: Context): Command[] {
   refuseStranger(view, undefined, inputs.name);
@@ -78,7 +88,7 @@ export function planUpdate(record: BridgeRecord, _current: Current, news: Bridge
   refuseStranger(view, record, news.name);
   const live = record.live
     ? configure(news, view, record.live)
-    : [createBridge(news.name), ...configure(news, view, undefined)];
+    : [createBridge(news.name), ...rejoinEpairs(view, news), ...configure(news, view, undefined)];
   const persist = persistCommands(view, news, record.word);
   if (live.length === 0 && persist.length === 0) return [];
   return [...writeMarker(view, news.name, ctx.urn), ...live, ...persist];
