@@ -19,6 +19,7 @@ import * as config from "./config";
 import * as types from "./types";
 import * as zfs from "./zfs";
 import * as jail from "./jail";
+import * as network from "./network";
 import * as rctl from "./rctl";
 
 export {
@@ -26,6 +27,7 @@ export {
     types,
     zfs,
     jail,
+    network,
     rctl,
 };
 pulumi.runtime.registerResourcePackage("freebsd", {
