@@ -4,15 +4,27 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * A FreeBSD bridge (if_bridge) under a stable name: made with ifconfig and kept in rc.conf (cloned_interfaces, ifconfig_bridgeN_name, ifconfig_NAME) with sysrc, so rc.d/netif makes it again at boot. A refresh reports members, addresses, description, MTU and state as the kernel has them. Import with `pulumi import freebsd:network:Bridge NAME ifname`.
+ * A FreeBSD bridge (if_bridge) under a stable name: made with ifconfig and kept in rc.conf (cloned_interfaces, ifconfig_bridgeN_name, ifconfig_NAME) with sysrc, so rc.d/netif makes it again at boot. A refresh reports members, addresses, description, MTU and state as the kernel has them.
+ *
+ * ## Import
+ *
+ * ```sh
+ * $ pulumi import freebsd:network:Bridge NAME ifname
+ * ```
  */
 export class Bridge extends pulumi.CustomResource {
     /**
      * Get an existing Bridge resource's state with the given name, ID, and optional extra
      * properties used to qualify the lookup.
+     *
+     * @param name The _unique_ name of the resulting resource.
+     * @param id The _unique_ provider ID of the resource to lookup.
+     * @param state Any extra arguments used during the lookup.
+     * @param opts Optional settings to control the behavior of the CustomResource.
      */
     public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: BridgeState, opts?: pulumi.CustomResourceOptions): Bridge {
         return new Bridge(name, <any>state, { ...opts, id: id });
@@ -22,7 +34,7 @@ export class Bridge extends pulumi.CustomResource {
     public static readonly __pulumiType = 'freebsd:network:Bridge';
 
     /**
-     * Returns true if the given object is an instance of Bridge. This is designed to work even
+     * Returns true if the given object is an instance of Bridge.  This is designed to work even
      * when multiple copies of the Pulumi SDK have been loaded into the same process.
      */
     public static isInstance(obj: any): obj is Bridge {
@@ -39,11 +51,11 @@ export class Bridge extends pulumi.CustomResource {
     /**
      * Host interfaces the bridge holds, e.g. `em0`, `vtnet0`, or an epair's host end. Epair ends that join through their Epair's `bridge` input need not be listed: they are reported in `epairMembers` and left to their Epair.
      */
-    declare public readonly members: pulumi.Output<string[] | undefined>;
+    declare public readonly members: pulumi.Output<string[]>;
     /**
      * The bridge's own addresses with their prefix length, IPv4 or IPv6, e.g. `192.0.2.1/24`, `2001:db8::1/64`.
      */
-    declare public readonly addresses: pulumi.Output<string[] | undefined>;
+    declare public readonly addresses: pulumi.Output<string[]>;
     /**
      * The interface description (`ifconfig NAME description`, `ifconfig_NAME_descr`).
      */
@@ -51,7 +63,7 @@ export class Bridge extends pulumi.CustomResource {
     /**
      * Whether the bridge is up. rc.d/netif brings up at boot every interface it configures, so a bridge with members, an MTU or addresses comes back up after a reboot whatever this says; a refresh then shows it.
      */
-    declare public readonly up: pulumi.Output<boolean | undefined>;
+    declare public readonly up: pulumi.Output<boolean>;
     /**
      * The bridge's MTU.
      */
@@ -59,59 +71,69 @@ export class Bridge extends pulumi.CustomResource {
     /**
      * Keep the bridge in rc.conf (cloned_interfaces, ifconfig_NAME...) so rc.d/netif makes it again at boot exactly as declared. Reads false when rc.conf says something else (edited by hand); `pulumi up` writes it again.
      */
-    declare public readonly persist: pulumi.Output<boolean | undefined>;
+    declare public readonly persist: pulumi.Output<boolean>;
     /**
      * Members that are the host ends of Epairs joining through their own `bridge` input.
      */
-    declare public readonly epairMembers: pulumi.Output<string[]>;
+    declare public /*out*/ readonly epairMembers: pulumi.Output<string[]>;
     /**
      * The bridge's link-level address (empty while it does not exist).
      */
-    declare public readonly ether: pulumi.Output<string>;
+    declare public /*out*/ readonly ether: pulumi.Output<string>;
     /**
      * The rc.conf variables that make the bridge at boot, as rc.conf holds them.
      */
-    declare public readonly rcConf: pulumi.Output<{[key: string]: string}>;
+    declare public /*out*/ readonly rcConf: pulumi.Output<{[key: string]: string}>;
 
-    constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, argsOrState?: BridgeArgs | BridgeState, opts?: pulumi.CustomResourceOptions);
+    /**
+     * Create a Bridge resource with the given unique name, arguments, and options.
+     *
+     * @param name The _unique_ name of the resource.
+     * @param args The arguments to use to populate this resource's properties.
+     * @param opts A bag of options that control this resource's behavior.
+     */
+    constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions)
     constructor(name: string, argsOrState?: BridgeArgs | BridgeState, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (opts.id) {
             const state = argsOrState as BridgeState | undefined;
-            resourceInputs["name"] = state ? state.name : undefined;
-            resourceInputs["members"] = state ? state.members : undefined;
-            resourceInputs["addresses"] = state ? state.addresses : undefined;
-            resourceInputs["description"] = state ? state.description : undefined;
-            resourceInputs["up"] = state ? state.up : undefined;
-            resourceInputs["mtu"] = state ? state.mtu : undefined;
-            resourceInputs["persist"] = state ? state.persist : undefined;
-            resourceInputs["epairMembers"] = state ? state.epairMembers : undefined;
-            resourceInputs["ether"] = state ? state.ether : undefined;
-            resourceInputs["rcConf"] = state ? state.rcConf : undefined;
+            resourceInputs["name"] = state?.name;
+            resourceInputs["members"] = state?.members;
+            resourceInputs["addresses"] = state?.addresses;
+            resourceInputs["description"] = state?.description;
+            resourceInputs["up"] = state?.up;
+            resourceInputs["mtu"] = state?.mtu;
+            resourceInputs["persist"] = state?.persist;
+            resourceInputs["epairMembers"] = state?.epairMembers;
+            resourceInputs["ether"] = state?.ether;
+            resourceInputs["rcConf"] = state?.rcConf;
         } else {
             const args = argsOrState as BridgeArgs | undefined;
-            if ((!args || args.name === undefined) && !opts.urn) {
+            if (args?.name === undefined && !opts.urn) {
                 throw new Error("Missing required property 'name'");
             }
-            resourceInputs["name"] = args ? args.name : undefined;
-            resourceInputs["members"] = args ? args.members : undefined;
-            resourceInputs["addresses"] = args ? args.addresses : undefined;
-            resourceInputs["description"] = args ? args.description : undefined;
-            resourceInputs["up"] = (args ? args.up : undefined) ?? true;
-            resourceInputs["mtu"] = args ? args.mtu : undefined;
-            resourceInputs["persist"] = (args ? args.persist : undefined) ?? true;
+            resourceInputs["name"] = args?.name;
+            resourceInputs["members"] = args?.members;
+            resourceInputs["addresses"] = args?.addresses;
+            resourceInputs["description"] = args?.description;
+            resourceInputs["up"] = (args?.up) ?? true;
+            resourceInputs["mtu"] = args?.mtu;
+            resourceInputs["persist"] = (args?.persist) ?? true;
             resourceInputs["epairMembers"] = undefined /*out*/;
             resourceInputs["ether"] = undefined /*out*/;
             resourceInputs["rcConf"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const replaceOnChanges = { replaceOnChanges: ["name"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Bridge.__pulumiType, name, resourceInputs, opts);
     }
 }
 
-/** Input properties used for looking up and filtering Bridge resources. */
+/**
+ * Input properties used for looking up and filtering Bridge resources.
+ */
 export interface BridgeState {
     /**
      * The bridge's interface name (at most 15 characters: lower-case letters, digits, `_`), e.g. `lan0`. The kernel's `bridgeN` is renamed to it, live and at boot (`ifconfig_bridgeN_name`); a name of the form `bridgeN` is used as it is. Changing it replaces the bridge.
@@ -155,7 +177,9 @@ export interface BridgeState {
     rcConf?: pulumi.Input<{[key: string]: pulumi.Input<string>}>;
 }
 
-/** The set of arguments for constructing a Bridge resource. */
+/**
+ * The set of arguments for constructing a Bridge resource.
+ */
 export interface BridgeArgs {
     /**
      * The bridge's interface name (at most 15 characters: lower-case letters, digits, `_`), e.g. `lan0`. The kernel's `bridgeN` is renamed to it, live and at boot (`ifconfig_bridgeN_name`); a name of the form `bridgeN` is used as it is. Changing it replaces the bridge.

@@ -4,15 +4,27 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * A FreeBSD epair (a virtual Ethernet cable) whose ends have stable names, NAMEa on the host and NAMEb for a VNET jail, and stable MAC addresses; kept in rc.conf with sysrc so rc.d/netif makes it again at boot, before rc.d/jail moves the jail end into its jail. `jailInterface` is what a VNET Jail's `vnetInterfaces` takes. Deleting an epair whose jail end is inside a running jail is refused. Import with `pulumi import freebsd:network:Epair NAME name`.
+ * A FreeBSD epair (a virtual Ethernet cable) whose ends have stable names, NAMEa on the host and NAMEb for a VNET jail, and stable MAC addresses; kept in rc.conf with sysrc so rc.d/netif makes it again at boot, before rc.d/jail moves the jail end into its jail. `jailInterface` is what a VNET Jail's `vnetInterfaces` takes. Deleting an epair whose jail end is inside a running jail is refused.
+ *
+ * ## Import
+ *
+ * ```sh
+ * $ pulumi import freebsd:network:Epair NAME name
+ * ```
  */
 export class Epair extends pulumi.CustomResource {
     /**
      * Get an existing Epair resource's state with the given name, ID, and optional extra
      * properties used to qualify the lookup.
+     *
+     * @param name The _unique_ name of the resulting resource.
+     * @param id The _unique_ provider ID of the resource to lookup.
+     * @param state Any extra arguments used during the lookup.
+     * @param opts Optional settings to control the behavior of the CustomResource.
      */
     public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: EpairState, opts?: pulumi.CustomResourceOptions): Epair {
         return new Epair(name, <any>state, { ...opts, id: id });
@@ -22,7 +34,7 @@ export class Epair extends pulumi.CustomResource {
     public static readonly __pulumiType = 'freebsd:network:Epair';
 
     /**
-     * Returns true if the given object is an instance of Epair. This is designed to work even
+     * Returns true if the given object is an instance of Epair.  This is designed to work even
      * when multiple copies of the Pulumi SDK have been loaded into the same process.
      */
     public static isInstance(obj: any): obj is Epair {
@@ -43,7 +55,7 @@ export class Epair extends pulumi.CustomResource {
     /**
      * Addresses of the host end with their prefix length, IPv4 or IPv6, e.g. `192.0.2.1/24`.
      */
-    declare public readonly hostAddresses: pulumi.Output<string[] | undefined>;
+    declare public readonly hostAddresses: pulumi.Output<string[]>;
     /**
      * The description of the host end (`ifconfig NAMEa description`).
      */
@@ -51,7 +63,7 @@ export class Epair extends pulumi.CustomResource {
     /**
      * Whether the host end is up. The jail end is brought up when the pair is made; after that its state is the jail's.
      */
-    declare public readonly up: pulumi.Output<boolean | undefined>;
+    declare public readonly up: pulumi.Output<boolean>;
     /**
      * The MTU of both ends; a bridge member must have the bridge's.
      */
@@ -67,73 +79,79 @@ export class Epair extends pulumi.CustomResource {
     /**
      * Keep the epair in rc.conf (cloned_interfaces, the ends' names, MACs and settings) so rc.d/netif makes it again at boot, before rc.d/jail moves the jail end into its jail. Reads false when rc.conf says something else.
      */
-    declare public readonly persist: pulumi.Output<boolean | undefined>;
+    declare public readonly persist: pulumi.Output<boolean>;
     /**
      * The host end's interface name (NAMEa).
      */
-    declare public readonly hostInterface: pulumi.Output<string>;
+    declare public /*out*/ readonly hostInterface: pulumi.Output<string>;
     /**
      * The jail end's interface name (NAMEb): what a VNET Jail's `vnetInterfaces` takes.
      */
-    declare public readonly jailInterface: pulumi.Output<string>;
+    declare public /*out*/ readonly jailInterface: pulumi.Output<string>;
     /**
      * The host end's MAC address as the kernel has it (empty while it does not exist).
      */
-    declare public readonly hostEtherAddress: pulumi.Output<string>;
+    declare public /*out*/ readonly hostEtherAddress: pulumi.Output<string>;
     /**
      * The jail end's MAC address as the kernel has it (empty when it cannot be seen).
      */
-    declare public readonly jailEtherAddress: pulumi.Output<string>;
+    declare public /*out*/ readonly jailEtherAddress: pulumi.Output<string>;
     /**
      * Where the jail end is: on the host, in a VNET jail, in a jail that could not be looked into, or nowhere.
      */
-    declare public readonly jailInterfaceLocation: pulumi.Output<string>;
+    declare public /*out*/ readonly jailInterfaceLocation: pulumi.Output<enums.network.EpairJailInterfaceLocation>;
     /**
      * The VNET jail whose vnet holds the jail end, when it is in one.
      */
-    declare public readonly jailInterfaceJail: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly jailInterfaceJail: pulumi.Output<string | undefined>;
     /**
      * The rc.conf variables that make the epair at boot, as rc.conf holds them.
      */
-    declare public readonly rcConf: pulumi.Output<{[key: string]: string}>;
+    declare public /*out*/ readonly rcConf: pulumi.Output<{[key: string]: string}>;
 
-    constructor(name: string, args: EpairArgs, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, argsOrState?: EpairArgs | EpairState, opts?: pulumi.CustomResourceOptions);
+    /**
+     * Create a Epair resource with the given unique name, arguments, and options.
+     *
+     * @param name The _unique_ name of the resource.
+     * @param args The arguments to use to populate this resource's properties.
+     * @param opts A bag of options that control this resource's behavior.
+     */
+    constructor(name: string, args: EpairArgs, opts?: pulumi.CustomResourceOptions)
     constructor(name: string, argsOrState?: EpairArgs | EpairState, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (opts.id) {
             const state = argsOrState as EpairState | undefined;
-            resourceInputs["name"] = state ? state.name : undefined;
-            resourceInputs["bridge"] = state ? state.bridge : undefined;
-            resourceInputs["hostAddresses"] = state ? state.hostAddresses : undefined;
-            resourceInputs["description"] = state ? state.description : undefined;
-            resourceInputs["up"] = state ? state.up : undefined;
-            resourceInputs["mtu"] = state ? state.mtu : undefined;
-            resourceInputs["hostEther"] = state ? state.hostEther : undefined;
-            resourceInputs["jailEther"] = state ? state.jailEther : undefined;
-            resourceInputs["persist"] = state ? state.persist : undefined;
-            resourceInputs["hostInterface"] = state ? state.hostInterface : undefined;
-            resourceInputs["jailInterface"] = state ? state.jailInterface : undefined;
-            resourceInputs["hostEtherAddress"] = state ? state.hostEtherAddress : undefined;
-            resourceInputs["jailEtherAddress"] = state ? state.jailEtherAddress : undefined;
-            resourceInputs["jailInterfaceLocation"] = state ? state.jailInterfaceLocation : undefined;
-            resourceInputs["jailInterfaceJail"] = state ? state.jailInterfaceJail : undefined;
-            resourceInputs["rcConf"] = state ? state.rcConf : undefined;
+            resourceInputs["name"] = state?.name;
+            resourceInputs["bridge"] = state?.bridge;
+            resourceInputs["hostAddresses"] = state?.hostAddresses;
+            resourceInputs["description"] = state?.description;
+            resourceInputs["up"] = state?.up;
+            resourceInputs["mtu"] = state?.mtu;
+            resourceInputs["hostEther"] = state?.hostEther;
+            resourceInputs["jailEther"] = state?.jailEther;
+            resourceInputs["persist"] = state?.persist;
+            resourceInputs["hostInterface"] = state?.hostInterface;
+            resourceInputs["jailInterface"] = state?.jailInterface;
+            resourceInputs["hostEtherAddress"] = state?.hostEtherAddress;
+            resourceInputs["jailEtherAddress"] = state?.jailEtherAddress;
+            resourceInputs["jailInterfaceLocation"] = state?.jailInterfaceLocation;
+            resourceInputs["jailInterfaceJail"] = state?.jailInterfaceJail;
+            resourceInputs["rcConf"] = state?.rcConf;
         } else {
             const args = argsOrState as EpairArgs | undefined;
-            if ((!args || args.name === undefined) && !opts.urn) {
+            if (args?.name === undefined && !opts.urn) {
                 throw new Error("Missing required property 'name'");
             }
-            resourceInputs["name"] = args ? args.name : undefined;
-            resourceInputs["bridge"] = args ? args.bridge : undefined;
-            resourceInputs["hostAddresses"] = args ? args.hostAddresses : undefined;
-            resourceInputs["description"] = args ? args.description : undefined;
-            resourceInputs["up"] = (args ? args.up : undefined) ?? true;
-            resourceInputs["mtu"] = args ? args.mtu : undefined;
-            resourceInputs["hostEther"] = args ? args.hostEther : undefined;
-            resourceInputs["jailEther"] = args ? args.jailEther : undefined;
-            resourceInputs["persist"] = (args ? args.persist : undefined) ?? true;
+            resourceInputs["name"] = args?.name;
+            resourceInputs["bridge"] = args?.bridge;
+            resourceInputs["hostAddresses"] = args?.hostAddresses;
+            resourceInputs["description"] = args?.description;
+            resourceInputs["up"] = (args?.up) ?? true;
+            resourceInputs["mtu"] = args?.mtu;
+            resourceInputs["hostEther"] = args?.hostEther;
+            resourceInputs["jailEther"] = args?.jailEther;
+            resourceInputs["persist"] = (args?.persist) ?? true;
             resourceInputs["hostInterface"] = undefined /*out*/;
             resourceInputs["jailInterface"] = undefined /*out*/;
             resourceInputs["hostEtherAddress"] = undefined /*out*/;
@@ -143,11 +161,15 @@ export class Epair extends pulumi.CustomResource {
             resourceInputs["rcConf"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const replaceOnChanges = { replaceOnChanges: ["name"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Epair.__pulumiType, name, resourceInputs, opts);
     }
 }
 
-/** Input properties used for looking up and filtering Epair resources. */
+/**
+ * Input properties used for looking up and filtering Epair resources.
+ */
 export interface EpairState {
     /**
      * The epair's name (at most 14 characters: lower-case letters, digits, `_`). Its host end is NAMEa and its jail end NAMEb, live and at boot (`ifconfig_epairNa_name`); a name of the form `epairN` is used as it is (epairNa, epairNb). Changing it replaces the epair.
@@ -204,7 +226,7 @@ export interface EpairState {
     /**
      * Where the jail end is: on the host, in a VNET jail, in a jail that could not be looked into, or nowhere.
      */
-    jailInterfaceLocation?: pulumi.Input<string>;
+    jailInterfaceLocation?: pulumi.Input<enums.network.EpairJailInterfaceLocation>;
     /**
      * The VNET jail whose vnet holds the jail end, when it is in one.
      */
@@ -215,7 +237,9 @@ export interface EpairState {
     rcConf?: pulumi.Input<{[key: string]: pulumi.Input<string>}>;
 }
 
-/** The set of arguments for constructing a Epair resource. */
+/**
+ * The set of arguments for constructing a Epair resource.
+ */
 export interface EpairArgs {
     /**
      * The epair's name (at most 14 characters: lower-case letters, digits, `_`). Its host end is NAMEa and its jail end NAMEb, live and at boot (`ifconfig_epairNa_name`); a name of the form `epairN` is used as it is (epairNa, epairNb). Changing it replaces the epair.

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "../utilities";
 
+// Export members:
 export { BridgeArgs, BridgeState } from "./bridge";
 export type Bridge = import("./bridge").Bridge;
 export const Bridge: typeof import("./bridge").Bridge = null as any;
@@ -13,6 +14,9 @@ export { EpairArgs, EpairState } from "./epair";
 export type Epair = import("./epair").Epair;
 export const Epair: typeof import("./epair").Epair = null as any;
 utilities.lazyLoad(exports, ["Epair"], () => require("./epair"));
+
+// Export enums:
+export * from "../types/enums/network";
 
 const _module = {
     version: utilities.getVersion(),
