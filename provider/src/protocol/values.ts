@@ -1,14 +1,20 @@
 import { createRequire } from "node:module";
 
-// The value codec: google.protobuf.Struct <-> JS values, with Pulumi's secret wrappers and unknown
-// sentinels turned into markers (pulumi-provider-protocol.md §3), and back.
+// The value codec: JS values as they come out of google.protobuf.Structs, with Pulumi's secret wrappers
+// and unknown sentinels turned into markers (pulumi-provider-protocol.md §3), and back. The Structs of
+// the hot RPCs are read and written by struct-decode.ts and struct-encode.ts; fromStruct and toStruct serve the rest.
 
 const require = createRequire(import.meta.url);
-const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/proto/provider_pb.js"));
-/** google-protobuf's Struct, from the same copy @pulumi/pulumi's generated modules use. */
-export const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb.js") as {
-  Struct: { fromJavaScript(v: Record<string, unknown>): StructMessage };
-};
+type JspbStruct = { fromJavaScript(v: Record<string, unknown>): StructMessage };
+let jspbStruct: JspbStruct | undefined;
+/** google-protobuf's Struct, from the same copy @pulumi/pulumi's generated modules use; loaded when first used. */
+function jspb(): JspbStruct {
+  if (!jspbStruct) {
+    const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/proto/provider_pb.js"));
+    jspbStruct = (pulumiRequire("google-protobuf/google/protobuf/struct_pb.js") as { Struct: JspbStruct }).Struct;
+  }
+  return jspbStruct;
+}
 
 export interface StructMessage {
   toJavaScript(): Record<string, unknown>;
@@ -71,7 +77,7 @@ export function fromStruct(s: StructMessage | undefined): Record<string, unknown
 
 /** Encodes a property bag into a Struct message. */
 export function toStruct(v: Record<string, unknown>): StructMessage {
-  return Struct.fromJavaScript(encodeValue(v) as Record<string, unknown>);
+  return jspb().fromJavaScript(encodeValue(v) as Record<string, unknown>);
 }
 
 /** True when a decoded value contains an unknown anywhere. */
