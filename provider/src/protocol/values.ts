@@ -44,6 +44,21 @@ export class Secret {
 /** The marker for a value not known until the resource exists. */
 export const Unknown: unique symbol = Symbol("unknown");
 
+/**
+ * Object.fromEntries(Object.entries(obj).map(([k, x]) => [k, f(x, k)])), without the arrays of
+ * entries: the walks below run on every request, mostly before V8 has optimized them, where those cost.
+ */
+export function mapObject(obj: object, f: (value: unknown, key: string) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj)) {
+    const value = f((obj as Record<string, unknown>)[key], key);
+    // Object.fromEntries makes "__proto__" an own property; an assignment would set the prototype.
+    if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out;
+}
+
 /** Decodes a wire value: secret wrappers become Secret, sentinels become Unknown. */
 export function decodeValue(v: unknown): unknown {
   if (typeof v === "string") return unknownSentinels.has(v) ? Unknown : v;
@@ -52,7 +67,7 @@ export function decodeValue(v: unknown): unknown {
     const obj = v as Record<string, unknown>;
     if (obj[sigKey] === secretSig) return new Secret(decodeValue(obj["value"]));
     if (typeof obj[sigKey] === "string") return obj; // resource references and assets pass through
-    return Object.fromEntries(Object.entries(obj).map(([k, x]) => [k, decodeValue(x)]));
+    return mapObject(obj, decodeValue);
   }
   return v;
 }
@@ -64,7 +79,10 @@ export function encodeValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(encodeValue);
   if (v !== null && typeof v === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = encodeValue(x);
+    for (const k of Object.keys(v)) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out[k] = encodeValue(x);
+    }
     return out;
   }
   return v;
@@ -101,7 +119,7 @@ export function revealSecrets(v: unknown, path: Path = [], found: Path[] = []): 
     }
     if (Array.isArray(x)) return x.map((item, i) => walk(item, [...p, i]));
     if (x !== null && typeof x === "object") {
-      return Object.fromEntries(Object.entries(x).map(([k, item]) => [k, walk(item, [...p, k])]));
+      return mapObject(x, (item, k) => walk(item, [...p, k]));
     }
     return x;
   };
