@@ -101,6 +101,13 @@ function changedPaths(a: unknown, b: unknown, path: string[] = []): string[][] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
 }
 
+/** The value at an input path, for a message: JSON, or "unset". */
+function shownAt(bag: unknown, path: readonly string[]): string {
+  let v: unknown = bag;
+  for (const part of path) v = v !== null && typeof v === "object" ? (v as Props)[part] : undefined;
+  return v === undefined ? "unset" : JSON.stringify(v);
+}
+
 /** Refuses, unless the new inputs say forceDestroy, a change that replaces the release (the old root is destroyed). */
 export function checkReleaseChange(olds: Props, news: ReleaseInputs): ChangeFailure[] {
   if (news.forceDestroy) return [];
@@ -112,7 +119,8 @@ export function checkReleaseChange(olds: Props, news: ReleaseInputs): ChangeFail
   return unique.map((p) => ({
     property: p.join("."),
     reason:
-      `${p.join(".")}: this change replaces the release ${news.dataset}: its root is destroyed and made again from the source. ` +
-      `To proceed, set forceDestroy: true in the same change (a release whose snapshot has clones is never destroyed)`,
+      `${p.join(".")}: changing it from ${shownAt(olds, p)} to ${shownAt(news, p)} replaces the release ${news.dataset}: ` +
+      `its root is destroyed and made again from the source. To proceed, set forceDestroy: true in the same change ` +
+      `(a release whose snapshot has clones is never destroyed)`,
   }));
 }
