@@ -114,7 +114,9 @@ export function checkReleaseChange(olds: Props, news: ReleaseInputs): ChangeFail
   const olderSource = (olds["source"] ?? {}) as Props;
   const paths = changedPaths({ ...olds, source: olderSource }, news as unknown as Props)
     .map((p) => (p[0] === "source" && p[1] === "pkgbase" && (olderSource["pkgbase"] === undefined || news.source.pkgbase === undefined) ? ["source", "pkgbase"] : p))
-    .filter((p) => releaseRule(p) === "replace");
+    .filter((p) => releaseRule(p) === "replace")
+    // With pkgbase the top-level sets are unused (always the default): a switch of source shows as source.pkgbase.
+    .filter((p) => !(news.source.pkgbase && p[0] === "source" && p[1] === "sets"));
   const unique = [...new Map(paths.map((p) => [p.join("."), p])).values()];
   return unique.map((p) => ({
     property: p.join("."),

@@ -78,6 +78,9 @@ export const releaseInputs = z
     };
     if (mirror !== undefined) checkSets(["source", "sets"], inputs.source.sets);
     if (pkgbase !== undefined) {
+      if (inputs.source.sets.length !== 1 || inputs.source.sets[0] !== "base") {
+        fail(["source", "sets"], "names distribution sets of a mirror; with pkgbase, name the package sets in pkgbase.sets");
+      }
       checkSets(["source", "pkgbase", "sets"], pkgbase.sets);
       if (!/^(pkg\+)?(https?|file):\/\/./.test(pkgbase.repository)) {
         fail(["source", "pkgbase", "repository"], "must be an http(s), pkg+http(s) or file URL");
