@@ -185,8 +185,9 @@ function typesFiles(): void {
     byModule.set(module, [...(byModule.get(module) ?? []), outDecl]);
     byModuleIn.set(module, [...(byModuleIn.get(module) ?? []), inDecl]);
   }
-  const file = (map: Map<string, string[]>, other: string) =>
-    `import * as pulumi from "@pulumi/pulumi";\nimport * as ${other}s from "./${other}";\n\n` +
+  // Both namespaces in both files (as Pulumi's generated SDKs have them): a type may name another of its own kind.
+  const file = (map: Map<string, string[]>, _other: string) =>
+    `import * as pulumi from "@pulumi/pulumi";\nimport * as inputs from "./input";\nimport * as outputs from "./output";\n\n` +
     [...map].map(([m, decls]) => `export namespace ${m} {\n${decls.join("\n\n")}\n}\n`).join("\n");
   emit("types/output.ts", file(byModule, "input"));
   emit("types/input.ts", file(byModuleIn, "output"));
