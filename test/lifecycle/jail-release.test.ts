@@ -135,6 +135,31 @@ describe("a release from a mirror", () => {
   });
 });
 
+describe("a release from install media on the host", () => {
+  const local = (sets: string[]) => ({
+    type: R, inputs: { version: "14.3-RELEASE", dataset: "zroot/jails/releases/media", source: { mirror: "/usr/freebsd-dist", sets } } as never,
+  });
+
+  it("verifies and extracts the sets where they are, downloading nothing", async () => {
+    const s = new Stack(launcher, { config: target.config });
+    const listed = new Map((await mustRun(target, "cat /usr/freebsd-dist/MANIFEST")).trim().split("\n").map((l) => l.split("\t")).map((f) => [f[0]!, f[1]!]));
+    expect((await s.up({ media: local(["base", "kernel"]) })).steps["media"]!.op).toBe("create");
+    expect(out(s, "media")["checksums"]).toEqual({ "base.txz": listed.get("base.txz"), "kernel.txz": listed.get("kernel.txz") });
+    expect(await mustRun(target, "ROOT=/jails/releases/media /jails/releases/media/bin/freebsd-version -ku")).toBe("14.3-RELEASE\n14.3-RELEASE\n");
+    const progress = s.logs("info").map((l) => l.message);
+    expect(progress.filter((m) => m.startsWith("fetched"))).toEqual([]);
+    expect(progress).toContain(`verified kernel.txz: sha256 ${listed.get("kernel.txz")} is the MANIFEST's`);
+    await s.up({});
+  });
+
+  it("refuses a set the MANIFEST does not list, before anything is made", async () => {
+    const s = new Stack(launcher, { config: target.config });
+    const err = await s.up({ media: local(["base", "src"]) }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/the MANIFEST at \/usr\/freebsd-dist\/MANIFEST lists no src\.txz \(it lists base\.txz, kernel\.txz, lib32\.txz\)/);
+    expect(await datasetExists(target, "zroot/jails/releases/media")).toBe(false);
+  });
+});
+
 describe("what a failed install leaves", () => {
   const BAD = "https://mirror.example.org/pub/FreeBSD/releases/amd64/amd64/14.3-RELEASE";
   const bad = { type: R, inputs: { version: "14.3-RELEASE", dataset: "zroot/jails/releases/bad", source: { mirror: BAD } } as never };
