@@ -5,7 +5,7 @@ import { want, type SectionRequest } from "../../inventory/section.ts";
 import type { HostView } from "../../inventory/view.ts";
 import { releaseRoots } from "../../sections/releases.ts";
 import { datasets, datasetTree, pools, snapshots } from "../../sections/zfs.ts";
-import type { Context, Found, Props, Ref } from "../contract.ts";
+import type { Context, Found, Ref } from "../contract.ts";
 import { requirePool } from "../zfs-dataset/owner.ts";
 import { baseSnapshot, recordedChecksums, recordedSource } from "./record.ts";
 import type { ReleaseInputs, ReleaseOutputs } from "./schema.ts";
@@ -103,10 +103,4 @@ export function requireFinished(view: HostView, name: string): void {
     `${name} on ${view.host} has no snapshot ${baseSnapshot(name)}, which marks a finished release (what thin jails clone from). ` +
       `If its root is complete, snapshot it (zfs snapshot ${baseSnapshot(name)}) and import it again`,
   );
-}
-
-/** Keys of the inputs, for picking them out of a bag. */
-export function pickInputs(bag: Props): Props {
-  const keys = ["version", "dataset", "source", "createParents", "forceDestroy"];
-  return Object.fromEntries(Object.entries(bag).filter(([k]) => keys.includes(k)));
 }
