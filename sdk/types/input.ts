@@ -93,6 +93,42 @@ export namespace jail {
          */
         consolelog?: pulumi.Input<string>;
     }
+
+    /**
+     * Install the base system as pkgbase packages (FreeBSD 15 and later) with `pkg -r`.
+     */
+    export interface ReleasePkgbaseSourceArgs {
+        /**
+         * URL of the pkgbase repository, e.g. `pkg+https://pkg.FreeBSD.org/FreeBSD:15:amd64/base_release_0` or a `file:///` directory on the host. Changing it changes nothing on the host (updated in place).
+         */
+        repository: pulumi.Input<string>;
+        /**
+         * Package sets of freebsd-base(7) to install, without the `FreeBSD-set-` prefix: `minimal-jail` (default), `base-jail`, `minimal`, `base`, `devel`, `optional-jail`, `lib32`, ... Changing them replaces the release.
+         */
+        sets?: pulumi.Input<pulumi.Input<string>[]>;
+        /**
+         * Directory of trusted keys on the host to check the packages' signatures against (e.g. `/usr/share/keys/pkgbase-15`); it is copied into the root, where pkg(8) reads it. Required for a repository reached over the network.
+         */
+        fingerprints?: pulumi.Input<string>;
+    }
+
+    /**
+     * Where the base system comes from: distribution sets from a `mirror`, or `pkgbase` packages.
+     */
+    export interface ReleaseSourceArgs {
+        /**
+         * Where the release's distribution sets and MANIFEST are: a mirror URL such as `https://download.freebsd.org/releases/amd64/amd64/14.3-RELEASE`, fetched with fetch(1), or a directory on the host such as `/usr/freebsd-dist`, read in place. Changing it changes nothing on the host (updated in place).
+         */
+        mirror?: pulumi.Input<string>;
+        /**
+         * Distribution sets to extract with a `mirror` (each `<set>.txz`, verified against the MANIFEST's SHA-256 first): `base` (default), `lib32`, ... Changing them replaces the release. Unused with `pkgbase`.
+         */
+        sets?: pulumi.Input<pulumi.Input<string>[]>;
+        /**
+         * Install the base system as pkgbase packages (FreeBSD 15 and later) with `pkg -r`.
+         */
+        pkgbase?: pulumi.Input<inputs.jail.ReleasePkgbaseSourceArgs>;
+    }
 }
 
 export namespace zfs {

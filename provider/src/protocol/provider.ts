@@ -242,7 +242,8 @@ export class Provider {
       onCommand: (line) => this.log.log("debug", `${this.config?.host ?? "host"}: ${line}`, urn),
     };
     const warn = (message: string) => this.log.log("warning", redact(message), urn);
-    return { host: this.session(), opts, ctx: { urn, warn } };
+    const info = (message: string) => this.log.log("info", redact(message), urn);
+    return { host: this.session(), opts, ctx: { urn, warn, info } };
   }
 
   /** Runs an operation; whatever it throws leaves with the operation's secrets redacted from its message. */

@@ -23,6 +23,8 @@ export interface Context {
   urn: string;
   /** A warning for the engine's log against this resource (e.g. a stranger found under a managed name). */
   warn(message: string): void;
+  /** An info line for the engine's log against this resource (progress of a long transfer). */
+  info?(message: string): void;
 }
 
 /** One input that a change may not make: the property path and the rule, as Check reports them. */

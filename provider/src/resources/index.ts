@@ -1,6 +1,7 @@
 import type { ResourceDefinition } from "./contract.ts";
 import { jail } from "./jail/index.ts";
 import { jailCommand } from "./jail-command/index.ts";
+import { jailRelease } from "./jail-release/index.ts";
 import { networkBridge } from "./network-bridge/index.ts";
 import { networkEpair } from "./network-epair/index.ts";
 import { rctlLimit } from "./rctl-limit/index.ts";
@@ -14,6 +15,7 @@ export const resources: readonly ResourceDefinition[] = [
   networkBridge,
   networkEpair,
   rctlLimit,
+  jailRelease,
 ];
 
 /** The resource definition of a type token. */
