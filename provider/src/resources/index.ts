@@ -3,12 +3,14 @@ import { jail } from "./jail/index.ts";
 import { jailCommand } from "./jail-command/index.ts";
 import { rctlLimit } from "./rctl-limit/index.ts";
 import { zfsDataset } from "./zfs-dataset/index.ts";
+import { zfsRollback } from "./zfs-rollback/index.ts";
 import { zfsSnapshot } from "./zfs-snapshot/index.ts";
 
 // The registry: one line per resource type.
 export const resources: readonly ResourceDefinition[] = [
   zfsDataset,
   zfsSnapshot,
+  zfsRollback,
   jail,
   jailCommand,
   rctlLimit,
