@@ -4,10 +4,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "../utilities";
 
+// Export members:
 export { GetJailArgs, GetJailResult, GetJailOutputArgs } from "./getJail";
 export const getJail: typeof import("./getJail").getJail = null as any;
 export const getJailOutput: typeof import("./getJail").getJailOutput = null as any;
 utilities.lazyLoad(exports, ["getJail","getJailOutput"], () => require("./getJail"));
+
 export { JailArgs, JailState } from "./jail";
 export type Jail = import("./jail").Jail;
 export const Jail: typeof import("./jail").Jail = null as any;
@@ -17,6 +19,9 @@ export { CommandArgs, CommandState } from "./command";
 export type Command = import("./command").Command;
 export const Command: typeof import("./command").Command = null as any;
 utilities.lazyLoad(exports, ["Command"], () => require("./command"));
+
+// Export enums:
+export * from "../types/enums/jail";
 
 const _module = {
     version: utilities.getVersion(),

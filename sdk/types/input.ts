@@ -2,25 +2,71 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
-import * as outputs from "./output";
+import * as inputs from "../types/input";
+import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 
-export namespace zfs {
+export interface HostInterfaceArgs {
     /**
-     * A ZFS property value and its source.
+     * The interface's name, e.g. `em0`, `bridge0`, `epair0b`.
      */
-    export interface PropertyValueArgs {
-        /**
-         * The value, exact as `zfs get -p` prints it.
-         */
-        value: pulumi.Input<string>;
-        /**
-         * Where it comes from: `local`, `default`, `inherited from <dataset>`, `received`, `temporary` or `-`.
-         */
-        source: pulumi.Input<string>;
-    }
+    name: pulumi.Input<string>;
+    /**
+     * Its cloner group (`epair`, `bridge`, `lo`, `vlan`, ...), `ethernet` for hardware, else `other`.
+     */
+    kind: pulumi.Input<string>;
+    /**
+     * inet and inet6 addresses with their prefix length, as the host's ifconfig lists them.
+     */
+    addresses: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Where it lives: `host`, or `jail:NAME` for an interface a running VNET jail took at start (its addresses are inside the jail and not listed).
+     */
+    location: pulumi.Input<string>;
+}
+
+export interface HostJailArgs {
+    /**
+     * The jail's name.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Its jid while it runs.
+     */
+    jid?: pulumi.Input<number>;
+    /**
+     * Its root directory.
+     */
+    path: pulumi.Input<string>;
+    /**
+     * Whether it runs.
+     */
+    running: pulumi.Input<boolean>;
+}
+
+export interface HostPoolArgs {
+    /**
+     * The pool's name.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * Size in bytes (`zpool list -p`).
+     */
+    size: pulumi.Input<number>;
+    /**
+     * Free bytes.
+     */
+    free: pulumi.Input<number>;
+    /**
+     * `ONLINE`, `DEGRADED`, `FAULTED`, ...
+     */
+    health: pulumi.Input<string>;
 }
 
 export namespace jail {
+    /**
+     * Commands jail(8) runs around the jail's life; start commands restart the jail when changed.
+     */
     export interface JailExecArgs {
         /**
          * `exec.prestart`: run on the host before the jail is created.
@@ -47,90 +93,20 @@ export namespace jail {
          */
         consolelog?: pulumi.Input<string>;
     }
-
-    export interface JailResultExecArgs {
-        /**
-         * `exec.prestart`: run on the host before the jail is created.
-         */
-        prestart?: pulumi.Input<string>;
-        /**
-         * `exec.created`: run on the host once the jail exists.
-         */
-        created?: pulumi.Input<string>;
-        /**
-         * `exec.start`: run inside the jail, e.g. `/bin/sh /etc/rc`.
-         */
-        start?: pulumi.Input<string>;
-        /**
-         * `exec.stop`: run inside the jail before it is removed, e.g. `/bin/sh /etc/rc.shutdown`.
-         */
-        stop?: pulumi.Input<string>;
-        /**
-         * `exec.poststop`: run on the host after the jail is removed.
-         */
-        poststop?: pulumi.Input<string>;
-        /**
-         * `exec.consolelog`: file the commands' output is written to.
-         */
-        consolelog?: pulumi.Input<string>;
-    }
 }
 
-export namespace index {
-    export interface HostPoolArgs {
+export namespace zfs {
+    /**
+     * A ZFS property value and its source.
+     */
+    export interface PropertyValueArgs {
         /**
-         * The pool's name.
+         * The value, exact as `zfs get -p` prints it.
          */
-        name: pulumi.Input<string>;
+        value: pulumi.Input<string>;
         /**
-         * Size in bytes (`zpool list -p`).
+         * Where it comes from: `local`, `default`, `inherited from <dataset>`, `received`, `temporary` or `-`.
          */
-        size: pulumi.Input<number>;
-        /**
-         * Free bytes.
-         */
-        free: pulumi.Input<number>;
-        /**
-         * `ONLINE`, `DEGRADED`, `FAULTED`, ...
-         */
-        health: pulumi.Input<string>;
-    }
-
-    export interface HostInterfaceArgs {
-        /**
-         * The interface's name, e.g. `em0`, `bridge0`, `epair0b`.
-         */
-        name: pulumi.Input<string>;
-        /**
-         * Its cloner group (`epair`, `bridge`, `lo`, `vlan`, ...), `ethernet` for hardware, else `other`.
-         */
-        kind: pulumi.Input<string>;
-        /**
-         * inet and inet6 addresses with their prefix length, as the host's ifconfig lists them.
-         */
-        addresses: pulumi.Input<pulumi.Input<string>[]>;
-        /**
-         * Where it lives: `host`, or `jail:NAME` for an interface a running VNET jail took at start (its addresses are inside the jail and not listed).
-         */
-        location: pulumi.Input<string>;
-    }
-
-    export interface HostJailArgs {
-        /**
-         * The jail's name.
-         */
-        name: pulumi.Input<string>;
-        /**
-         * Its jid while it runs.
-         */
-        jid?: pulumi.Input<number>;
-        /**
-         * Its root directory.
-         */
-        path: pulumi.Input<string>;
-        /**
-         * Whether it runs.
-         */
-        running: pulumi.Input<boolean>;
+        source: pulumi.Input<string>;
     }
 }

@@ -2,25 +2,71 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
-import * as inputs from "./input";
+import * as inputs from "../types/input";
+import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 
-export namespace zfs {
+export interface HostInterface {
     /**
-     * A ZFS property value and its source.
+     * The interface's name, e.g. `em0`, `bridge0`, `epair0b`.
      */
-    export interface PropertyValue {
-        /**
-         * The value, exact as `zfs get -p` prints it.
-         */
-        value: string;
-        /**
-         * Where it comes from: `local`, `default`, `inherited from <dataset>`, `received`, `temporary` or `-`.
-         */
-        source: string;
-    }
+    name: string;
+    /**
+     * Its cloner group (`epair`, `bridge`, `lo`, `vlan`, ...), `ethernet` for hardware, else `other`.
+     */
+    kind: string;
+    /**
+     * inet and inet6 addresses with their prefix length, as the host's ifconfig lists them.
+     */
+    addresses: string[];
+    /**
+     * Where it lives: `host`, or `jail:NAME` for an interface a running VNET jail took at start (its addresses are inside the jail and not listed).
+     */
+    location: string;
+}
+
+export interface HostJail {
+    /**
+     * The jail's name.
+     */
+    name: string;
+    /**
+     * Its jid while it runs.
+     */
+    jid?: number;
+    /**
+     * Its root directory.
+     */
+    path: string;
+    /**
+     * Whether it runs.
+     */
+    running: boolean;
+}
+
+export interface HostPool {
+    /**
+     * The pool's name.
+     */
+    name: string;
+    /**
+     * Size in bytes (`zpool list -p`).
+     */
+    size: number;
+    /**
+     * Free bytes.
+     */
+    free: number;
+    /**
+     * `ONLINE`, `DEGRADED`, `FAULTED`, ...
+     */
+    health: string;
 }
 
 export namespace jail {
+    /**
+     * Commands jail(8) runs around the jail's life; start commands restart the jail when changed.
+     */
     export interface JailExec {
         /**
          * `exec.prestart`: run on the host before the jail is created.
@@ -47,90 +93,20 @@ export namespace jail {
          */
         consolelog?: string;
     }
-
-    export interface JailResultExec {
-        /**
-         * `exec.prestart`: run on the host before the jail is created.
-         */
-        prestart?: string;
-        /**
-         * `exec.created`: run on the host once the jail exists.
-         */
-        created?: string;
-        /**
-         * `exec.start`: run inside the jail, e.g. `/bin/sh /etc/rc`.
-         */
-        start?: string;
-        /**
-         * `exec.stop`: run inside the jail before it is removed, e.g. `/bin/sh /etc/rc.shutdown`.
-         */
-        stop?: string;
-        /**
-         * `exec.poststop`: run on the host after the jail is removed.
-         */
-        poststop?: string;
-        /**
-         * `exec.consolelog`: file the commands' output is written to.
-         */
-        consolelog?: string;
-    }
 }
 
-export namespace index {
-    export interface HostPool {
+export namespace zfs {
+    /**
+     * A ZFS property value and its source.
+     */
+    export interface PropertyValue {
         /**
-         * The pool's name.
+         * The value, exact as `zfs get -p` prints it.
          */
-        name: string;
+        value: string;
         /**
-         * Size in bytes (`zpool list -p`).
+         * Where it comes from: `local`, `default`, `inherited from <dataset>`, `received`, `temporary` or `-`.
          */
-        size: number;
-        /**
-         * Free bytes.
-         */
-        free: number;
-        /**
-         * `ONLINE`, `DEGRADED`, `FAULTED`, ...
-         */
-        health: string;
-    }
-
-    export interface HostInterface {
-        /**
-         * The interface's name, e.g. `em0`, `bridge0`, `epair0b`.
-         */
-        name: string;
-        /**
-         * Its cloner group (`epair`, `bridge`, `lo`, `vlan`, ...), `ethernet` for hardware, else `other`.
-         */
-        kind: string;
-        /**
-         * inet and inet6 addresses with their prefix length, as the host's ifconfig lists them.
-         */
-        addresses: string[];
-        /**
-         * Where it lives: `host`, or `jail:NAME` for an interface a running VNET jail took at start (its addresses are inside the jail and not listed).
-         */
-        location: string;
-    }
-
-    export interface HostJail {
-        /**
-         * The jail's name.
-         */
-        name: string;
-        /**
-         * Its jid while it runs.
-         */
-        jid?: number;
-        /**
-         * Its root directory.
-         */
-        path: string;
-        /**
-         * Whether it runs.
-         */
-        running: boolean;
+        source: string;
     }
 }

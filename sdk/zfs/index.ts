@@ -4,10 +4,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "../utilities";
 
+// Export members:
 export { GetDatasetArgs, GetDatasetResult, GetDatasetOutputArgs } from "./getDataset";
 export const getDataset: typeof import("./getDataset").getDataset = null as any;
 export const getDatasetOutput: typeof import("./getDataset").getDatasetOutput = null as any;
 utilities.lazyLoad(exports, ["getDataset","getDatasetOutput"], () => require("./getDataset"));
+
 export { DatasetArgs, DatasetState } from "./dataset";
 export type Dataset = import("./dataset").Dataset;
 export const Dataset: typeof import("./dataset").Dataset = null as any;
@@ -22,6 +24,9 @@ export { RollbackArgs, RollbackState } from "./rollback";
 export type Rollback = import("./rollback").Rollback;
 export const Rollback: typeof import("./rollback").Rollback = null as any;
 utilities.lazyLoad(exports, ["Rollback"], () => require("./rollback"));
+
+// Export enums:
+export * from "../types/enums/zfs";
 
 const _module = {
     version: utilities.getVersion(),

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
@@ -13,6 +14,11 @@ export class Rollback extends pulumi.CustomResource {
     /**
      * Get an existing Rollback resource's state with the given name, ID, and optional extra
      * properties used to qualify the lookup.
+     *
+     * @param name The _unique_ name of the resulting resource.
+     * @param id The _unique_ provider ID of the resource to lookup.
+     * @param state Any extra arguments used during the lookup.
+     * @param opts Optional settings to control the behavior of the CustomResource.
      */
     public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: RollbackState, opts?: pulumi.CustomResourceOptions): Rollback {
         return new Rollback(name, <any>state, { ...opts, id: id });
@@ -22,7 +28,7 @@ export class Rollback extends pulumi.CustomResource {
     public static readonly __pulumiType = 'freebsd:zfs:Rollback';
 
     /**
-     * Returns true if the given object is an instance of Rollback. This is designed to work even
+     * Returns true if the given object is an instance of Rollback.  This is designed to work even
      * when multiple copies of the Pulumi SDK have been loaded into the same process.
      */
     public static isInstance(obj: any): obj is Rollback {
@@ -47,7 +53,7 @@ export class Rollback extends pulumi.CustomResource {
     /**
      * Allow the rollback to destroy the snapshots taken after `snapshot` (`zfs rollback -r`); the preview names each. Without it a rollback that would destroy any is refused. Snapshots that clones depend on are never destroyed: `-R`, which destroys those clones too, is never used.
      */
-    declare public readonly destroyLaterSnapshots: pulumi.Output<boolean | undefined>;
+    declare public readonly destroyLaterSnapshots: pulumi.Output<boolean>;
     /**
      * A jail running on the dataset: stopped (`service jail onestop`) before the rollback and started again after, also when the rollback fails. A jail that is not running is left as it is.
      */
@@ -55,54 +61,64 @@ export class Rollback extends pulumi.CustomResource {
     /**
      * The GUID of the snapshot the dataset was last rolled back to.
      */
-    declare public readonly snapshotGuid: pulumi.Output<string>;
+    declare public /*out*/ readonly snapshotGuid: pulumi.Output<string>;
     /**
      * The later snapshots the last rollback destroyed (`zfs rollback -r`).
      */
-    declare public readonly destroyedSnapshots: pulumi.Output<string[]>;
+    declare public /*out*/ readonly destroyedSnapshots: pulumi.Output<string[]>;
     /**
      * When the dataset was last rolled back (ISO 8601).
      */
-    declare public readonly rolledBackAt: pulumi.Output<string>;
+    declare public /*out*/ readonly rolledBackAt: pulumi.Output<string>;
 
-    constructor(name: string, args: RollbackArgs, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, argsOrState?: RollbackArgs | RollbackState, opts?: pulumi.CustomResourceOptions);
+    /**
+     * Create a Rollback resource with the given unique name, arguments, and options.
+     *
+     * @param name The _unique_ name of the resource.
+     * @param args The arguments to use to populate this resource's properties.
+     * @param opts A bag of options that control this resource's behavior.
+     */
+    constructor(name: string, args: RollbackArgs, opts?: pulumi.CustomResourceOptions)
     constructor(name: string, argsOrState?: RollbackArgs | RollbackState, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (opts.id) {
             const state = argsOrState as RollbackState | undefined;
-            resourceInputs["dataset"] = state ? state.dataset : undefined;
-            resourceInputs["snapshot"] = state ? state.snapshot : undefined;
-            resourceInputs["triggers"] = state ? state.triggers : undefined;
-            resourceInputs["destroyLaterSnapshots"] = state ? state.destroyLaterSnapshots : undefined;
-            resourceInputs["restartJail"] = state ? state.restartJail : undefined;
-            resourceInputs["snapshotGuid"] = state ? state.snapshotGuid : undefined;
-            resourceInputs["destroyedSnapshots"] = state ? state.destroyedSnapshots : undefined;
-            resourceInputs["rolledBackAt"] = state ? state.rolledBackAt : undefined;
+            resourceInputs["dataset"] = state?.dataset;
+            resourceInputs["snapshot"] = state?.snapshot;
+            resourceInputs["triggers"] = state?.triggers;
+            resourceInputs["destroyLaterSnapshots"] = state?.destroyLaterSnapshots;
+            resourceInputs["restartJail"] = state?.restartJail;
+            resourceInputs["snapshotGuid"] = state?.snapshotGuid;
+            resourceInputs["destroyedSnapshots"] = state?.destroyedSnapshots;
+            resourceInputs["rolledBackAt"] = state?.rolledBackAt;
         } else {
             const args = argsOrState as RollbackArgs | undefined;
-            if ((!args || args.dataset === undefined) && !opts.urn) {
+            if (args?.dataset === undefined && !opts.urn) {
                 throw new Error("Missing required property 'dataset'");
             }
-            if ((!args || args.snapshot === undefined) && !opts.urn) {
+            if (args?.snapshot === undefined && !opts.urn) {
                 throw new Error("Missing required property 'snapshot'");
             }
-            resourceInputs["dataset"] = args ? args.dataset : undefined;
-            resourceInputs["snapshot"] = args ? args.snapshot : undefined;
-            resourceInputs["triggers"] = args ? args.triggers : undefined;
-            resourceInputs["destroyLaterSnapshots"] = (args ? args.destroyLaterSnapshots : undefined) ?? false;
-            resourceInputs["restartJail"] = args ? args.restartJail : undefined;
+            resourceInputs["dataset"] = args?.dataset;
+            resourceInputs["snapshot"] = args?.snapshot;
+            resourceInputs["triggers"] = args?.triggers;
+            resourceInputs["destroyLaterSnapshots"] = (args?.destroyLaterSnapshots) ?? false;
+            resourceInputs["restartJail"] = args?.restartJail;
             resourceInputs["snapshotGuid"] = undefined /*out*/;
             resourceInputs["destroyedSnapshots"] = undefined /*out*/;
             resourceInputs["rolledBackAt"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const replaceOnChanges = { replaceOnChanges: ["dataset", "snapshot"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Rollback.__pulumiType, name, resourceInputs, opts);
     }
 }
 
-/** Input properties used for looking up and filtering Rollback resources. */
+/**
+ * Input properties used for looking up and filtering Rollback resources.
+ */
 export interface RollbackState {
     /**
      * The filesystem or volume to roll back, e.g. `zroot/jails/pgtest`. Changing it is a new rollback (replacement).
@@ -138,7 +154,9 @@ export interface RollbackState {
     rolledBackAt?: pulumi.Input<string>;
 }
 
-/** The set of arguments for constructing a Rollback resource. */
+/**
+ * The set of arguments for constructing a Rollback resource.
+ */
 export interface RollbackArgs {
     /**
      * The filesystem or volume to roll back, e.g. `zroot/jails/pgtest`. Changing it is a new rollback (replacement).

@@ -4,15 +4,27 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * A ZFS snapshot of a filesystem or volume (`zfs snapshot`, atomically with the datasets below it when `recursive`), with user properties and holds. Deleting it is refused while clones depend on it or others hold it, unless `forceDestroy`. A snapshot destroyed by hand reads as gone. Import with `pulumi import freebsd:zfs:Snapshot NAME pool/dataset@snapshot`.
+ * A ZFS snapshot of a filesystem or volume (`zfs snapshot`, atomically with the datasets below it when `recursive`), with user properties and holds. Deleting it is refused while clones depend on it or others hold it, unless `forceDestroy`. A snapshot destroyed by hand reads as gone.
+ *
+ * ## Import
+ *
+ * ```sh
+ * $ pulumi import freebsd:zfs:Snapshot NAME pool/dataset@snapshot
+ * ```
  */
 export class Snapshot extends pulumi.CustomResource {
     /**
      * Get an existing Snapshot resource's state with the given name, ID, and optional extra
      * properties used to qualify the lookup.
+     *
+     * @param name The _unique_ name of the resulting resource.
+     * @param id The _unique_ provider ID of the resource to lookup.
+     * @param state Any extra arguments used during the lookup.
+     * @param opts Optional settings to control the behavior of the CustomResource.
      */
     public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: SnapshotState, opts?: pulumi.CustomResourceOptions): Snapshot {
         return new Snapshot(name, <any>state, { ...opts, id: id });
@@ -22,7 +34,7 @@ export class Snapshot extends pulumi.CustomResource {
     public static readonly __pulumiType = 'freebsd:zfs:Snapshot';
 
     /**
-     * Returns true if the given object is an instance of Snapshot. This is designed to work even
+     * Returns true if the given object is an instance of Snapshot.  This is designed to work even
      * when multiple copies of the Pulumi SDK have been loaded into the same process.
      */
     public static isInstance(obj: any): obj is Snapshot {
@@ -43,82 +55,88 @@ export class Snapshot extends pulumi.CustomResource {
     /**
      * Snapshot every dataset below `dataset` too, in one transaction (`zfs snapshot -r`: atomic), hold and release their snapshots alike and destroy them with it (`zfs destroy -r`). Changing it replaces the snapshot, which destroys it: refused unless forceDestroy is set.
      */
-    declare public readonly recursive: pulumi.Output<boolean | undefined>;
+    declare public readonly recursive: pulumi.Output<boolean>;
     /**
      * User properties (`module:property`) of the snapshot, set at creation (`zfs snapshot -o`) and changed in place (`zfs set`, `zfs inherit` when removed). Snapshots take no native properties. `pulumi:urn` is reserved: it marks the snapshots the provider creates.
      */
-    declare public readonly properties: pulumi.Output<{[key: string]: string} | undefined>;
+    declare public readonly properties: pulumi.Output<{[key: string]: string}>;
     /**
      * Hold tags this resource keeps on the snapshot (`zfs hold`), so that nobody destroys it by hand (`zfs destroy` says `dataset is busy`). Added and removed in place (`zfs release`); released by the resource's own delete. Holds other tools placed are never released by this resource.
      */
-    declare public readonly holds: pulumi.Output<string[] | undefined>;
+    declare public readonly holds: pulumi.Output<string[]>;
     /**
      * Allow the delete of a snapshot that clones depend on or that others hold: it is destroyed with `zfs destroy -d`, which marks it to go when its last clone and hold are gone (clones are never destroyed). Also allows a change of `recursive`, which replaces (destroys and takes again) the snapshot.
      */
-    declare public readonly forceDestroy: pulumi.Output<boolean | undefined>;
+    declare public readonly forceDestroy: pulumi.Output<boolean>;
     /**
      * Where the snapshot is now, `dataset@name` (the dataset changes with a rename or a promote).
      */
-    declare public readonly fullName: pulumi.Output<string>;
+    declare public /*out*/ readonly fullName: pulumi.Output<string>;
     /**
      * The snapshot's GUID: the provider finds it by this, wherever it moves.
      */
-    declare public readonly guid: pulumi.Output<string>;
+    declare public /*out*/ readonly guid: pulumi.Output<string>;
     /**
      * The transaction group it was taken in (equal for every snapshot of one `zfs snapshot -r`).
      */
-    declare public readonly createtxg: pulumi.Output<number>;
+    declare public /*out*/ readonly createtxg: pulumi.Output<number>;
     /**
      * When it was taken (ISO 8601).
      */
-    declare public readonly creation: pulumi.Output<string>;
+    declare public /*out*/ readonly creation: pulumi.Output<string>;
     /**
      * Bytes only this snapshot holds (freed if it is destroyed).
      */
-    declare public readonly used: pulumi.Output<number>;
+    declare public /*out*/ readonly used: pulumi.Output<number>;
     /**
      * Bytes the snapshot refers to.
      */
-    declare public readonly referenced: pulumi.Output<number>;
+    declare public /*out*/ readonly referenced: pulumi.Output<number>;
     /**
      * Datasets cloned from it (`zfs clone`): while any exists, the snapshot cannot be destroyed.
      */
-    declare public readonly clones: pulumi.Output<string[]>;
+    declare public /*out*/ readonly clones: pulumi.Output<string[]>;
 
-    constructor(name: string, args: SnapshotArgs, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, argsOrState?: SnapshotArgs | SnapshotState, opts?: pulumi.CustomResourceOptions);
+    /**
+     * Create a Snapshot resource with the given unique name, arguments, and options.
+     *
+     * @param name The _unique_ name of the resource.
+     * @param args The arguments to use to populate this resource's properties.
+     * @param opts A bag of options that control this resource's behavior.
+     */
+    constructor(name: string, args: SnapshotArgs, opts?: pulumi.CustomResourceOptions)
     constructor(name: string, argsOrState?: SnapshotArgs | SnapshotState, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (opts.id) {
             const state = argsOrState as SnapshotState | undefined;
-            resourceInputs["dataset"] = state ? state.dataset : undefined;
-            resourceInputs["name"] = state ? state.name : undefined;
-            resourceInputs["recursive"] = state ? state.recursive : undefined;
-            resourceInputs["properties"] = state ? state.properties : undefined;
-            resourceInputs["holds"] = state ? state.holds : undefined;
-            resourceInputs["forceDestroy"] = state ? state.forceDestroy : undefined;
-            resourceInputs["fullName"] = state ? state.fullName : undefined;
-            resourceInputs["guid"] = state ? state.guid : undefined;
-            resourceInputs["createtxg"] = state ? state.createtxg : undefined;
-            resourceInputs["creation"] = state ? state.creation : undefined;
-            resourceInputs["used"] = state ? state.used : undefined;
-            resourceInputs["referenced"] = state ? state.referenced : undefined;
-            resourceInputs["clones"] = state ? state.clones : undefined;
+            resourceInputs["dataset"] = state?.dataset;
+            resourceInputs["name"] = state?.name;
+            resourceInputs["recursive"] = state?.recursive;
+            resourceInputs["properties"] = state?.properties;
+            resourceInputs["holds"] = state?.holds;
+            resourceInputs["forceDestroy"] = state?.forceDestroy;
+            resourceInputs["fullName"] = state?.fullName;
+            resourceInputs["guid"] = state?.guid;
+            resourceInputs["createtxg"] = state?.createtxg;
+            resourceInputs["creation"] = state?.creation;
+            resourceInputs["used"] = state?.used;
+            resourceInputs["referenced"] = state?.referenced;
+            resourceInputs["clones"] = state?.clones;
         } else {
             const args = argsOrState as SnapshotArgs | undefined;
-            if ((!args || args.dataset === undefined) && !opts.urn) {
+            if (args?.dataset === undefined && !opts.urn) {
                 throw new Error("Missing required property 'dataset'");
             }
-            if ((!args || args.name === undefined) && !opts.urn) {
+            if (args?.name === undefined && !opts.urn) {
                 throw new Error("Missing required property 'name'");
             }
-            resourceInputs["dataset"] = args ? args.dataset : undefined;
-            resourceInputs["name"] = args ? args.name : undefined;
-            resourceInputs["recursive"] = (args ? args.recursive : undefined) ?? false;
-            resourceInputs["properties"] = args ? args.properties : undefined;
-            resourceInputs["holds"] = args ? args.holds : undefined;
-            resourceInputs["forceDestroy"] = (args ? args.forceDestroy : undefined) ?? false;
+            resourceInputs["dataset"] = args?.dataset;
+            resourceInputs["name"] = args?.name;
+            resourceInputs["recursive"] = (args?.recursive) ?? false;
+            resourceInputs["properties"] = args?.properties;
+            resourceInputs["holds"] = args?.holds;
+            resourceInputs["forceDestroy"] = (args?.forceDestroy) ?? false;
             resourceInputs["fullName"] = undefined /*out*/;
             resourceInputs["guid"] = undefined /*out*/;
             resourceInputs["createtxg"] = undefined /*out*/;
@@ -128,11 +146,15 @@ export class Snapshot extends pulumi.CustomResource {
             resourceInputs["clones"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const replaceOnChanges = { replaceOnChanges: ["recursive"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Snapshot.__pulumiType, name, resourceInputs, opts);
     }
 }
 
-/** Input properties used for looking up and filtering Snapshot resources. */
+/**
+ * Input properties used for looking up and filtering Snapshot resources.
+ */
 export interface SnapshotState {
     /**
      * The filesystem or volume to snapshot, e.g. `zroot/jails/db`. The snapshot stays with its data: when the dataset is renamed, or a `zfs promote` moves the snapshot to a clone, it is still this resource's (it is found by its guid, and `fullName` says where it is). Naming another dataset here is refused: a snapshot cannot move to other data.
@@ -188,7 +210,9 @@ export interface SnapshotState {
     clones?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-/** The set of arguments for constructing a Snapshot resource. */
+/**
+ * The set of arguments for constructing a Snapshot resource.
+ */
 export interface SnapshotArgs {
     /**
      * The filesystem or volume to snapshot, e.g. `zroot/jails/db`. The snapshot stays with its data: when the dataset is renamed, or a `zfs promote` moves the snapshot to a clone, it is still this resource's (it is found by its guid, and `fullName` says where it is). Naming another dataset here is refused: a snapshot cannot move to other data.

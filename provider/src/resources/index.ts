@@ -1,6 +1,8 @@
 import type { ResourceDefinition } from "./contract.ts";
 import { jail } from "./jail/index.ts";
 import { jailCommand } from "./jail-command/index.ts";
+import { networkBridge } from "./network-bridge/index.ts";
+import { networkEpair } from "./network-epair/index.ts";
 import { rctlLimit } from "./rctl-limit/index.ts";
 import { zfsDataset } from "./zfs-dataset/index.ts";
 import { zfsRollback } from "./zfs-rollback/index.ts";
@@ -13,6 +15,8 @@ export const resources: readonly ResourceDefinition[] = [
   zfsRollback,
   jail,
   jailCommand,
+  networkBridge,
+  networkEpair,
   rctlLimit,
 ];
 
