@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseExact, parseSnapshotList, parseZfsGet, parseZpoolList } from "../../provider/src/freebsd/zfs-output.ts";
+import { missingHoldsDatasets, parseExact, parseHolds, parseSnapshotList, parseZfsGet, parseZpoolList } from "../../provider/src/freebsd/zfs-output.ts";
 
 // Fixtures are text in the formats of freebsd-cli.md §5.5, §5.6 and §6 (zfs get/list -H -p, zpool list -H -p).
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
@@ -69,8 +69,33 @@ describe("parseSnapshotList", () => {
     expect(snaps.get("zroot/jails@base")).toMatchObject({ dataset: "zroot/jails", clones: ["zroot/clone1", "zroot/clone2"], creation: 1700000300 });
     expect(snaps.get("zroot/vol@s1")!.clones).toEqual([]);
   });
-  it("refuses a line that is not a snapshot", () => {
-    expect(() => parseSnapshotList("zroot/jails\t1\t2\t3\t4\t5\t-\n")).toThrow(/unexpected zfs list line/);
+  it("counts the holds (userrefs)", () => {
+    const snaps = parseSnapshotList(fixture("zfs-list-snapshots.txt"));
+    expect([snaps.get("zroot/jails@base")!.userrefs, snaps.get("zroot/vol@s1")!.userrefs]).toEqual([0, 1]);
+  });
+  it("refuses a line that is not a snapshot, or one of the old seven columns", () => {
+    expect(() => parseSnapshotList("zroot/jails\t1\t2\t3\t4\t5\t-\t0\n")).toThrow(/unexpected zfs list line/);
+    expect(() => parseSnapshotList("zroot/jails@a\t1\t2\t3\t4\t5\t\n")).toThrow(/unexpected zfs list line/);
+  });
+});
+
+describe("parseHolds", () => {
+  it("reads tags and times by snapshot (zfs holds -H -p), a TAB inside a tag kept", () => {
+    const holds = parseHolds("zroot/a@s\tkeep\t1700000000\nzroot/a@s\tpulumi:x\t1700000001\nzroot/a/b@s\ta\tb\t1700000002\n");
+    expect([...holds.get("zroot/a@s")!.entries()]).toEqual([["keep", 1700000000], ["pulumi:x", 1700000001]]);
+    expect([...holds.get("zroot/a/b@s")!.keys()]).toEqual(["a\tb"]);
+  });
+  it("refuses the human layout and lines without a time", () => {
+    expect(() => parseHolds("NAME       TAG   TIMESTAMP\n")).toThrow(/unexpected zfs holds line/);
+    expect(() => parseHolds("zroot/a@s\tkeep\tFri Nov 14 10:00 2025\n")).toThrow(/unexpected zfs holds line/);
+  });
+});
+
+describe("missingHoldsDatasets", () => {
+  it("accepts missing datasets and 'no datasets available', nothing else", () => {
+    expect(missingHoldsDatasets("cannot open 'zroot/x': dataset does not exist\nno datasets available\n")).toEqual(["zroot/x"]);
+    expect(missingHoldsDatasets("no datasets available\n")).toEqual([]);
+    expect(missingHoldsDatasets("cannot hold: permission denied\n")).toBeUndefined();
   });
 });
 

@@ -23,6 +23,8 @@ export interface SnapshotRecord {
   used: number;
   referenced: number;
   clones: string[];
+  /** The number of user holds (`zfs hold`). */
+  userrefs: number;
 }
 
 /** A pool, from `zpool list`. */
@@ -77,15 +79,15 @@ export function parseExact(text: string): number {
   return Number(text);
 }
 
-/** Parses `zfs list -H -p -t snapshot -o name,guid,createtxg,creation,used,referenced,clones`. */
+/** Parses `zfs list -H -p -t snapshot -o name,guid,createtxg,creation,used,referenced,clones,userrefs`. */
 export function parseSnapshotList(text: string): Map<string, SnapshotRecord> {
   const snapshots = new Map<string, SnapshotRecord>();
   for (const line of linesOf(text)) {
     const fields = line.split("\t");
-    if (fields.length !== 7 || !fields[0]!.includes("@")) {
+    if (fields.length !== 8 || !fields[0]!.includes("@")) {
       throw new Error(`unexpected zfs list line: ${JSON.stringify(line)}`);
     }
-    const [name, guid, createtxg, creation, used, referenced, clones] = fields as [string, string, string, string, string, string, string];
+    const [name, guid, createtxg, creation, used, referenced, clones, userrefs] = fields as [string, string, string, string, string, string, string, string];
     snapshots.set(name, {
       name,
       dataset: name.slice(0, name.indexOf("@")),
@@ -95,6 +97,7 @@ export function parseSnapshotList(text: string): Map<string, SnapshotRecord> {
       used: parseExact(used),
       referenced: parseExact(referenced),
       clones: clones === "" || clones === "-" ? [] : clones.split(","),
+      userrefs: parseExact(userrefs),
     });
   }
   return snapshots;
@@ -136,4 +139,35 @@ export function parseGuidList(text: string): Map<string, string> {
     guids.set(fields[0]!, fields[1]!);
   }
   return guids;
+}
+
+/**
+ * Parses `zfs holds -H -p`: `SNAPSHOT TAB TAG TAB SECONDS` per hold (zfs_main.c print_holds), into the
+ * tags of each snapshot that has any, with when each was placed. A tag may itself hold a TAB (only
+ * zfs hold's '.'-prefix rule limits it): the snapshot comes first and the time last.
+ */
+export function parseHolds(text: string): Map<string, Map<string, number>> {
+  const holds = new Map<string, Map<string, number>>();
+  for (const line of linesOf(text)) {
+    const fields = line.split("\t");
+    const when = fields[fields.length - 1]!;
+    if (fields.length < 3 || !fields[0]!.includes("@") || !/^\d+$/.test(when)) {
+      throw new Error(`unexpected zfs holds line: ${JSON.stringify(line)}`);
+    }
+    const snapshot = fields[0]!;
+    const tags = holds.get(snapshot) ?? new Map<string, number>();
+    tags.set(fields.slice(1, -1).join("\t"), Number(when));
+    holds.set(snapshot, tags);
+  }
+  return holds;
+}
+
+/**
+ * What `zfs holds -r` of named snapshots printed on stderr that is no failure: `cannot open 'FS': dataset
+ * does not exist` for a snapshot's dataset that is gone, and `no datasets available` when no snapshot
+ * of those names exists (zfs_do_holds); the names of the missing datasets, or undefined for anything else.
+ */
+export function missingHoldsDatasets(stderr: string): string[] | undefined {
+  const rest = stderr.split("\n").filter((line) => line !== "no datasets available").join("\n");
+  return missingDatasets(rest);
 }

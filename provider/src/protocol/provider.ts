@@ -151,7 +151,10 @@ export class Provider {
   /** Create: in preview only predicts outputs; otherwise plans, runs and reads back. */
   async create(req: CreateRequest): Promise<Outcome> {
     const def = this.definition(req.token);
-    if (req.preview) return { id: "", properties: previewCreate(def, req.inputs), inputs: req.inputs };
+    if (req.preview) {
+      await this.previewFromHost(def, req.urn, req.timeout, req.inputs, undefined);
+      return { id: "", properties: previewCreate(def, req.inputs), inputs: req.inputs };
+    }
     const op = this.operation("create", req.timeout, req.urn, [req.inputs]);
     const { plain, secrets } = revealSecrets(req.inputs);
     return this.shielded(op, () => createObject(def, op, plain as Bag, secrets));
@@ -171,7 +174,10 @@ export class Provider {
     const def = this.definition(req.token);
     const before = req.oldInputs ?? pick(req.olds, Object.keys(req.news));
     this.announce(def, req.urn, req.id, req.olds, before, req.news);
-    if (req.preview) return { id: req.id, properties: previewUpdate(def, req.olds, req.news), inputs: req.news };
+    if (req.preview) {
+      await this.previewFromHost(def, req.urn, req.timeout, req.news, { id: req.id, olds: req.olds, oldInputs: before });
+      return { id: req.id, properties: previewUpdate(def, req.olds, req.news), inputs: req.news };
+    }
     const op = this.operation("update", req.timeout, req.urn, [req.olds, before, req.news]);
     const { plain, secrets } = revealSecrets(req.news);
     const current = { id: req.id, state: revealSecrets(req.olds).plain as Bag, inputs: revealSecrets(before).plain as Bag };
@@ -213,6 +219,22 @@ export class Provider {
     for (const note of def.describeUpdate({ id, state: plain(olds), inputs: plain(oldInputs) }, plain(news))) {
       this.log.log("warning", redact(note), urn);
     }
+  }
+
+  /**
+   * In a preview, lets a resource read the host and say (or refuse) what its create or update will do
+   * there: the rollback that destroys later snapshots, named. Nothing is written.
+   */
+  private async previewFromHost(
+    def: ResourceDefinition, urn: string, timeout: number, news: Bag, old: { id: string; olds: Bag; oldInputs: Bag } | undefined,
+  ): Promise<void> {
+    // A preview with unknown provider config (an explicit provider fed by outputs) has no host to read.
+    if (!def.preview || !this.config || containsUnknown(news) || (old && containsUnknown(old.olds))) return;
+    const op = this.operation("read", timeout, urn, [news, old?.olds, old?.oldInputs]);
+    const plain = (b: Bag) => revealSecrets(b).plain as Bag;
+    const current = old && { id: old.id, state: plain(old.olds), inputs: plain(old.oldInputs) };
+    const notes = await this.shielded(op, () => def.preview!(plain(news), current, (requests) => op.host.read(requests, op.opts), op.ctx));
+    for (const note of notes) op.ctx.warn(note);
   }
 
   private definition(token: string): ResourceDefinition {

@@ -75,6 +75,12 @@ interface Common<I extends Props, S extends Props> {
   checkChange?(olds: Props, news: I): ChangeFailure[];
   /** What an update will do that is worth saying in a preview (a restart, a file moved). */
   describeUpdate?(current: Existing<S, I>, news: I): string[];
+  /**
+   * What a create (`current` undefined) or an update will do that only the host can tell, said in a
+   * preview as warnings; a RefusedError refuses the plan there, before anything runs. It reads the
+   * host (batched with every other read), never writes. Not called while inputs are still unknown.
+   */
+  preview?(news: I, current: Existing<S, I> | undefined, read: Runner["read"], ctx: Context): Promise<string[]>;
   /** The natural id an object created from these inputs will have. */
   idOf(inputs: I): string;
 }

@@ -6,10 +6,14 @@ import { networkBridge } from "./network-bridge/index.ts";
 import { networkEpair } from "./network-epair/index.ts";
 import { rctlLimit } from "./rctl-limit/index.ts";
 import { zfsDataset } from "./zfs-dataset/index.ts";
+import { zfsRollback } from "./zfs-rollback/index.ts";
+import { zfsSnapshot } from "./zfs-snapshot/index.ts";
 
 // The registry: one line per resource type.
 export const resources: readonly ResourceDefinition[] = [
   zfsDataset,
+  zfsSnapshot,
+  zfsRollback,
   jail,
   jailCommand,
   networkBridge,

@@ -59,8 +59,10 @@ export interface DatasetRecord {
   snapshotsChanged?: number;
   /** Snapshots: space unique to this snapshot. */
   unique?: number;
-  /** Set while `zfs destroy -d` deferred the destruction of a cloned snapshot. */
+  /** Set while `zfs destroy -d` deferred the destruction of a cloned or held snapshot. */
   deferDestroy?: boolean;
+  /** Snapshots: user holds (`zfs hold`), tag -> epoch seconds when it was placed; `userrefs` is their count. */
+  holds?: Record<string, number>;
   /** Received snapshots: the sender's guid when this host already used it (guid keys the stash), shown as guid. */
   streamGuid?: string;
 }

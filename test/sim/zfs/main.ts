@@ -14,6 +14,7 @@ import { zfsMount, zfsUnmount } from "./cmd-mount.ts";
 import { zfsSend } from "./cmd-send.ts";
 import { zfsReceive } from "./cmd-receive.ts";
 import { zfsJail, zfsUnjail } from "./cmd-jail.ts";
+import { zfsHold, zfsHolds, zfsRelease } from "./cmd-hold.ts";
 
 /** The version strings `zfs version` prints on FreeBSD 14.3. */
 export const ZFS_VERSION = ["zfs-2.2.7-FreeBSD_ge269af1b3", "zfs-kmod-2.2.7-FreeBSD_ge269af1b3"];
@@ -34,6 +35,9 @@ const HANDLERS: Record<string, Handler> = {
   promote: zfsPromote,
   mount: zfsMount,
   unmount: zfsUnmount,
+  hold: zfsHold,
+  release: zfsRelease,
+  holds: zfsHolds,
   jail: zfsJail,
   unjail: zfsUnjail,
   send: zfsSend,
@@ -47,7 +51,7 @@ const HANDLERS: Record<string, Handler> = {
 const ALIASES: Record<string, string> = { umount: "unmount", recv: "receive", snap: "snapshot" };
 
 /** Subcommands that only read state (they run under a shared lock). */
-export const READ_ONLY = new Set(["get", "list", "send", "version", "help", "-?", "--help", "-V", "--version"]);
+export const READ_ONLY = new Set(["get", "list", "holds", "send", "version", "help", "-?", "--help", "-V", "--version"]);
 
 /** Runs `zfs argv...` against the context and returns the exit status. */
 export function zfsMain(ctx: ZfsCtx, argv: string[]): number {

@@ -164,7 +164,7 @@ export function getNative(ctx: ZfsCtx, name: string, def: PropDef, literal: bool
     }
     case "volsize": return rec.volsize === undefined ? null : { value: numText(rec.volsize, literal), source: "local" };
     case "volblocksize": return rec.volblocksize === undefined ? null : none(numText(rec.volblocksize, literal));
-    case "userrefs": return none("0");
+    case "userrefs": return none(String(Object.keys(rec.holds ?? {}).length));
     case "defer_destroy": return none(rec.deferDestroy ? "on" : "off");
     case "keystatus": case "encryptionroot": case "receive_resume_token": case "redact_snaps":
       return null;
