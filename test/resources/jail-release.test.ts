@@ -29,7 +29,7 @@ function dataset(name: string, props: Record<string, string> = {}, guid = "1111"
   return { name, properties: { guid: { value: guid, source: "-" }, mountpoint: { value: `/jails/releases/${name.split("/").pop()}`, source: "inherited from zroot/jails" }, ...local } };
 }
 function snapshot(name: string, clones: string[] = []): SnapshotRecord {
-  return { name, dataset: name.split("@")[0]!, guid: "9", createtxg: "10", creation: 0, used: 0, referenced: 0, clones };
+  return { name, dataset: name.split("@")[0]!, guid: "9", createtxg: "10", creation: 0, used: 0, referenced: 0, clones, userrefs: 0 };
 }
 const warnings: string[] = [];
 const ctx: Context = { urn: URN, warn: (m) => void warnings.push(m) };
