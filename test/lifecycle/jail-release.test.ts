@@ -10,8 +10,8 @@ import { datasetExists, mustRun, targetOnSim, type TestTarget } from "./target.t
 // from a local mirror (its sets fetched, verified against the MANIFEST and extracted, @base taken),
 // a thin jail on a clone of @base, drift when the root is changed by hand, delete refused while the
 // clone exists, a corrupted set refused, an unfinished release finished, import; and a 15.0 release
-// installed from a pkgbase repository on a 15.0 host. The thin jail's root is made with a plain
-// `zfs clone` out of band: the Dataset's cloneFrom is not on this branch.
+// installed from a pkgbase repository on a 15.0 host. The thin jail's root is a Dataset whose
+// cloneFrom is the Release's snapshot output, as a program passes it.
 
 const R = "freebsd:jail:Release";
 const J = "freebsd:jail:Jail";
@@ -30,7 +30,12 @@ let manifest: Map<string, string>;
 const release = (over: Record<string, unknown> = {}) => ({
   type: R, inputs: { version: "14.3-RELEASE", dataset: DS, source: { mirror: MIRROR, sets: ["base", "lib32"] }, ...over } as never,
 });
-const jail = { type: J, inputs: { name: "web", path: "/jails/web", hostname: "web.example", exec: { start: "/bin/sh /etc/rc" } } as never };
+const jail = {
+  type: J, inputs: { name: "web", path: "/jails/web", hostname: "web.example", exec: { start: "/bin/sh /etc/rc" } } as never,
+  options: { dependsOn: ["root"] },
+};
+/** The thin jail's root: a clone of the release's @base, from the Release's output. */
+const root = () => ({ type: "freebsd:zfs:Dataset", inputs: { name: "zroot/jails/web", cloneFrom: out(stack, "rel")["snapshot"] } as never });
 
 beforeAll(async () => {
   sim = await startSimHost();
@@ -76,9 +81,11 @@ describe("a release from a mirror", () => {
   });
 
   it("carries a thin jail on a clone of @base, and lists the clone", async () => {
-    await mustRun(target, `zfs clone ${DS}@base zroot/jails/web`);
-    const r = await stack.up({ rel: release(), web: jail });
+    const r = await stack.up({ rel: release(), root: root(), web: jail });
+    expect(r.steps["root"]!.op).toBe("create");
     expect(r.steps["web"]!.op).toBe("create");
+    expect((await mustRun(target, "zfs get -H -o value origin zroot/jails/web")).trim()).toBe(`${DS}@base`);
+    expect(out(stack, "root")["origin"]).toBe(`${DS}@base`);
     expect((await mustRun(target, "jls -j web path")).trim()).toBe("/jails/web");
     expect(await mustRun(target, "jexec web freebsd-version")).toBe("14.3-RELEASE\n");
     // A refresh reads the clone into the outputs (no input changed: the engine's diff reports it as "same").
@@ -87,7 +94,7 @@ describe("a release from a mirror", () => {
   });
 
   it("refuses to delete the release while the clone exists, naming it, and destroys nothing", async () => {
-    const err = await stack.up({ web: jail }).catch((e: unknown) => e);
+    const err = await stack.up({ root: root(), web: jail }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeploymentError);
     expect((err as Error).message).toMatch(new RegExp(`refusing to delete release ${DS}: clones depend on its snapshots: ${DS}@base \\(zroot/jails/web\\)`));
     expect(await datasetExists(target, DS)).toBe(true);
@@ -99,7 +106,7 @@ describe("a release from a mirror", () => {
     const r = await stack.refresh({ skipPreview: true });
     expect(r.steps["rel"]!.op).toBe("update");
     expect(out(stack, "rel")).toMatchObject({ installedVersion: "14.2-RELEASE-p3", version: "14.2-RELEASE" });
-    const err = await stack.up({ rel: release(), web: jail }).catch((e: unknown) => e);
+    const err = await stack.up({ rel: release(), root: root(), web: jail }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeploymentError);
     const text = [(err as DeploymentError).message, ...(err as DeploymentError).result.diagnostics.map((d) => d.message)].join("\n");
     expect(text).toMatch(/version: changing it from "14\.2-RELEASE" to "14\.3-RELEASE" replaces the release .*forceDestroy: true/);
@@ -107,7 +114,7 @@ describe("a release from a mirror", () => {
     await mustRun(target, `zfs rollback ${DS}@base`);
     await stack.refresh({ skipPreview: true });
     expect(out(stack, "rel")).toMatchObject({ installedVersion: "14.3-RELEASE", version: "14.3-RELEASE" });
-    expect((await stack.up({ rel: release(), web: jail })).steps["rel"]!.op).toBe("same");
+    expect((await stack.up({ rel: release(), root: root(), web: jail })).steps["rel"]!.op).toBe("same");
   });
 
   it("imports by dataset name with no replacement planned", async () => {
@@ -128,7 +135,7 @@ describe("a release from a mirror", () => {
 
   it("deletes the release once its clones are gone", async () => {
     await stack.up({ rel: release() });
-    await mustRun(target, "zfs destroy zroot/jails/web");
+    expect(await datasetExists(target, "zroot/jails/web")).toBe(false);
     await stack.up({});
     expect(await datasetExists(target, DS)).toBe(false);
     expect(stack.state.resources).toEqual([]);
