@@ -20,7 +20,8 @@ function defOf(schema: z.ZodType): { type: string; [k: string]: unknown } {
 /** Converts one zod type to a Pulumi property spec; nested objects become named types. */
 function propertySpec(schema: z.ZodType, typeName: string, types: Types): Spec {
   const def = defOf(schema);
-  const description = schema.description ? { description: schema.description } : {};
+  const secret = (schema.meta?.() as { secret?: boolean } | undefined)?.secret === true ? { secret: true } : {};
+  const description = { ...(schema.description ? { description: schema.description } : {}), ...secret };
   switch (def.type) {
     case "optional":
     case "nullable":

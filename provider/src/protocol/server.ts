@@ -132,10 +132,12 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
     check: unary<pb.CheckRequest, pb.CheckResponse>("Check", log, (req) =>
       checkResponse(provider.check(tokenOf(req), req.hasOlds() ? struct(req.getOlds()) : undefined, struct(req.getNews()))),
     ),
-    diff: unary<pb.DiffRequest, pb.DiffResponse>("Diff", log, (req) =>
+    diff: unary<pb.DiffRequest, pb.DiffResponse>("Diff", log, async (req) =>
       diffResponse(
-        provider.diff({
+        await provider.diff({
           token: tokenOf(req),
+          urn: req.getUrn(),
+          id: req.getId(),
           olds: struct(req.getOlds()),
           oldInputs: req.hasOldInputs() ? struct(req.getOldInputs()) : undefined,
           news: struct(req.getNews()),

@@ -3,6 +3,7 @@ import { jail } from "./jail/index.ts";
 import { jailCommand } from "./jail-command/index.ts";
 import { rctlLimit } from "./rctl-limit/index.ts";
 import { zfsDataset } from "./zfs-dataset/index.ts";
+import { zfsReplica } from "./zfs-replica/index.ts";
 
 // The registry: one line per resource type.
 export const resources: readonly ResourceDefinition[] = [
@@ -10,6 +11,7 @@ export const resources: readonly ResourceDefinition[] = [
   jail,
   jailCommand,
   rctlLimit,
+  zfsReplica,
 ];
 
 /** The resource definition of a type token. */

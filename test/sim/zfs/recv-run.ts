@@ -131,7 +131,8 @@ function receiveOne(paths: StatePaths, a: RecvArgs, b: BeginInfo, reader: Stream
         return 1;
       }
       const isNew = now.kind === "newfs" || now.partial?.newfs === true;
-      if (isNew && a.settings.size > 0 && setProps(ctx, now.fs, a.settings, true) !== 0) return 1;
+      // -o properties are set on the received file system (zfs_setup_cmdline_props), new or not.
+      if (a.settings.size > 0 && setProps(ctx, now.fs, a.settings, true) !== 0) return 1;
       if (isNew || now.kind === "replace") created.push(now.fs);
       if (f.verbose) {
         const seconds = Math.max(1e-9, (Date.now() - started) / 1000);
