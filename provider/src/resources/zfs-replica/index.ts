@@ -19,10 +19,15 @@ import { nextStep, readSides, replicate, type Pair } from "./transfer.ts";
 
 export { replicaInputs, replicaOutputs } from "./schema.ts";
 
+/** The state recorded for the resource; none on import (the engine sends an empty one). */
+function recorded(ref: Ref): Props | undefined {
+  return ref.state && Object.keys(ref.state).length > 0 ? ref.state : undefined;
+}
+
 /** The inputs a read can vouch for: the recorded ones, else (import) what the replica's name says. */
 function inputsOf(ref: Ref): Props {
   const keys = Object.keys(replicaInputs.shape);
-  const from = ref.inputs ?? ref.state;
+  const from = ref.inputs ?? recorded(ref);
   if (from) return Object.fromEntries(Object.entries(from).filter(([k]) => keys.includes(k)));
   return { dataset: ref.id, force: false, raw: false, forceDestroy: false };
 }
@@ -30,11 +35,13 @@ function inputsOf(ref: Ref): Props {
 /** The replica's outputs from its side as read; `receivedGuid` carries on from the state. */
 export function describeReplica(replica: Side, ref: Ref, receivedGuid?: string): Found<ReplicaOutputs, ReplicaInputs> {
   const inputs = inputsOf(ref) as ReplicaInputs;
-  const received = receivedGuid ?? (ref.state?.["receivedGuid"] as string | undefined) ?? (ref.state ? undefined : newest(replica)?.guid);
+  // On import nothing says what was received last: the newest snapshot is taken for it.
+  const state = recorded(ref);
+  const received = receivedGuid ?? (state?.["receivedGuid"] as string | undefined) ?? (state ? undefined : newest(replica)?.guid);
   const at = replica.snaps.findIndex((s) => s.guid === received);
   const why = describeDivergence(replica, { extra: at < 0 ? [] : replica.snaps.slice(at + 1), written: replica.written }, replica.snaps[at]);
   const latest = newest(replica);
-  const state: ReplicaOutputs = {
+  const outputs: ReplicaOutputs = {
     ...inputs,
     snapshots: replica.snaps.length,
     state: replica.token ? "interrupted" : why ? "diverged" : "ok",
@@ -45,7 +52,7 @@ export function describeReplica(replica: Side, ref: Ref, receivedGuid?: string):
     ...(replica.token ? { resumeToken: replica.token } : {}),
     ...(why ? { divergence: why } : {}),
   };
-  return { id: replica.dataset, state, inputs };
+  return { id: replica.dataset, state: outputs, inputs };
 }
 
 /** Both hosts of a replication. */
