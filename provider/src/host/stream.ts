@@ -67,12 +67,14 @@ function exitOf(channel: ClientChannel): Promise<number | undefined> {
   });
 }
 
-/** A writable that forwards to a channel's stdin, honouring its window; ending it sends EOF. */
+/** A writable that forwards to a channel's stdin, honouring its window (drain); ending it sends EOF. */
 function forwardTo(channel: ClientChannel): Writable {
+  let closed = false;
+  channel.once("close", () => (closed = true));
   return new Writable({
     highWaterMark: 256 * 1024,
     write(chunk: Buffer, _encoding, done) {
-      if (channel.destroyed || !channel.writable) return done(new Error("the receiving channel closed"));
+      if (closed) return done(new Error("the receiving channel closed"));
       if (channel.write(chunk)) return done();
       const settle = (err?: Error) => {
         channel.off("drain", onDrain);
@@ -89,6 +91,11 @@ function forwardTo(channel: ClientChannel): Writable {
       done();
     },
   });
+}
+
+/** Waits for a promise at most `ms`; "late" when it did not settle by then. */
+function within<T>(p: Promise<T>, ms: number): Promise<T | "late"> {
+  return Promise.race([p, new Promise<"late">((resolve) => setTimeout(() => resolve("late"), ms).unref())]);
 }
 
 /**
@@ -110,7 +117,6 @@ async function transfer(from: PipeEnd, to: PipeEnd, source: ClientChannel, sink:
   source.end(); // the sending command reads nothing
   let bytes = 0;
   let stopped: Error | undefined;
-  let stoppedSource = false;
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
@@ -118,19 +124,21 @@ async function transfer(from: PipeEnd, to: PipeEnd, source: ClientChannel, sink:
       done(null, chunk);
     },
   });
-  // Stopping: the sender is told to stop and its channel closed; the receiver gets the end of its input.
-  const stop = (why: Error) => {
-    if (stopped) return;
-    stopped = why;
-    stoppedSource = true;
-    try {
-      source.signal("TERM");
-    } catch {
-      // the channel is already gone
-    }
-    source.destroy();
-    sink.end();
+  // The sender's channel feeds the pipeline through pipe() (ssh2 channels do not end as Node streams
+  // do when destroyed); halting the pipeline unhooks it. The pipeline then ends the receiver's input.
+  source.pipe(meter);
+  let pumping = true;
+  const halt = (why: Error) => {
+    if (!pumping) return;
+    source.unpipe(meter);
+    meter.destroy(why);
   };
+  const stop = (why: Error) => {
+    stopped ??= why;
+    halt(why);
+  };
+  // The receiver going away halts the flow: nothing would read what the sender sends.
+  sink.once("close", () => halt(new Error("the receiving command ended")));
   const onAbort = () => stop(new TransportError(to.connection.label, `transfer cancelled after ${bytes} bytes`));
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
@@ -139,23 +147,34 @@ async function transfer(from: PipeEnd, to: PipeEnd, source: ClientChannel, sink:
     Math.max(0, options.deadline - Date.now()),
   );
   try {
-    await pipeline(source, meter, forwardTo(sink));
+    await pipeline(meter, forwardTo(sink));
   } catch {
-    // A failure on either side: the receiver's input ends here (what it does then is its exit status).
-    // When the receiver is the one that went away, the sender is stopped by the pipeline.
-    stoppedSource ||= !source.readableEnded;
-    if (!sink.writableEnded) sink.end();
+    // Halted, or the receiving side failed: judged below from the exit statuses.
   } finally {
+    pumping = false;
     if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
   }
+  // A sender that did not finish is told to stop; what it still sends is read and dropped until its channel closes.
+  const stoppedSource = !source.readableEnded;
+  if (stoppedSource) {
+    try {
+      source.signal("TERM");
+    } catch {
+      // the channel is already gone
+    }
+    source.close();
+    source.resume();
+  }
+  // The receiver's input ends (EOF, never a killed channel): a `zfs receive -s` keeps what it got.
+  if (!sink.writableEnded) sink.end();
   const settle = options.settleMs ?? 60_000;
-  const sinkCode = await Promise.race([sinkExit, new Promise<"late">((r) => setTimeout(() => r("late"), settle).unref())]);
-  options.signal?.removeEventListener("abort", onAbort);
+  const sinkCode = await within(sinkExit, settle);
   if (sinkCode === "late") {
-    sink.destroy();
+    sink.close();
     throw stopped ?? new TimeoutError(to.connection.label, `the receiving command did not finish within ${settle} ms of its input ending`);
   }
-  const sourceCode = await sourceExit;
+  const sourceCode = await within(sourceExit, stoppedSource ? 10_000 : settle);
   if (stopped) throw stopped;
   if (sinkCode === undefined) throw new TransportError(to.connection.label, `connection lost during the transfer, after ${bytes} bytes`);
   if (sourceCode === undefined && !stoppedSource) {
@@ -163,7 +182,7 @@ async function transfer(from: PipeEnd, to: PipeEnd, source: ClientChannel, sink:
   }
   return {
     bytes,
-    source: { code: sourceCode ?? -1, stdout: "", stderr: sourceErr() },
+    source: { code: sourceCode === "late" || sourceCode === undefined ? -1 : sourceCode, stdout: "", stderr: sourceErr() },
     sink: { code: sinkCode, stdout: sinkOut(), stderr: sinkErr() },
   };
 }
