@@ -13,12 +13,19 @@ export type Dataset = import("./dataset").Dataset;
 export const Dataset: typeof import("./dataset").Dataset = null as any;
 utilities.lazyLoad(exports, ["Dataset"], () => require("./dataset"));
 
+export { ReplicaArgs, ReplicaState } from "./replica";
+export type Replica = import("./replica").Replica;
+export const Replica: typeof import("./replica").Replica = null as any;
+utilities.lazyLoad(exports, ["Replica"], () => require("./replica"));
+
 const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
             case "freebsd:zfs:Dataset":
                 return new Dataset(name, <any>undefined, { urn })
+            case "freebsd:zfs:Replica":
+                return new Replica(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }
