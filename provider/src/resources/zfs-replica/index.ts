@@ -1,12 +1,12 @@
-import { PartialFailureError, RefusedError, TransportError } from "../../core/errors.ts";
+import { PartialFailureError, RefusedError } from "../../core/errors.ts";
 import { zfsDestroy, zfsInherit, zfsSet } from "../../freebsd/zfs-commands.ts";
 import { zfsReceiveAbort } from "../../freebsd/zfs-send.ts";
 import type { Context, ExecutedResource, Existing, Found, LiveChange, Props, Ref, Runner } from "../contract.ts";
 import { markerProperty } from "../zfs-dataset/owner.ts";
-import { describeDivergence, describeStep } from "./plan.ts";
+import { describeDivergence, describeStep, planStep } from "./plan.ts";
 import { newest, sideOf, sideReads, type Side } from "./read.ts";
 import { replicaInputs, replicaOutputs, replicaSecretInputs, type ReplicaInputs, type ReplicaOutputs } from "./schema.ts";
-import { nextStep, readSides, replicate, type Pair } from "./transfer.ts";
+import { replicate, type Pair } from "./transfer.ts";
 
 // freebsd:zfs:Replica: a dataset on this provider's host kept as a replica of a dataset on another
 // host, the ZFS stream piped through the provider between the two SSH connections (the hosts need no
@@ -113,17 +113,20 @@ export const zfsReplica: ExecutedResource<ReplicaInputs, ReplicaOutputs> = {
     const replica = sideOf(view, ref.id);
     return replica.exists ? describeReplica(replica, ref) : undefined;
   },
-  async changes(current, news, runner, ctx): Promise<LiveChange[]> {
+  async changes(_current, news, runner, ctx): Promise<LiveChange[]> {
     const pair = pairOf(runner, news);
-    let sides;
+    const replicaRead = runner.read(sideReads(news.dataset));
+    let source: Side | undefined;
     try {
-      sides = await readSides(pair, news);
+      source = sideOf(await pair.source.read(sideReads(news.sourceDataset)), news.sourceDataset);
     } catch (err) {
-      if (!(err instanceof TransportError)) throw err;
-      ctx.warn(`${news.dataset} is not compared with its source: ${err.message}`);
-      return [];
+      // A source that cannot be read (unreachable, its pool gone) does not fail a preview or a refresh:
+      // the replica is not compared with it this time, and an up says why if it still cannot read it.
+      ctx.warn(`${news.dataset} is not compared with its source: ${(err as Error).message}`);
     }
-    const step = nextStep(pair, sides, news);
+    const replica = sideOf(await replicaRead, news.dataset);
+    if (!source) return replica.token ? [{ property: "state", reason: describeStep({ kind: "resume", token: replica.token }, news) }] : [];
+    const step = planStep(replica, source, news, { source: pair.source.label, replica: runner.label });
     if (step.kind === "none") return [];
     const reason = describeStep(step, news);
     const property = step.kind === "resume" ? "state" : step.kind === "refuse" || step.kind === "rollback" ? "divergence" : "snapshot";
