@@ -160,11 +160,30 @@ describe("zfs:Replica between two hosts (issue 10)", () => {
     expect((await snaps(target, "backup/db")).map((l) => l.split("\t")[0]).at(-1)).toBe("backup/db@s8");
   });
 
+  it("stops cleanly on the engine's Cancel: the transfer is left resumable and the next up finishes it", async () => {
+    src.fillDataset("tank/db", 96 * 1024 * 1024);
+    await mustRun(source, "zfs snapshot tank/db@s9");
+    const before = stack.logs("info").length;
+    const run = failure(stack.up(program({ force: true }), { skipPreview: true }));
+    // Cancel once the transfer reports progress (a line every 2 s while bytes flow).
+    for (let i = 0; i < 600; i++) {
+      if (stack.logs("info").slice(before).some((l) => /tank\/db@s8\.\.@s9 -> backup\/db: .* of about /.test(l.message))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await stack.providers.at(-1)!.cancel();
+    const err = await run;
+    expect(messages(err)).toMatch(/transfer cancelled after \d+ bytes/);
+    expect(outputs(stack)).toMatchObject({ state: "interrupted", snapshot: "s8" });
+    const r = await stack.up(program({ force: true }));
+    expect(r.steps["replica"]!.op).toBe("update");
+    expect(outputs(stack)).toMatchObject({ state: "ok", snapshot: "s9" });
+  });
+
   it("imports a replica by its dataset name with no replacement planned", async () => {
     const s = newStack();
     const imported = await s.import("again", R, "backup/db");
     expect(imported.steps["again"]!.op).toBe("import");
-    expect(outputs(s, "again")).toMatchObject({ dataset: "backup/db", snapshot: "s8", state: "ok" });
+    expect(outputs(s, "again")).toMatchObject({ dataset: "backup/db", snapshot: "s9", state: "ok" });
     const r = await s.preview(program({ force: true }, "again"));
     expect(r.steps["again"]!.op).toBe("update");
     expect(r.steps["again"]!.diff!.replaces).toEqual([]);

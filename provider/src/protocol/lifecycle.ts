@@ -177,6 +177,10 @@ export function runnerOf(op: Operation, host: Host = op.host): Runner {
   const runner: Runner = {
     label: host.label,
     read: (requests) => host.read(requests, op.opts),
+    // Past a cancel, and with the read-back grace past the deadline: what was done must reach the state.
+    readBack: (requests) => host.read(requests, {
+      ...op.opts, signal: undefined, deadline: Math.max(op.opts.deadline ?? 0, Date.now() + readBackGraceMs),
+    }),
     exec: (cmd) => host.exec(cmd, op.opts),
     remote: (config) => {
       if (!op.remote) throw new Error("this operation reaches no other host");

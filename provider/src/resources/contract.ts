@@ -107,6 +107,8 @@ export interface Runner {
   /** The host's label (`user@host:port`), for messages. */
   readonly label: string;
   read(requests: readonly SectionRequest[]): Promise<HostView>;
+  /** Reads the host after a step failed, was cancelled or ran out of time, so the state records what it left. */
+  readBack(requests: readonly SectionRequest[]): Promise<HostView>;
   exec(cmd: Command): Promise<CommandResult>;
   /** A runner on another host, reached with its own connection settings (checked provider config; a replica's source). */
   remote(config: ProviderConfig): Runner;

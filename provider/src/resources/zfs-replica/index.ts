@@ -81,7 +81,7 @@ async function bringUp(inputs: ReplicaInputs, runner: Runner, ctx: Context, crea
     replica = await replicate(pair, inputs, ctx);
   } catch (err) {
     if (err instanceof RefusedError) throw err;
-    const after = await runner.read(sideReads(inputs.dataset)).then((v) => sideOf(v, inputs.dataset), () => undefined);
+    const after = await runner.readBack(sideReads(inputs.dataset)).then((v) => sideOf(v, inputs.dataset), () => undefined);
     if (!after?.exists) throw err;
     const found = describeReplica(after, ref);
     throw new PartialFailureError(found.id, found.state, found.inputs, err as Error);
