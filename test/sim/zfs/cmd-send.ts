@@ -5,15 +5,15 @@
 // RAW feature only for encrypted ones), with compressok in its resume state as OpenZFS records it.
 
 import { isatty } from "node:tty";
-import { err, mustDs, out, parentOf, poolOf, snapshotsOf, type ZfsCtx } from "./context.ts";
+import { err, mustDs, out, parentOf, snapshotsOf, type ZfsCtx } from "./context.ts";
 import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { openDataset } from "./open.ts";
 import { T_DATASET } from "./prop-table.ts";
 import { contentDir, isMounted, snapshotDir } from "./mount.ts";
 import { nicebytes, nicenum } from "./nicenum.ts";
-import { decodeToken, printToken } from "./resume-token.ts";
-import { partSize, wholeSize, type SendPart } from "./send-stream.ts";
+import { planResume } from "./cmd-send-resume.ts";
+import { partSize, type SendPart } from "./send-stream.ts";
 import { streamObjects } from "./stream-objects.ts";
 import { contentOf } from "./written.ts";
 import type { BeginInfo } from "./stream.ts";
@@ -24,7 +24,7 @@ const LONG: Record<string, string> = {
   "--holds": "h", "--proctitle": "V",
 };
 
-interface SendFlags {
+export interface SendFlags {
   from?: string;
   doall: boolean;
   replicate: boolean;
@@ -108,18 +108,10 @@ export function planSend(ctx: ZfsCtx, argv: string[]): SendPlan {
   return f.replicate || f.doall ? planMany(ctx, f, rest[0]!) : planOne(ctx, f, rest[0]!);
 }
 
-/** A snapshot of the pool whose guid (as zfs shows it) is `guid`. */
-function snapshotByGuid(ctx: ZfsCtx, pool: string, guid: string): string | undefined {
-  for (const [name, rec] of Object.entries(ctx.disk.datasets)) {
-    if (rec.type === "snapshot" && poolOf(name) === pool && (rec.streamGuid ?? rec.guid) === guid) return name;
-  }
-  return undefined;
-}
-
 const guidOf = (ctx: ZfsCtx, name: string): string => mustDs(ctx, name).streamGuid ?? mustDs(ctx, name).guid;
 
 /** The stream of one snapshot (or of an unmounted file system's current state) from `from`, or full. */
-function part(ctx: ZfsCtx, f: SendFlags, fs: string, to: string, from: string | undefined, withProps: boolean): SendPart {
+export function part(ctx: ZfsCtx, f: SendFlags, fs: string, to: string, from: string | undefined, withProps: boolean): SendPart {
   const head = mustDs(ctx, fs);
   const live = !to.includes("@");
   const rec = mustDs(ctx, to);
@@ -222,47 +214,8 @@ function planMany(ctx: ZfsCtx, f: SendFlags, target: string): SendPlan {
   return { code: 0, parts: f.dryrun ? [] : parts, name: target };
 }
 
-/** zfs_send_resume: the rest of the stream a resume token describes. */
-function planResume(ctx: ZfsCtx, f: SendFlags, token: string): SendPlan {
-  const decoded = decodeToken(token);
-  if ("error" in decoded) {
-    err(ctx, `cannot resume send: ${decoded.error}`);
-    return { code: 1, parts: [], name: "" };
-  }
-  const t = decoded.fields;
-  const verboseOut = (text: string) => (f.dryrun ? ctx.io.out : ctx.io.err).push(text);
-  if (f.verbose) verboseOut(`resume token contents:\n${printToken(decoded.pairs)}`);
-  const pool = poolOf(t.toname);
-  const to = snapshotByGuid(ctx, pool, t.toguid);
-  if (!to) {
-    const why = ctx.disk.datasets[t.toname] ? `'${t.toname}' is no longer the same snapshot used in the initial send`
-      : `'${t.toname}' used in the initial send no longer exists`;
-    err(ctx, `cannot resume send: ${why}`);
-    return { code: 1, parts: [], name: t.toname };
-  }
-  let from: string | undefined;
-  if (t.fromguid !== undefined && t.fromguid !== "0") {
-    from = snapshotByGuid(ctx, pool, t.fromguid);
-    if (!from) {
-      err(ctx, `cannot resume send: incremental source 0x${BigInt(t.fromguid).toString(16)} no longer exists`);
-      return { code: 1, parts: [], name: to };
-    }
-  }
-  const fs = parentOf(to)!;
-  const p = part(ctx, { ...f, raw: f.raw || t.rawok === true, compress: f.compress || t.compressok === true }, fs, to, from, false);
-  p.begin.features.resuming = true;
-  p.begin.resume = { object: t.object, offset: t.offset, bytes: t.bytes };
-  p.start = { object: t.object, offset: t.offset };
-  if (f.verbose) {
-    // zfs_ioc_send_space: the estimate of the whole stream less what the receiver already has.
-    const size = Math.max(0, wholeSize(p) - t.bytes);
-    estimateLines(ctx, f, [[from, to, size]], size, nicenum);
-  }
-  return { code: 0, parts: f.dryrun ? [] : [p], name: to };
-}
-
 /** send_print_verbose lines, then the total (estimate_size: zfs_nicenum; zfs_send: zfs_nicebytes). */
-function estimateLines(ctx: ZfsCtx, f: SendFlags, lines: Array<[string | undefined, string, number]>, total: number,
+export function estimateLines(ctx: ZfsCtx, f: SendFlags, lines: Array<[string | undefined, string, number]>, total: number,
   totalText: (n: number) => string): void {
   const text: string[] = [];
   for (const [from, to, size] of lines) {
