@@ -28,7 +28,7 @@ system: system-sim
 
 build: install
 	tsc -p provider/tsconfig.json
-	cd sdk && tsc -p tsconfig.json && cp package.json bin/
+	cd sdk && tsc -p tsconfig.json && node scripts/bin-package.js
 
 typecheck: build
 	tsc -p tsconfig.json

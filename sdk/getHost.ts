@@ -4,25 +4,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "./types/input";
 import * as outputs from "./types/output";
+import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
  * The facts of the configured host: kernel and userland versions, architecture, CPUs, memory, pools, interfaces and where each lives, jails, and whether racct is on. Read in the same single round trip as the stack's resources.
  */
-export function getHost(args?: GetHostArgs, opts?: pulumi.InvokeOptions): Promise<GetHostResult> {
-    args = args || {};
+export function getHost(opts?: pulumi.InvokeOptions): Promise<GetHostResult> {
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
     return pulumi.runtime.invoke("freebsd:index:getHost", {
-
     }, opts);
 }
 
-/** A collection of arguments for invoking getHost. */
-export interface GetHostArgs {
-
-}
-
-/** A collection of values returned by getHost. */
+/**
+ * A collection of values returned by getHost.
+ */
 export interface GetHostResult {
     /**
      * The installed kernel's release (`freebsd-version -k`), e.g. `14.3-RELEASE-p2`.
@@ -51,25 +47,21 @@ export interface GetHostResult {
     /**
      * Imported ZFS pools.
      */
-    readonly pools: outputs.index.HostPool[];
+    readonly pools: outputs.HostPool[];
     /**
      * Network interfaces of the host and of its running VNET jails.
      */
-    readonly interfaces: outputs.index.HostInterface[];
+    readonly interfaces: outputs.HostInterface[];
     /**
      * Jails running or defined in the files rc.d/jail reads, by name.
      */
-    readonly jails: outputs.index.HostJail[];
+    readonly jails: outputs.HostJail[];
 }
-
 /**
  * The facts of the configured host: kernel and userland versions, architecture, CPUs, memory, pools, interfaces and where each lives, jails, and whether racct is on. Read in the same single round trip as the stack's resources.
  */
-export function getHostOutput(args?: GetHostOutputArgs, opts?: pulumi.InvokeOptions): pulumi.Output<GetHostResult> {
-    return pulumi.output(args).apply((a: any) => getHost(a, opts));
-}
-
-/** A collection of arguments for invoking getHost. */
-export interface GetHostOutputArgs {
-
+export function getHostOutput(opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetHostResult> {
+    opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
+    return pulumi.runtime.invokeOutput("freebsd:index:getHost", {
+    }, opts);
 }

@@ -5,28 +5,34 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
-export { GetHostArgs, GetHostResult, GetHostOutputArgs } from "./getHost";
+export { GetHostResult } from "./getHost";
 export const getHost: typeof import("./getHost").getHost = null as any;
 export const getHostOutput: typeof import("./getHost").getHostOutput = null as any;
 utilities.lazyLoad(exports, ["getHost","getHostOutput"], () => require("./getHost"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
 utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
 
+// Export enums:
+export * from "./types/enums";
+
 // Export sub-modules:
 import * as config from "./config";
 import * as types from "./types";
-import * as zfs from "./zfs";
 import * as jail from "./jail";
+import * as network from "./network";
 import * as rctl from "./rctl";
+import * as zfs from "./zfs";
 
 export {
     config,
     types,
-    zfs,
     jail,
+    network,
     rctl,
+    zfs,
 };
 pulumi.runtime.registerResourcePackage("freebsd", {
     version: utilities.getVersion(),

@@ -2,14 +2,22 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
+import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
-/** The provider for one FreeBSD host. */
+/**
+ * The provider for one FreeBSD host.
+ */
 export class Provider extends pulumi.ProviderResource {
     /** @internal */
     public static readonly __pulumiType = 'freebsd';
 
-    /** Returns true if the given object is an instance of Provider. */
+    /**
+     * Returns true if the given object is an instance of Provider.  This is designed to work even
+     * when multiple copies of the Pulumi SDK have been loaded into the same process.
+     */
     public static isInstance(obj: any): obj is Provider {
         if (obj === undefined || obj === null) {
             return false;
@@ -17,22 +25,31 @@ export class Provider extends pulumi.ProviderResource {
         return obj['__pulumiType'] === "pulumi:providers:" + Provider.__pulumiType;
     }
 
+    /**
+     * Create a Provider resource with the given unique name, arguments, and options.
+     *
+     * @param name The _unique_ name of the resource.
+     * @param args The arguments to use to populate this resource's properties.
+     * @param opts A bag of options that control this resource's behavior.
+     */
     constructor(name: string, args?: ProviderArgs, opts?: pulumi.ResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
-        resourceInputs["host"] = (args ? args.host : undefined) ?? utilities.getEnv("FREEBSD_HOST");
-        resourceInputs["port"] = pulumi.output((args ? args.port : undefined) ?? utilities.getEnvNumber("FREEBSD_PORT")).apply(JSON.stringify);
-        resourceInputs["user"] = (args ? args.user : undefined) ?? utilities.getEnv("FREEBSD_USER");
-        resourceInputs["privateKey"] = (args ? args.privateKey : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY") ? pulumi.secret((args ? args.privateKey : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY")) : undefined;
-        resourceInputs["privateKeyPassphrase"] = (args ? args.privateKeyPassphrase : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY_PASSPHRASE") ? pulumi.secret((args ? args.privateKeyPassphrase : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY_PASSPHRASE")) : undefined;
-        resourceInputs["password"] = (args ? args.password : undefined) ?? utilities.getEnv("FREEBSD_PASSWORD") ? pulumi.secret((args ? args.password : undefined) ?? utilities.getEnv("FREEBSD_PASSWORD")) : undefined;
-        resourceInputs["agent"] = (args ? args.agent : undefined) ?? utilities.getEnv("FREEBSD_AGENT", "SSH_AUTH_SOCK");
-        resourceInputs["hostKey"] = (args ? args.hostKey : undefined) ?? utilities.getEnv("FREEBSD_HOST_KEY");
-        resourceInputs["knownHostsFile"] = (args ? args.knownHostsFile : undefined) ?? utilities.getEnv("FREEBSD_KNOWN_HOSTS_FILE");
-        resourceInputs["insecureIgnoreHostKey"] = pulumi.output((args ? args.insecureIgnoreHostKey : undefined) ?? utilities.getEnvBoolean("FREEBSD_INSECURE_IGNORE_HOST_KEY")).apply(JSON.stringify);
-        resourceInputs["become"] = (args ? args.become : undefined) ?? utilities.getEnv("FREEBSD_BECOME");
-        resourceInputs["connectTimeout"] = pulumi.output((args ? args.connectTimeout : undefined) ?? utilities.getEnvNumber("FREEBSD_CONNECT_TIMEOUT")).apply(JSON.stringify);
-        resourceInputs["maxSessions"] = pulumi.output((args ? args.maxSessions : undefined) ?? utilities.getEnvNumber("FREEBSD_MAX_SESSIONS")).apply(JSON.stringify);
+        {
+            resourceInputs["host"] = (args ? args.host : undefined) ?? utilities.getEnv("FREEBSD_HOST");
+            resourceInputs["port"] = pulumi.output((args ? args.port : undefined) ?? utilities.getEnvNumber("FREEBSD_PORT")).apply(JSON.stringify);
+            resourceInputs["user"] = (args ? args.user : undefined) ?? utilities.getEnv("FREEBSD_USER");
+            resourceInputs["privateKey"] = (args ? args.privateKey : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY") ? pulumi.secret((args ? args.privateKey : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY")) : undefined;
+            resourceInputs["privateKeyPassphrase"] = (args ? args.privateKeyPassphrase : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY_PASSPHRASE") ? pulumi.secret((args ? args.privateKeyPassphrase : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY_PASSPHRASE")) : undefined;
+            resourceInputs["password"] = (args ? args.password : undefined) ?? utilities.getEnv("FREEBSD_PASSWORD") ? pulumi.secret((args ? args.password : undefined) ?? utilities.getEnv("FREEBSD_PASSWORD")) : undefined;
+            resourceInputs["agent"] = (args ? args.agent : undefined) ?? utilities.getEnv("FREEBSD_AGENT", "SSH_AUTH_SOCK");
+            resourceInputs["hostKey"] = (args ? args.hostKey : undefined) ?? utilities.getEnv("FREEBSD_HOST_KEY");
+            resourceInputs["knownHostsFile"] = (args ? args.knownHostsFile : undefined) ?? utilities.getEnv("FREEBSD_KNOWN_HOSTS_FILE");
+            resourceInputs["insecureIgnoreHostKey"] = pulumi.output((args ? args.insecureIgnoreHostKey : undefined) ?? utilities.getEnvBoolean("FREEBSD_INSECURE_IGNORE_HOST_KEY")).apply(JSON.stringify);
+            resourceInputs["become"] = (args ? args.become : undefined) ?? utilities.getEnv("FREEBSD_BECOME");
+            resourceInputs["connectTimeout"] = pulumi.output((args ? args.connectTimeout : undefined) ?? utilities.getEnvNumber("FREEBSD_CONNECT_TIMEOUT")).apply(JSON.stringify);
+            resourceInputs["maxSessions"] = pulumi.output((args ? args.maxSessions : undefined) ?? utilities.getEnvNumber("FREEBSD_MAX_SESSIONS")).apply(JSON.stringify);
+        }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["privateKey", "privateKeyPassphrase", "password"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
@@ -40,7 +57,9 @@ export class Provider extends pulumi.ProviderResource {
     }
 }
 
-/** The set of arguments for constructing a Provider resource. */
+/**
+ * The set of arguments for constructing a Provider resource.
+ */
 export interface ProviderArgs {
     /**
      * Address or DNS name of the FreeBSD host to manage over SSH.
@@ -85,7 +104,7 @@ export interface ProviderArgs {
     /**
      * Run commands through `sudo` or `doas` (non-interactive) when `user` is not root.
      */
-    become?: pulumi.Input<string>;
+    become?: pulumi.Input<enums.Become>;
     /**
      * Seconds to wait for the SSH connection and its handshake.
      */

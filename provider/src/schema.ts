@@ -1,141 +1,145 @@
-import { z } from "zod";
 import { configEnvironment, providerConfigSchema, secretConfigKeys } from "./core/config.ts";
 import type { AnyFunction } from "./functions/contract.ts";
 import { functions } from "./functions/index.ts";
 import type { ResourceDefinition } from "./resources/contract.ts";
 import { resources } from "./resources/index.ts";
+import { describeWithImport } from "./schema/docs.ts";
+import { jsonSchemaOf, newTypeTable, objectSpec, type Place, type Spec, type TypeTable } from "./schema/pulumi-types.ts";
+import { replacePaths } from "./schema/replace.ts";
 import { version } from "./version.ts";
 
-// schema.json, derived from the zod schemas of the config and of every resource, so the docs and
-// types users see are the ones Check enforces.
+// schema.json, derived from the zod schemas of the config, of every resource and of every function
+// (zod's own JSON Schema, mapped to Pulumi's types in schema/pulumi-types.ts), so the docs and types
+// users see are the ones Check enforces; replaceOnChanges comes from each resource's own diff rule.
 
-type Spec = Record<string, unknown>;
-type Types = Record<string, Spec>;
+const pkg = "freebsd";
+const repository = "https://github.com/pulumi-freebsd/pulumi-freebsd";
 
-/** The zod definition behind a schema (zod 4 keeps it at `_zod.def`). */
-function defOf(schema: z.ZodType): { type: string; [k: string]: unknown } {
-  return (schema as unknown as { _zod: { def: { type: string } } })._zod.def;
+/** The place of a token's types: its module, and a prefix for the names of the types it nests. */
+function placeOf(token: string, prefix: string, user: string): Place {
+  const [, module] = token.split(":") as [string, string, string];
+  return { pkg, module, prefix, user };
 }
 
-/** Converts one zod type to a Pulumi property spec; nested objects become named types. */
-function propertySpec(schema: z.ZodType, typeName: string, types: Types): Spec {
-  const def = defOf(schema);
-  const secret = (schema.meta?.() as { secret?: boolean } | undefined)?.secret === true ? { secret: true } : {};
-  const description = { ...(schema.description ? { description: schema.description } : {}), ...secret };
-  switch (def.type) {
-    case "optional":
-    case "nullable":
-      return { ...propertySpec(def["innerType"] as z.ZodType, typeName, types), ...description };
-    case "default": {
-      const inner = propertySpec(def["innerType"] as z.ZodType, typeName, types);
-      const value = def["defaultValue"];
-      const simple = typeof value === "string" || typeof value === "number" || typeof value === "boolean";
-      return { ...inner, ...(simple ? { default: value } : {}), ...description };
-    }
-    case "string":
-      return { type: "string", ...description };
-    case "number": {
-      const format = (schema as unknown as { _zod: { bag: { format?: string } } })._zod.bag.format;
-      return { type: format === "safeint" || format === "int32" ? "integer" : "number", ...description };
-    }
-    case "boolean":
-      return { type: "boolean", ...description };
-    case "enum":
-      return { type: "string", ...description };
-    case "array":
-      return { type: "array", items: propertySpec(def["element"] as z.ZodType, typeName, types), ...description };
-    case "record":
-      return { type: "object", additionalProperties: propertySpec(def["valueType"] as z.ZodType, typeName, types), ...description };
-    case "unknown":
-    case "any":
-    case "union":
-      return { $ref: "pulumi.json#/Any", ...description };
-    case "object": {
-      // A nested object is a named type: its token comes from `.meta({ pulumiType })`, else from the path.
-      const named = (schema.meta?.() as { pulumiType?: string } | undefined)?.pulumiType ?? typeName;
-      types[named] = { type: "object", ...description, ...objectSpec(schema as z.ZodObject, named, types) };
-      return { $ref: `#/types/${named}` };
-    }
-    default:
-      throw new Error(`schema: no Pulumi type for zod type ${def.type} (${typeName})`);
-  }
+/** Properties without their defaults: outputs are what the host has, defaults apply to inputs. */
+function withoutDefaults(properties: Record<string, Spec>): Record<string, Spec> {
+  return Object.fromEntries(Object.entries(properties).map(([k, { default: _, ...p }]) => [k, p]));
 }
 
-/** Properties and required keys of an object schema. */
-function objectSpec(schema: z.ZodObject, typeName: string, types: Types): { properties: Spec; required: string[] } {
-  const properties: Spec = {};
-  const required: string[] = [];
-  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-    properties[key] = propertySpec(field, `${typeName}${key[0]!.toUpperCase()}${key.slice(1)}`, types);
-    const kind = defOf(field).type;
-    if (kind !== "optional" && kind !== "default") required.push(key);
+/** Marks replaceOnChanges at an input path: on the input and output of that name, or in the nested type. */
+function markReplace(path: string[], inputs: Record<string, Spec>, outputs: Record<string, Spec>, table: TypeTable, user: string): void {
+  if (path.length === 1) {
+    for (const props of [inputs, outputs]) if (props[path[0]!]) props[path[0]!] = { ...props[path[0]!], replaceOnChanges: true };
+    return;
   }
-  return { properties, required };
+  let spec = inputs[path[0]!]!;
+  for (const key of path.slice(1)) {
+    const token = String(spec["$ref"]).replace("#/types/", "");
+    const users = table.users.get(token) ?? new Set();
+    if (users.size > 1) throw new Error(`schema: ${user} replaces on ${path.join(".")}, in type ${token} shared with ${[...users].join(", ")}`);
+    const props = table.types[token]!["properties"] as Record<string, Spec>;
+    if (key === path[path.length - 1]) props[key] = { ...props[key], replaceOnChanges: true };
+    spec = props[key]!;
+  }
 }
 
 /** The resource spec of one resource definition. */
-function resourceSpec(def: ResourceDefinition, types: Types): Spec {
-  const [pkg, module, name] = def.token.split(":");
-  const base = `${pkg}:${module}:${name}`;
-  const inputs = objectSpec(def.inputs as unknown as z.ZodObject, base, types);
-  const outputs = objectSpec(def.outputs as unknown as z.ZodObject, base, types);
+function resourceSpec(def: ResourceDefinition, table: TypeTable): Spec {
+  const name = def.token.split(":")[2]!;
+  const place = placeOf(def.token, name, def.token);
+  const inputSchema = jsonSchemaOf(def.inputs, "input");
+  const inputs = objectSpec(inputSchema, place, table);
+  const outputs = objectSpec(jsonSchemaOf(def.outputs, "output"), place, table);
+  const properties = withoutDefaults(outputs.properties);
+  for (const path of replacePaths(inputSchema, def.rule)) markReplace(path, inputs.properties, properties, table, def.token);
   return {
-    description: def.description,
+    description: describeWithImport(def.description),
     inputProperties: inputs.properties,
     requiredInputs: inputs.required,
-    properties: outputs.properties,
+    properties,
     required: outputs.required,
+    stateInputs: {
+      description: `Input properties used for looking up and filtering ${name} resources.`,
+      properties: Object.fromEntries(Object.entries(properties).map(([k, { replaceOnChanges: _, ...p }]) => [k, p])),
+      type: "object",
+    },
   };
 }
 
-/** The function spec of one function definition: its inputs and outputs as object types. */
-function functionSpec(def: AnyFunction, types: Types): Spec {
-  const base = def.token.replace(/:get([A-Z])/, ":$1");
-  const inputs = objectSpec(def.inputs as unknown as z.ZodObject, `${base}Args`, types);
-  const outputs = objectSpec(def.outputs as unknown as z.ZodObject, `${base}Result`, types);
+/** The function spec of one function definition: its inputs (left out when there are none) and outputs. */
+function functionSpec(def: AnyFunction, table: TypeTable): Spec {
+  const Name = def.token.split(":")[2]!.replace(/^./, (c) => c.toUpperCase());
+  const inputs = objectSpec(jsonSchemaOf(def.inputs, "input"), placeOf(def.token, `${Name}Args`, ""), table);
+  const outputs = objectSpec(jsonSchemaOf(def.outputs, "output"), placeOf(def.token, `${Name}Result`, ""), table);
   return {
     description: def.description,
-    inputs: { type: "object", ...inputs },
-    outputs: { type: "object", ...outputs },
+    ...(Object.keys(inputs.properties).length > 0 ? { inputs: { type: "object", ...inputs } } : {}),
+    outputs: { type: "object", properties: withoutDefaults(outputs.properties), required: outputs.required },
   };
+}
+
+/** The stack config keys (freebsd:host, ...), with their secrets and environment defaults. */
+function configVariables(table: TypeTable): Record<string, Spec> {
+  const config = objectSpec(jsonSchemaOf(providerConfigSchema, "input"), placeOf("freebsd:index:Config", "", ""), table);
+  return Object.fromEntries(Object.entries(config.properties).map(([key, spec]) => {
+    const env = configEnvironment[key];
+    return [key, {
+      ...spec,
+      ...(secretConfigKeys.includes(key) ? { secret: true } : {}),
+      ...(env ? { defaultInfo: { environment: env } } : {}),
+    }];
+  }));
 }
 
 /** Builds the package schema. */
 export function buildSchema(): Spec {
-  const types: Types = {};
-  const config = objectSpec(providerConfigSchema, "freebsd:index:Config", types);
-  const variables: Spec = {};
-  for (const [key, spec] of Object.entries(config.properties)) {
-    const env = configEnvironment[key];
-    variables[key] = {
-      ...(spec as Spec),
-      ...(secretConfigKeys.includes(key) ? { secret: true } : {}),
-      ...(env ? { defaultInfo: { environment: env } } : {}),
-    };
-  }
-  const resourceSpecs: Spec = {};
-  for (const def of resources) resourceSpecs[def.token] = resourceSpec(def, types);
-  const functionSpecs: Spec = {};
-  for (const def of functions) functionSpecs[def.token] = functionSpec(def, types);
+  const table = newTypeTable();
+  const variables = configVariables(table);
+  const resourceSpecs = Object.fromEntries(resources.map((def) => [def.token, resourceSpec(def, table)]));
+  const functionSpecs = Object.fromEntries(functions.map((def) => [def.token, functionSpec(def, table)]));
   return {
-    name: "freebsd",
+    name: pkg,
     displayName: "FreeBSD",
     version,
     description: "Manage FreeBSD hosts over SSH: jails, ZFS datasets, VNET networking and rctl limits.",
-    keywords: ["pulumi", "freebsd", "jail", "zfs", "category/infrastructure", "kind/native"],
+    keywords: ["pulumi", "freebsd", "jails", "zfs", "category/infrastructure", "kind/native"],
+    homepage: repository,
+    repository,
     license: "Apache-2.0",
     publisher: "pulumi-freebsd",
+    logoUrl: `https://raw.githubusercontent.com/pulumi-freebsd/pulumi-freebsd/main/docs/logo.png`,
+    // github://<host>/<organization>/<repository>: the engine fetches release v<version>'s asset
+    // pulumi-resource-freebsd-v<version>-<os>-<arch>.tar.gz (sdk/go/common/workspace/plugins.go).
+    pluginDownloadURL: "github://api.github.com/pulumi-freebsd/pulumi-freebsd",
     meta: { moduleFormat: "(.*)" },
     config: { variables },
     provider: { description: "The provider for one FreeBSD host.", inputProperties: variables },
     resources: resourceSpecs,
     functions: functionSpecs,
-    types,
+    types: Object.fromEntries(Object.entries(table.types).sort(([a], [b]) => a.localeCompare(b))),
     language: {
       nodejs: {
         packageName: "@pulumi-freebsd/freebsd",
         packageDescription: "Manage FreeBSD jails, ZFS, VNET and rctl with Pulumi.",
-        dependencies: { "@pulumi/pulumi": "^3.0.0" },
+        dependencies: { "@pulumi/pulumi": "^3.142.0" },
+        devDependencies: { "@types/node": "^22.20.7" },
+        typescriptVersion: "^6.0.3",
+        respectSchemaVersion: true,
+      },
+      python: {
+        packageName: "pulumi_freebsd",
+        requires: { pulumi: ">=3.0.0,<4.0.0" },
+        pyproject: { enabled: true },
+        respectSchemaVersion: true,
+      },
+      go: {
+        importBasePath: "github.com/pulumi-freebsd/pulumi-freebsd/sdk/go/freebsd",
+        generateResourceContainerTypes: true,
+        respectSchemaVersion: true,
+      },
+      csharp: {
+        rootNamespace: "PulumiFreebsd",
+        packageReferences: { Pulumi: "3.*" },
         respectSchemaVersion: true,
       },
     },

@@ -2,6 +2,10 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "../types/input";
+import * as outputs from "../types/output";
+import * as enums from "../types/enums";
+import * as utilities from "../utilities";
 
 declare var exports: any;
 const __config = new pulumi.Config("freebsd");
@@ -119,7 +123,7 @@ Object.defineProperty(exports, "insecureIgnoreHostKey", {
 /**
  * Run commands through `sudo` or `doas` (non-interactive) when `user` is not root.
  */
-export declare const become: string | undefined;
+export declare const become: enums.Become | undefined;
 Object.defineProperty(exports, "become", {
     get() {
         return __config.get("become");

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
@@ -13,6 +14,11 @@ export class Command extends pulumi.CustomResource {
     /**
      * Get an existing Command resource's state with the given name, ID, and optional extra
      * properties used to qualify the lookup.
+     *
+     * @param name The _unique_ name of the resulting resource.
+     * @param id The _unique_ provider ID of the resource to lookup.
+     * @param state Any extra arguments used during the lookup.
+     * @param opts Optional settings to control the behavior of the CustomResource.
      */
     public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: CommandState, opts?: pulumi.CustomResourceOptions): Command {
         return new Command(name, <any>state, { ...opts, id: id });
@@ -22,7 +28,7 @@ export class Command extends pulumi.CustomResource {
     public static readonly __pulumiType = 'freebsd:jail:Command';
 
     /**
-     * Returns true if the given object is an instance of Command. This is designed to work even
+     * Returns true if the given object is an instance of Command.  This is designed to work even
      * when multiple copies of the Pulumi SDK have been loaded into the same process.
      */
     public static isInstance(obj: any): obj is Command {
@@ -51,7 +57,7 @@ export class Command extends pulumi.CustomResource {
     /**
      * Environment of the scripts (on top of jexec -l's clean login environment).
      */
-    declare public readonly environment: pulumi.Output<{[key: string]: string} | undefined>;
+    declare public readonly environment: pulumi.Output<{[key: string]: string}>;
     /**
      * Values whose change re-runs `create` (the resource is replaced).
      */
@@ -59,50 +65,60 @@ export class Command extends pulumi.CustomResource {
     /**
      * What the last script run printed on standard output.
      */
-    declare public readonly stdout: pulumi.Output<string>;
+    declare public /*out*/ readonly stdout: pulumi.Output<string>;
     /**
      * What the last script run printed on standard error.
      */
-    declare public readonly stderr: pulumi.Output<string>;
+    declare public /*out*/ readonly stderr: pulumi.Output<string>;
 
-    constructor(name: string, args: CommandArgs, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, argsOrState?: CommandArgs | CommandState, opts?: pulumi.CustomResourceOptions);
+    /**
+     * Create a Command resource with the given unique name, arguments, and options.
+     *
+     * @param name The _unique_ name of the resource.
+     * @param args The arguments to use to populate this resource's properties.
+     * @param opts A bag of options that control this resource's behavior.
+     */
+    constructor(name: string, args: CommandArgs, opts?: pulumi.CustomResourceOptions)
     constructor(name: string, argsOrState?: CommandArgs | CommandState, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (opts.id) {
             const state = argsOrState as CommandState | undefined;
-            resourceInputs["jail"] = state ? state.jail : undefined;
-            resourceInputs["create"] = state ? state.create : undefined;
-            resourceInputs["update"] = state ? state.update : undefined;
-            resourceInputs["delete"] = state ? state.delete : undefined;
-            resourceInputs["environment"] = state ? state.environment : undefined;
-            resourceInputs["triggers"] = state ? state.triggers : undefined;
-            resourceInputs["stdout"] = state ? state.stdout : undefined;
-            resourceInputs["stderr"] = state ? state.stderr : undefined;
+            resourceInputs["jail"] = state?.jail;
+            resourceInputs["create"] = state?.create;
+            resourceInputs["update"] = state?.update;
+            resourceInputs["delete"] = state?.delete;
+            resourceInputs["environment"] = state?.environment;
+            resourceInputs["triggers"] = state?.triggers;
+            resourceInputs["stdout"] = state?.stdout;
+            resourceInputs["stderr"] = state?.stderr;
         } else {
             const args = argsOrState as CommandArgs | undefined;
-            if ((!args || args.jail === undefined) && !opts.urn) {
+            if (args?.jail === undefined && !opts.urn) {
                 throw new Error("Missing required property 'jail'");
             }
-            if ((!args || args.create === undefined) && !opts.urn) {
+            if (args?.create === undefined && !opts.urn) {
                 throw new Error("Missing required property 'create'");
             }
-            resourceInputs["jail"] = args ? args.jail : undefined;
-            resourceInputs["create"] = args ? args.create : undefined;
-            resourceInputs["update"] = args ? args.update : undefined;
-            resourceInputs["delete"] = args ? args.delete : undefined;
-            resourceInputs["environment"] = args ? args.environment : undefined;
-            resourceInputs["triggers"] = args ? args.triggers : undefined;
+            resourceInputs["jail"] = args?.jail;
+            resourceInputs["create"] = args?.create;
+            resourceInputs["update"] = args?.update;
+            resourceInputs["delete"] = args?.delete;
+            resourceInputs["environment"] = args?.environment;
+            resourceInputs["triggers"] = args?.triggers;
             resourceInputs["stdout"] = undefined /*out*/;
             resourceInputs["stderr"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const replaceOnChanges = { replaceOnChanges: ["jail", "triggers[*]"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Command.__pulumiType, name, resourceInputs, opts);
     }
 }
 
-/** Input properties used for looking up and filtering Command resources. */
+/**
+ * Input properties used for looking up and filtering Command resources.
+ */
 export interface CommandState {
     /**
      * The name of the jail to run in. Changing it runs `create` in the new jail (replacement).
@@ -138,7 +154,9 @@ export interface CommandState {
     stderr?: pulumi.Input<string>;
 }
 
-/** The set of arguments for constructing a Command resource. */
+/**
+ * The set of arguments for constructing a Command resource.
+ */
 export interface CommandArgs {
     /**
      * The name of the jail to run in. Changing it runs `create` in the new jail (replacement).

@@ -4,20 +4,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
  * Reads one jail by name, as freebsd:jail:Jail reads it (its definition, whether it runs, its live parameters).
  */
 export function getJail(args: GetJailArgs, opts?: pulumi.InvokeOptions): Promise<GetJailResult> {
-    args = args || {};
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
     return pulumi.runtime.invoke("freebsd:jail:getJail", {
         "name": args.name,
     }, opts);
 }
 
-/** A collection of arguments for invoking getJail. */
+/**
+ * A collection of arguments for invoking getJail.
+ */
 export interface GetJailArgs {
     /**
      * The jail's name.
@@ -25,7 +27,9 @@ export interface GetJailArgs {
     name: string;
 }
 
-/** A collection of values returned by getJail. */
+/**
+ * A collection of values returned by getJail.
+ */
 export interface GetJailResult {
     /**
      * The jail's name (letters, digits, `_`, `-`). Changing it replaces the jail.
@@ -50,7 +54,7 @@ export interface GetJailResult {
     /**
      * Give the jail its own network stack (VNET). Changing it restarts the jail.
      */
-    readonly vnet?: boolean;
+    readonly vnet: boolean;
     /**
      * Interfaces moved into a VNET jail at start (epair b sides).
      */
@@ -78,15 +82,15 @@ export interface GetJailResult {
     /**
      * System V message queues: `new`, `inherit` or `disable`; changed live.
      */
-    readonly sysvmsg?: string;
+    readonly sysvmsg?: enums.jail.SysvIpc;
     /**
      * System V semaphores: `new`, `inherit` or `disable`; changed live.
      */
-    readonly sysvsem?: string;
+    readonly sysvsem?: enums.jail.SysvIpc;
     /**
      * System V shared memory: `new`, `inherit` or `disable`; changed live.
      */
-    readonly sysvshm?: string;
+    readonly sysvshm?: enums.jail.SysvIpc;
     /**
      * Mount devfs at `path/dev` (`mount.devfs`). Changing it restarts the jail.
      */
@@ -98,7 +102,7 @@ export interface GetJailResult {
     /**
      * Commands jail(8) runs around the jail's life; start commands restart the jail when changed.
      */
-    readonly exec?: outputs.jail.JailResultExec;
+    readonly exec?: outputs.jail.JailExec;
     /**
      * The CPUs the jail's processes may run on, as a cpuset(1) list such as `0-3` or `2,4`: set live with `cpuset -l LIST -j JID`, and at every start by the jail's file (exec.created). Without it the jail uses every CPU.
      */
@@ -106,7 +110,7 @@ export interface GetJailResult {
     /**
      * Keep the jail without processes (`persist`).
      */
-    readonly persist?: boolean;
+    readonly persist: boolean;
     /**
      * The release the jail reports (`osrelease`). Changing it restarts the jail.
      */
@@ -122,11 +126,11 @@ export interface GetJailResult {
     /**
      * Whether the jail runs. False stops it and keeps its configuration.
      */
-    readonly running?: boolean;
+    readonly running: boolean;
     /**
      * Start the jail at boot (`jail_enable` and `jail_list` in rc.conf).
      */
-    readonly autostart?: boolean;
+    readonly autostart: boolean;
     /**
      * The jail's id while it runs.
      */
@@ -144,15 +148,19 @@ export interface GetJailResult {
      */
     readonly config: string;
 }
-
 /**
  * Reads one jail by name, as freebsd:jail:Jail reads it (its definition, whether it runs, its live parameters).
  */
-export function getJailOutput(args: GetJailOutputArgs, opts?: pulumi.InvokeOptions): pulumi.Output<GetJailResult> {
-    return pulumi.output(args).apply((a: any) => getJail(a, opts));
+export function getJailOutput(args: GetJailOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetJailResult> {
+    opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
+    return pulumi.runtime.invokeOutput("freebsd:jail:getJail", {
+        "name": args.name,
+    }, opts);
 }
 
-/** A collection of arguments for invoking getJail. */
+/**
+ * A collection of arguments for invoking getJail.
+ */
 export interface GetJailOutputArgs {
     /**
      * The jail's name.

@@ -4,10 +4,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "../utilities";
 
+// Export members:
 export { GetJailArgs, GetJailResult, GetJailOutputArgs } from "./getJail";
 export const getJail: typeof import("./getJail").getJail = null as any;
 export const getJailOutput: typeof import("./getJail").getJailOutput = null as any;
 utilities.lazyLoad(exports, ["getJail","getJailOutput"], () => require("./getJail"));
+
 export { JailArgs, JailState } from "./jail";
 export type Jail = import("./jail").Jail;
 export const Jail: typeof import("./jail").Jail = null as any;
@@ -18,6 +20,14 @@ export type Command = import("./command").Command;
 export const Command: typeof import("./command").Command = null as any;
 utilities.lazyLoad(exports, ["Command"], () => require("./command"));
 
+export { ReleaseArgs, ReleaseState } from "./release";
+export type Release = import("./release").Release;
+export const Release: typeof import("./release").Release = null as any;
+utilities.lazyLoad(exports, ["Release"], () => require("./release"));
+
+// Export enums:
+export * from "../types/enums/jail";
+
 const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
@@ -26,6 +36,8 @@ const _module = {
                 return new Jail(name, <any>undefined, { urn })
             case "freebsd:jail:Command":
                 return new Command(name, <any>undefined, { urn })
+            case "freebsd:jail:Release":
+                return new Release(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

@@ -4,15 +4,27 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * A FreeBSD jail configured the way an administrator would: /etc/jail.conf.d/NAME.conf, `jail_enable` and `jail_list` in rc.conf, started by `service jail`, so it comes back after a reboot without Pulumi. Live parameters change with `jail -m`; others restart the jail. Import with `pulumi import freebsd:jail:Jail NAME jailname`.
+ * A FreeBSD jail configured the way an administrator would: /etc/jail.conf.d/NAME.conf, `jail_enable` and `jail_list` in rc.conf, started by `service jail`, so it comes back after a reboot without Pulumi. Live parameters change with `jail -m`; others restart the jail.
+ *
+ * ## Import
+ *
+ * ```sh
+ * $ pulumi import freebsd:jail:Jail NAME jailname
+ * ```
  */
 export class Jail extends pulumi.CustomResource {
     /**
      * Get an existing Jail resource's state with the given name, ID, and optional extra
      * properties used to qualify the lookup.
+     *
+     * @param name The _unique_ name of the resulting resource.
+     * @param id The _unique_ provider ID of the resource to lookup.
+     * @param state Any extra arguments used during the lookup.
+     * @param opts Optional settings to control the behavior of the CustomResource.
      */
     public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: JailState, opts?: pulumi.CustomResourceOptions): Jail {
         return new Jail(name, <any>state, { ...opts, id: id });
@@ -22,7 +34,7 @@ export class Jail extends pulumi.CustomResource {
     public static readonly __pulumiType = 'freebsd:jail:Jail';
 
     /**
-     * Returns true if the given object is an instance of Jail. This is designed to work even
+     * Returns true if the given object is an instance of Jail.  This is designed to work even
      * when multiple copies of the Pulumi SDK have been loaded into the same process.
      */
     public static isInstance(obj: any): obj is Jail {
@@ -55,7 +67,7 @@ export class Jail extends pulumi.CustomResource {
     /**
      * Give the jail its own network stack (VNET). Changing it restarts the jail.
      */
-    declare public readonly vnet: pulumi.Output<boolean | undefined>;
+    declare public readonly vnet: pulumi.Output<boolean>;
     /**
      * Interfaces moved into a VNET jail at start (epair b sides).
      */
@@ -83,15 +95,15 @@ export class Jail extends pulumi.CustomResource {
     /**
      * System V message queues: `new`, `inherit` or `disable`; changed live.
      */
-    declare public readonly sysvmsg: pulumi.Output<string | undefined>;
+    declare public readonly sysvmsg: pulumi.Output<enums.jail.SysvIpc | undefined>;
     /**
      * System V semaphores: `new`, `inherit` or `disable`; changed live.
      */
-    declare public readonly sysvsem: pulumi.Output<string | undefined>;
+    declare public readonly sysvsem: pulumi.Output<enums.jail.SysvIpc | undefined>;
     /**
      * System V shared memory: `new`, `inherit` or `disable`; changed live.
      */
-    declare public readonly sysvshm: pulumi.Output<string | undefined>;
+    declare public readonly sysvshm: pulumi.Output<enums.jail.SysvIpc | undefined>;
     /**
      * Mount devfs at `path/dev` (`mount.devfs`). Changing it restarts the jail.
      */
@@ -111,7 +123,7 @@ export class Jail extends pulumi.CustomResource {
     /**
      * Keep the jail without processes (`persist`).
      */
-    declare public readonly persist: pulumi.Output<boolean | undefined>;
+    declare public readonly persist: pulumi.Output<boolean>;
     /**
      * The release the jail reports (`osrelease`). Changing it restarts the jail.
      */
@@ -127,108 +139,118 @@ export class Jail extends pulumi.CustomResource {
     /**
      * Whether the jail runs. False stops it and keeps its configuration.
      */
-    declare public readonly running: pulumi.Output<boolean | undefined>;
+    declare public readonly running: pulumi.Output<boolean>;
     /**
      * Start the jail at boot (`jail_enable` and `jail_list` in rc.conf).
      */
-    declare public readonly autostart: pulumi.Output<boolean | undefined>;
+    declare public readonly autostart: pulumi.Output<boolean>;
     /**
      * The jail's id while it runs.
      */
-    declare public readonly jid: pulumi.Output<number | undefined>;
+    declare public /*out*/ readonly jid: pulumi.Output<number | undefined>;
     /**
      * Every parameter of the running jail as jls(8) reports it (empty while stopped).
      */
-    declare public readonly live: pulumi.Output<{[key: string]: any}>;
+    declare public /*out*/ readonly live: pulumi.Output<{[key: string]: any}>;
     /**
      * The file the jail is defined in: /etc/jail.conf.d/NAME.conf, or /etc/jail.conf until its first change.
      */
-    declare public readonly configFile: pulumi.Output<string>;
+    declare public /*out*/ readonly configFile: pulumi.Output<string>;
     /**
      * The jail's definition as written in that file.
      */
-    declare public readonly config: pulumi.Output<string>;
+    declare public /*out*/ readonly config: pulumi.Output<string>;
 
-    constructor(name: string, args: JailArgs, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, argsOrState?: JailArgs | JailState, opts?: pulumi.CustomResourceOptions);
+    /**
+     * Create a Jail resource with the given unique name, arguments, and options.
+     *
+     * @param name The _unique_ name of the resource.
+     * @param args The arguments to use to populate this resource's properties.
+     * @param opts A bag of options that control this resource's behavior.
+     */
+    constructor(name: string, args: JailArgs, opts?: pulumi.CustomResourceOptions)
     constructor(name: string, argsOrState?: JailArgs | JailState, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (opts.id) {
             const state = argsOrState as JailState | undefined;
-            resourceInputs["name"] = state ? state.name : undefined;
-            resourceInputs["path"] = state ? state.path : undefined;
-            resourceInputs["hostname"] = state ? state.hostname : undefined;
-            resourceInputs["ip4"] = state ? state.ip4 : undefined;
-            resourceInputs["ip6"] = state ? state.ip6 : undefined;
-            resourceInputs["vnet"] = state ? state.vnet : undefined;
-            resourceInputs["vnetInterfaces"] = state ? state.vnetInterfaces : undefined;
-            resourceInputs["allow"] = state ? state.allow : undefined;
-            resourceInputs["enforceStatfs"] = state ? state.enforceStatfs : undefined;
-            resourceInputs["securelevel"] = state ? state.securelevel : undefined;
-            resourceInputs["devfsRuleset"] = state ? state.devfsRuleset : undefined;
-            resourceInputs["childrenMax"] = state ? state.childrenMax : undefined;
-            resourceInputs["sysvmsg"] = state ? state.sysvmsg : undefined;
-            resourceInputs["sysvsem"] = state ? state.sysvsem : undefined;
-            resourceInputs["sysvshm"] = state ? state.sysvshm : undefined;
-            resourceInputs["mountDevfs"] = state ? state.mountDevfs : undefined;
-            resourceInputs["mountFstab"] = state ? state.mountFstab : undefined;
-            resourceInputs["exec"] = state ? state.exec : undefined;
-            resourceInputs["cpus"] = state ? state.cpus : undefined;
-            resourceInputs["persist"] = state ? state.persist : undefined;
-            resourceInputs["osrelease"] = state ? state.osrelease : undefined;
-            resourceInputs["datasets"] = state ? state.datasets : undefined;
-            resourceInputs["parameters"] = state ? state.parameters : undefined;
-            resourceInputs["running"] = state ? state.running : undefined;
-            resourceInputs["autostart"] = state ? state.autostart : undefined;
-            resourceInputs["jid"] = state ? state.jid : undefined;
-            resourceInputs["live"] = state ? state.live : undefined;
-            resourceInputs["configFile"] = state ? state.configFile : undefined;
-            resourceInputs["config"] = state ? state.config : undefined;
+            resourceInputs["name"] = state?.name;
+            resourceInputs["path"] = state?.path;
+            resourceInputs["hostname"] = state?.hostname;
+            resourceInputs["ip4"] = state?.ip4;
+            resourceInputs["ip6"] = state?.ip6;
+            resourceInputs["vnet"] = state?.vnet;
+            resourceInputs["vnetInterfaces"] = state?.vnetInterfaces;
+            resourceInputs["allow"] = state?.allow;
+            resourceInputs["enforceStatfs"] = state?.enforceStatfs;
+            resourceInputs["securelevel"] = state?.securelevel;
+            resourceInputs["devfsRuleset"] = state?.devfsRuleset;
+            resourceInputs["childrenMax"] = state?.childrenMax;
+            resourceInputs["sysvmsg"] = state?.sysvmsg;
+            resourceInputs["sysvsem"] = state?.sysvsem;
+            resourceInputs["sysvshm"] = state?.sysvshm;
+            resourceInputs["mountDevfs"] = state?.mountDevfs;
+            resourceInputs["mountFstab"] = state?.mountFstab;
+            resourceInputs["exec"] = state?.exec;
+            resourceInputs["cpus"] = state?.cpus;
+            resourceInputs["persist"] = state?.persist;
+            resourceInputs["osrelease"] = state?.osrelease;
+            resourceInputs["datasets"] = state?.datasets;
+            resourceInputs["parameters"] = state?.parameters;
+            resourceInputs["running"] = state?.running;
+            resourceInputs["autostart"] = state?.autostart;
+            resourceInputs["jid"] = state?.jid;
+            resourceInputs["live"] = state?.live;
+            resourceInputs["configFile"] = state?.configFile;
+            resourceInputs["config"] = state?.config;
         } else {
             const args = argsOrState as JailArgs | undefined;
-            if ((!args || args.name === undefined) && !opts.urn) {
+            if (args?.name === undefined && !opts.urn) {
                 throw new Error("Missing required property 'name'");
             }
-            if ((!args || args.path === undefined) && !opts.urn) {
+            if (args?.path === undefined && !opts.urn) {
                 throw new Error("Missing required property 'path'");
             }
-            resourceInputs["name"] = args ? args.name : undefined;
-            resourceInputs["path"] = args ? args.path : undefined;
-            resourceInputs["hostname"] = args ? args.hostname : undefined;
-            resourceInputs["ip4"] = args ? args.ip4 : undefined;
-            resourceInputs["ip6"] = args ? args.ip6 : undefined;
-            resourceInputs["vnet"] = (args ? args.vnet : undefined) ?? false;
-            resourceInputs["vnetInterfaces"] = args ? args.vnetInterfaces : undefined;
-            resourceInputs["allow"] = args ? args.allow : undefined;
-            resourceInputs["enforceStatfs"] = args ? args.enforceStatfs : undefined;
-            resourceInputs["securelevel"] = args ? args.securelevel : undefined;
-            resourceInputs["devfsRuleset"] = args ? args.devfsRuleset : undefined;
-            resourceInputs["childrenMax"] = args ? args.childrenMax : undefined;
-            resourceInputs["sysvmsg"] = args ? args.sysvmsg : undefined;
-            resourceInputs["sysvsem"] = args ? args.sysvsem : undefined;
-            resourceInputs["sysvshm"] = args ? args.sysvshm : undefined;
-            resourceInputs["mountDevfs"] = args ? args.mountDevfs : undefined;
-            resourceInputs["mountFstab"] = args ? args.mountFstab : undefined;
-            resourceInputs["exec"] = args ? args.exec : undefined;
-            resourceInputs["cpus"] = args ? args.cpus : undefined;
-            resourceInputs["persist"] = (args ? args.persist : undefined) ?? true;
-            resourceInputs["osrelease"] = args ? args.osrelease : undefined;
-            resourceInputs["datasets"] = args ? args.datasets : undefined;
-            resourceInputs["parameters"] = args ? args.parameters : undefined;
-            resourceInputs["running"] = (args ? args.running : undefined) ?? true;
-            resourceInputs["autostart"] = (args ? args.autostart : undefined) ?? true;
+            resourceInputs["name"] = args?.name;
+            resourceInputs["path"] = args?.path;
+            resourceInputs["hostname"] = args?.hostname;
+            resourceInputs["ip4"] = args?.ip4;
+            resourceInputs["ip6"] = args?.ip6;
+            resourceInputs["vnet"] = (args?.vnet) ?? false;
+            resourceInputs["vnetInterfaces"] = args?.vnetInterfaces;
+            resourceInputs["allow"] = args?.allow;
+            resourceInputs["enforceStatfs"] = args?.enforceStatfs;
+            resourceInputs["securelevel"] = args?.securelevel;
+            resourceInputs["devfsRuleset"] = args?.devfsRuleset;
+            resourceInputs["childrenMax"] = args?.childrenMax;
+            resourceInputs["sysvmsg"] = args?.sysvmsg;
+            resourceInputs["sysvsem"] = args?.sysvsem;
+            resourceInputs["sysvshm"] = args?.sysvshm;
+            resourceInputs["mountDevfs"] = args?.mountDevfs;
+            resourceInputs["mountFstab"] = args?.mountFstab;
+            resourceInputs["exec"] = args?.exec;
+            resourceInputs["cpus"] = args?.cpus;
+            resourceInputs["persist"] = (args?.persist) ?? true;
+            resourceInputs["osrelease"] = args?.osrelease;
+            resourceInputs["datasets"] = args?.datasets;
+            resourceInputs["parameters"] = args?.parameters;
+            resourceInputs["running"] = (args?.running) ?? true;
+            resourceInputs["autostart"] = (args?.autostart) ?? true;
             resourceInputs["jid"] = undefined /*out*/;
             resourceInputs["live"] = undefined /*out*/;
             resourceInputs["configFile"] = undefined /*out*/;
             resourceInputs["config"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const replaceOnChanges = { replaceOnChanges: ["name"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Jail.__pulumiType, name, resourceInputs, opts);
     }
 }
 
-/** Input properties used for looking up and filtering Jail resources. */
+/**
+ * Input properties used for looking up and filtering Jail resources.
+ */
 export interface JailState {
     /**
      * The jail's name (letters, digits, `_`, `-`). Changing it replaces the jail.
@@ -281,15 +303,15 @@ export interface JailState {
     /**
      * System V message queues: `new`, `inherit` or `disable`; changed live.
      */
-    sysvmsg?: pulumi.Input<string>;
+    sysvmsg?: pulumi.Input<enums.jail.SysvIpc>;
     /**
      * System V semaphores: `new`, `inherit` or `disable`; changed live.
      */
-    sysvsem?: pulumi.Input<string>;
+    sysvsem?: pulumi.Input<enums.jail.SysvIpc>;
     /**
      * System V shared memory: `new`, `inherit` or `disable`; changed live.
      */
-    sysvshm?: pulumi.Input<string>;
+    sysvshm?: pulumi.Input<enums.jail.SysvIpc>;
     /**
      * Mount devfs at `path/dev` (`mount.devfs`). Changing it restarts the jail.
      */
@@ -301,7 +323,7 @@ export interface JailState {
     /**
      * Commands jail(8) runs around the jail's life; start commands restart the jail when changed.
      */
-    exec?: pulumi.Input<pulumi.Input<inputs.jail.JailExecArgs>>;
+    exec?: pulumi.Input<inputs.jail.JailExecArgs>;
     /**
      * The CPUs the jail's processes may run on, as a cpuset(1) list such as `0-3` or `2,4`: set live with `cpuset -l LIST -j JID`, and at every start by the jail's file (exec.created). Without it the jail uses every CPU.
      */
@@ -348,7 +370,9 @@ export interface JailState {
     config?: pulumi.Input<string>;
 }
 
-/** The set of arguments for constructing a Jail resource. */
+/**
+ * The set of arguments for constructing a Jail resource.
+ */
 export interface JailArgs {
     /**
      * The jail's name (letters, digits, `_`, `-`). Changing it replaces the jail.
@@ -401,15 +425,15 @@ export interface JailArgs {
     /**
      * System V message queues: `new`, `inherit` or `disable`; changed live.
      */
-    sysvmsg?: pulumi.Input<string>;
+    sysvmsg?: pulumi.Input<enums.jail.SysvIpc>;
     /**
      * System V semaphores: `new`, `inherit` or `disable`; changed live.
      */
-    sysvsem?: pulumi.Input<string>;
+    sysvsem?: pulumi.Input<enums.jail.SysvIpc>;
     /**
      * System V shared memory: `new`, `inherit` or `disable`; changed live.
      */
-    sysvshm?: pulumi.Input<string>;
+    sysvshm?: pulumi.Input<enums.jail.SysvIpc>;
     /**
      * Mount devfs at `path/dev` (`mount.devfs`). Changing it restarts the jail.
      */
@@ -421,7 +445,7 @@ export interface JailArgs {
     /**
      * Commands jail(8) runs around the jail's life; start commands restart the jail when changed.
      */
-    exec?: pulumi.Input<pulumi.Input<inputs.jail.JailExecArgs>>;
+    exec?: pulumi.Input<inputs.jail.JailExecArgs>;
     /**
      * The CPUs the jail's processes may run on, as a cpuset(1) list such as `0-3` or `2,4`: set live with `cpuset -l LIST -j JID`, and at every start by the jail's file (exec.created). Without it the jail uses every CPU.
      */

@@ -4,10 +4,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "../utilities";
 
+// Export members:
 export { LimitArgs, LimitState } from "./limit";
 export type Limit = import("./limit").Limit;
 export const Limit: typeof import("./limit").Limit = null as any;
 utilities.lazyLoad(exports, ["Limit"], () => require("./limit"));
+
+// Export enums:
+export * from "../types/enums/rctl";
 
 const _module = {
     version: utilities.getVersion(),

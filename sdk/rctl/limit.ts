@@ -4,15 +4,29 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * A resource limit enforced by rctl(8), as an administrator would set it: `rctl -a` now and a line in /etc/rctl.conf, which rc.d/rctl loads at boot. Needs racct (`kern.racct.enable=1` in /boot/loader.conf, then a reboot). A changed amount is applied without a moment unlimited. Import with `pulumi import freebsd:rctl:Limit NAME jail:www:memoryuse:deny` (the rule without its amount, or the whole rule).
+ * A resource limit enforced by rctl(8), as an administrator would set it: `rctl -a` now and a line in /etc/rctl.conf, which rc.d/rctl loads at boot. Needs racct (`kern.racct.enable=1` in /boot/loader.conf, then a reboot). A changed amount is applied without a moment unlimited.
+ *
+ * ## Import
+ *
+ * The id is the rule without its amount, or the whole rule.
+ *
+ * ```sh
+ * $ pulumi import freebsd:rctl:Limit NAME jail:www:memoryuse:deny
+ * ```
  */
 export class Limit extends pulumi.CustomResource {
     /**
      * Get an existing Limit resource's state with the given name, ID, and optional extra
      * properties used to qualify the lookup.
+     *
+     * @param name The _unique_ name of the resulting resource.
+     * @param id The _unique_ provider ID of the resource to lookup.
+     * @param state Any extra arguments used during the lookup.
+     * @param opts Optional settings to control the behavior of the CustomResource.
      */
     public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: LimitState, opts?: pulumi.CustomResourceOptions): Limit {
         return new Limit(name, <any>state, { ...opts, id: id });
@@ -22,7 +36,7 @@ export class Limit extends pulumi.CustomResource {
     public static readonly __pulumiType = 'freebsd:rctl:Limit';
 
     /**
-     * Returns true if the given object is an instance of Limit. This is designed to work even
+     * Returns true if the given object is an instance of Limit.  This is designed to work even
      * when multiple copies of the Pulumi SDK have been loaded into the same process.
      */
     public static isInstance(obj: any): obj is Limit {
@@ -39,11 +53,11 @@ export class Limit extends pulumi.CustomResource {
     /**
      * The rctl(8) resource: `memoryuse`, `vmemoryuse`, `swapuse`, `pcpu`, `maxproc`, `nthr`, `openfiles`, `readbps`, `writebps`, `readiops`, `writeiops`, `cputime`, `wallclock`, the SysV IPC counters, .... Changing it replaces the limit.
      */
-    declare public readonly resource: pulumi.Output<string>;
+    declare public readonly resource: pulumi.Output<enums.rctl.LimitResource>;
     /**
      * What happens past the amount: `deny`, `log`, `devctl`, `throttle` (I/O resources only) or a signal such as `sigterm`; only those the resource allows (rctl(8)). Changing it replaces the limit.
      */
-    declare public readonly action: pulumi.Output<string>;
+    declare public readonly action: pulumi.Output<enums.rctl.LimitAction>;
     /**
      * The limit: a whole number, with one of rctl's 1024-based unit letters (`k`, `m`, `g`, `t`, `p`, `e`) for sizes and byte rates, e.g. `512m`; percent of one CPU for `pcpu`; seconds for `cputime` and `wallclock`. Changed in place, without a moment unlimited.
      */
@@ -51,70 +65,80 @@ export class Limit extends pulumi.CustomResource {
     /**
      * Account per `process`, `user`, `loginclass` or `jail` rather than per subject (the `/per` suffix). Changing it replaces the limit.
      */
-    declare public readonly per: pulumi.Output<string | undefined>;
+    declare public readonly per: pulumi.Output<enums.rctl.LimitPer | undefined>;
     /**
      * Keep the rule in /etc/rctl.conf, which rc.d/rctl loads at boot. False applies it until the next reboot only.
      */
-    declare public readonly persist: pulumi.Output<boolean | undefined>;
+    declare public readonly persist: pulumi.Output<boolean>;
     /**
      * The rule as the kernel lists it (`rctl`), amounts in bytes; empty while the kernel does not hold it.
      */
-    declare public readonly rule: pulumi.Output<string>;
+    declare public /*out*/ readonly rule: pulumi.Output<string>;
     /**
      * The subject's current use of the resource, as `rctl -u` reports it (bytes, seconds, percent or a count).
      */
-    declare public readonly usage: pulumi.Output<string>;
+    declare public /*out*/ readonly usage: pulumi.Output<string>;
     /**
      * The file the rule is kept in for boot (/etc/rctl.conf), or empty when `persist` is false.
      */
-    declare public readonly configFile: pulumi.Output<string>;
+    declare public /*out*/ readonly configFile: pulumi.Output<string>;
 
-    constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, argsOrState?: LimitArgs | LimitState, opts?: pulumi.CustomResourceOptions);
+    /**
+     * Create a Limit resource with the given unique name, arguments, and options.
+     *
+     * @param name The _unique_ name of the resource.
+     * @param args The arguments to use to populate this resource's properties.
+     * @param opts A bag of options that control this resource's behavior.
+     */
+    constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions)
     constructor(name: string, argsOrState?: LimitArgs | LimitState, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (opts.id) {
             const state = argsOrState as LimitState | undefined;
-            resourceInputs["subject"] = state ? state.subject : undefined;
-            resourceInputs["resource"] = state ? state.resource : undefined;
-            resourceInputs["action"] = state ? state.action : undefined;
-            resourceInputs["amount"] = state ? state.amount : undefined;
-            resourceInputs["per"] = state ? state.per : undefined;
-            resourceInputs["persist"] = state ? state.persist : undefined;
-            resourceInputs["rule"] = state ? state.rule : undefined;
-            resourceInputs["usage"] = state ? state.usage : undefined;
-            resourceInputs["configFile"] = state ? state.configFile : undefined;
+            resourceInputs["subject"] = state?.subject;
+            resourceInputs["resource"] = state?.resource;
+            resourceInputs["action"] = state?.action;
+            resourceInputs["amount"] = state?.amount;
+            resourceInputs["per"] = state?.per;
+            resourceInputs["persist"] = state?.persist;
+            resourceInputs["rule"] = state?.rule;
+            resourceInputs["usage"] = state?.usage;
+            resourceInputs["configFile"] = state?.configFile;
         } else {
             const args = argsOrState as LimitArgs | undefined;
-            if ((!args || args.subject === undefined) && !opts.urn) {
+            if (args?.subject === undefined && !opts.urn) {
                 throw new Error("Missing required property 'subject'");
             }
-            if ((!args || args.resource === undefined) && !opts.urn) {
+            if (args?.resource === undefined && !opts.urn) {
                 throw new Error("Missing required property 'resource'");
             }
-            if ((!args || args.action === undefined) && !opts.urn) {
+            if (args?.action === undefined && !opts.urn) {
                 throw new Error("Missing required property 'action'");
             }
-            if ((!args || args.amount === undefined) && !opts.urn) {
+            if (args?.amount === undefined && !opts.urn) {
                 throw new Error("Missing required property 'amount'");
             }
-            resourceInputs["subject"] = args ? args.subject : undefined;
-            resourceInputs["resource"] = args ? args.resource : undefined;
-            resourceInputs["action"] = args ? args.action : undefined;
-            resourceInputs["amount"] = args ? args.amount : undefined;
-            resourceInputs["per"] = args ? args.per : undefined;
-            resourceInputs["persist"] = (args ? args.persist : undefined) ?? true;
+            resourceInputs["subject"] = args?.subject;
+            resourceInputs["resource"] = args?.resource;
+            resourceInputs["action"] = args?.action;
+            resourceInputs["amount"] = args?.amount;
+            resourceInputs["per"] = args?.per;
+            resourceInputs["persist"] = (args?.persist) ?? true;
             resourceInputs["rule"] = undefined /*out*/;
             resourceInputs["usage"] = undefined /*out*/;
             resourceInputs["configFile"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const replaceOnChanges = { replaceOnChanges: ["subject", "resource", "action", "per"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Limit.__pulumiType, name, resourceInputs, opts);
     }
 }
 
-/** Input properties used for looking up and filtering Limit resources. */
+/**
+ * Input properties used for looking up and filtering Limit resources.
+ */
 export interface LimitState {
     /**
      * Whom the rule limits: `jail:NAME` (a jail's name; the rule may exist before the jail), `user:NAME`, `loginclass:NAME` or `process:PID`. Changing it replaces the limit.
@@ -123,11 +147,11 @@ export interface LimitState {
     /**
      * The rctl(8) resource: `memoryuse`, `vmemoryuse`, `swapuse`, `pcpu`, `maxproc`, `nthr`, `openfiles`, `readbps`, `writebps`, `readiops`, `writeiops`, `cputime`, `wallclock`, the SysV IPC counters, .... Changing it replaces the limit.
      */
-    resource?: pulumi.Input<string>;
+    resource?: pulumi.Input<enums.rctl.LimitResource>;
     /**
      * What happens past the amount: `deny`, `log`, `devctl`, `throttle` (I/O resources only) or a signal such as `sigterm`; only those the resource allows (rctl(8)). Changing it replaces the limit.
      */
-    action?: pulumi.Input<string>;
+    action?: pulumi.Input<enums.rctl.LimitAction>;
     /**
      * The limit: a whole number, with one of rctl's 1024-based unit letters (`k`, `m`, `g`, `t`, `p`, `e`) for sizes and byte rates, e.g. `512m`; percent of one CPU for `pcpu`; seconds for `cputime` and `wallclock`. Changed in place, without a moment unlimited.
      */
@@ -135,7 +159,7 @@ export interface LimitState {
     /**
      * Account per `process`, `user`, `loginclass` or `jail` rather than per subject (the `/per` suffix). Changing it replaces the limit.
      */
-    per?: pulumi.Input<string>;
+    per?: pulumi.Input<enums.rctl.LimitPer>;
     /**
      * Keep the rule in /etc/rctl.conf, which rc.d/rctl loads at boot. False applies it until the next reboot only.
      */
@@ -154,7 +178,9 @@ export interface LimitState {
     configFile?: pulumi.Input<string>;
 }
 
-/** The set of arguments for constructing a Limit resource. */
+/**
+ * The set of arguments for constructing a Limit resource.
+ */
 export interface LimitArgs {
     /**
      * Whom the rule limits: `jail:NAME` (a jail's name; the rule may exist before the jail), `user:NAME`, `loginclass:NAME` or `process:PID`. Changing it replaces the limit.
@@ -163,11 +189,11 @@ export interface LimitArgs {
     /**
      * The rctl(8) resource: `memoryuse`, `vmemoryuse`, `swapuse`, `pcpu`, `maxproc`, `nthr`, `openfiles`, `readbps`, `writebps`, `readiops`, `writeiops`, `cputime`, `wallclock`, the SysV IPC counters, .... Changing it replaces the limit.
      */
-    resource: pulumi.Input<string>;
+    resource: pulumi.Input<enums.rctl.LimitResource>;
     /**
      * What happens past the amount: `deny`, `log`, `devctl`, `throttle` (I/O resources only) or a signal such as `sigterm`; only those the resource allows (rctl(8)). Changing it replaces the limit.
      */
-    action: pulumi.Input<string>;
+    action: pulumi.Input<enums.rctl.LimitAction>;
     /**
      * The limit: a whole number, with one of rctl's 1024-based unit letters (`k`, `m`, `g`, `t`, `p`, `e`) for sizes and byte rates, e.g. `512m`; percent of one CPU for `pcpu`; seconds for `cputime` and `wallclock`. Changed in place, without a moment unlimited.
      */
@@ -175,7 +201,7 @@ export interface LimitArgs {
     /**
      * Account per `process`, `user`, `loginclass` or `jail` rather than per subject (the `/per` suffix). Changing it replaces the limit.
      */
-    per?: pulumi.Input<string>;
+    per?: pulumi.Input<enums.rctl.LimitPer>;
     /**
      * Keep the rule in /etc/rctl.conf, which rc.d/rctl loads at boot. False applies it until the next reboot only.
      */

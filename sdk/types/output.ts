@@ -2,7 +2,134 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
-import * as inputs from "./input";
+import * as inputs from "../types/input";
+import * as outputs from "../types/output";
+import * as enums from "../types/enums";
+
+export interface HostInterface {
+    /**
+     * The interface's name, e.g. `em0`, `bridge0`, `epair0b`.
+     */
+    name: string;
+    /**
+     * Its cloner group (`epair`, `bridge`, `lo`, `vlan`, ...), `ethernet` for hardware, else `other`.
+     */
+    kind: string;
+    /**
+     * inet and inet6 addresses with their prefix length, as the host's ifconfig lists them.
+     */
+    addresses: string[];
+    /**
+     * Where it lives: `host`, or `jail:NAME` for an interface a running VNET jail took at start (its addresses are inside the jail and not listed).
+     */
+    location: string;
+}
+
+export interface HostJail {
+    /**
+     * The jail's name.
+     */
+    name: string;
+    /**
+     * Its jid while it runs.
+     */
+    jid?: number;
+    /**
+     * Its root directory.
+     */
+    path: string;
+    /**
+     * Whether it runs.
+     */
+    running: boolean;
+}
+
+export interface HostPool {
+    /**
+     * The pool's name.
+     */
+    name: string;
+    /**
+     * Size in bytes (`zpool list -p`).
+     */
+    size: number;
+    /**
+     * Free bytes.
+     */
+    free: number;
+    /**
+     * `ONLINE`, `DEGRADED`, `FAULTED`, ...
+     */
+    health: string;
+}
+
+export namespace jail {
+    /**
+     * Commands jail(8) runs around the jail's life; start commands restart the jail when changed.
+     */
+    export interface JailExec {
+        /**
+         * `exec.prestart`: run on the host before the jail is created.
+         */
+        prestart?: string;
+        /**
+         * `exec.created`: run on the host once the jail exists.
+         */
+        created?: string;
+        /**
+         * `exec.start`: run inside the jail, e.g. `/bin/sh /etc/rc`.
+         */
+        start?: string;
+        /**
+         * `exec.stop`: run inside the jail before it is removed, e.g. `/bin/sh /etc/rc.shutdown`.
+         */
+        stop?: string;
+        /**
+         * `exec.poststop`: run on the host after the jail is removed.
+         */
+        poststop?: string;
+        /**
+         * `exec.consolelog`: file the commands' output is written to.
+         */
+        consolelog?: string;
+    }
+
+    /**
+     * Install the base system as pkgbase packages (FreeBSD 15 and later) with `pkg -r`.
+     */
+    export interface ReleasePkgbaseSource {
+        /**
+         * URL of the pkgbase repository, e.g. `pkg+https://pkg.FreeBSD.org/FreeBSD:15:amd64/base_release_0` or a `file:///` directory on the host. Changing it changes nothing on the host (updated in place).
+         */
+        repository: string;
+        /**
+         * Package sets of freebsd-base(7) to install, without the `FreeBSD-set-` prefix: `minimal-jail` (default), `base-jail`, `minimal`, `base`, `devel`, `optional-jail`, `lib32`, ... Changing them replaces the release.
+         */
+        sets?: string[];
+        /**
+         * Directory of trusted keys on the host to check the packages' signatures against (e.g. `/usr/share/keys/pkgbase-15`); it is copied into the root, where pkg(8) reads it. Required for a repository reached over the network.
+         */
+        fingerprints?: string;
+    }
+
+    /**
+     * Where the base system comes from: distribution sets from a `mirror`, or `pkgbase` packages.
+     */
+    export interface ReleaseSource {
+        /**
+         * Where the release's distribution sets and MANIFEST are: a mirror URL such as `https://download.freebsd.org/releases/amd64/amd64/14.3-RELEASE`, fetched with fetch(1), or a directory on the host such as `/usr/freebsd-dist`, read in place. Changing it changes nothing on the host (updated in place).
+         */
+        mirror?: string;
+        /**
+         * Distribution sets to extract with a `mirror` (each `<set>.txz`, verified against the MANIFEST's SHA-256 first): `base` (default), `lib32`, ... Changing them replaces the release. Unused with `pkgbase`.
+         */
+        sets?: string[];
+        /**
+         * Install the base system as pkgbase packages (FreeBSD 15 and later) with `pkg -r`.
+         */
+        pkgbase?: outputs.jail.ReleasePkgbaseSource;
+    }
+}
 
 export namespace zfs {
     /**
@@ -66,7 +193,7 @@ export namespace zfs {
         /**
          * Run commands through `sudo` or `doas` (non-interactive) when `user` is not root.
          */
-        become?: string;
+        become?: enums.Become;
         /**
          * Seconds to wait for the SSH connection and its handshake.
          */
@@ -75,120 +202,5 @@ export namespace zfs {
          * Most SSH exec channels open at once on the connection; below OpenSSH's MaxSessions of 10.
          */
         maxSessions?: number;
-    }
-}
-
-export namespace jail {
-    export interface JailExec {
-        /**
-         * `exec.prestart`: run on the host before the jail is created.
-         */
-        prestart?: string;
-        /**
-         * `exec.created`: run on the host once the jail exists.
-         */
-        created?: string;
-        /**
-         * `exec.start`: run inside the jail, e.g. `/bin/sh /etc/rc`.
-         */
-        start?: string;
-        /**
-         * `exec.stop`: run inside the jail before it is removed, e.g. `/bin/sh /etc/rc.shutdown`.
-         */
-        stop?: string;
-        /**
-         * `exec.poststop`: run on the host after the jail is removed.
-         */
-        poststop?: string;
-        /**
-         * `exec.consolelog`: file the commands' output is written to.
-         */
-        consolelog?: string;
-    }
-
-    export interface JailResultExec {
-        /**
-         * `exec.prestart`: run on the host before the jail is created.
-         */
-        prestart?: string;
-        /**
-         * `exec.created`: run on the host once the jail exists.
-         */
-        created?: string;
-        /**
-         * `exec.start`: run inside the jail, e.g. `/bin/sh /etc/rc`.
-         */
-        start?: string;
-        /**
-         * `exec.stop`: run inside the jail before it is removed, e.g. `/bin/sh /etc/rc.shutdown`.
-         */
-        stop?: string;
-        /**
-         * `exec.poststop`: run on the host after the jail is removed.
-         */
-        poststop?: string;
-        /**
-         * `exec.consolelog`: file the commands' output is written to.
-         */
-        consolelog?: string;
-    }
-}
-
-export namespace index {
-    export interface HostPool {
-        /**
-         * The pool's name.
-         */
-        name: string;
-        /**
-         * Size in bytes (`zpool list -p`).
-         */
-        size: number;
-        /**
-         * Free bytes.
-         */
-        free: number;
-        /**
-         * `ONLINE`, `DEGRADED`, `FAULTED`, ...
-         */
-        health: string;
-    }
-
-    export interface HostInterface {
-        /**
-         * The interface's name, e.g. `em0`, `bridge0`, `epair0b`.
-         */
-        name: string;
-        /**
-         * Its cloner group (`epair`, `bridge`, `lo`, `vlan`, ...), `ethernet` for hardware, else `other`.
-         */
-        kind: string;
-        /**
-         * inet and inet6 addresses with their prefix length, as the host's ifconfig lists them.
-         */
-        addresses: string[];
-        /**
-         * Where it lives: `host`, or `jail:NAME` for an interface a running VNET jail took at start (its addresses are inside the jail and not listed).
-         */
-        location: string;
-    }
-
-    export interface HostJail {
-        /**
-         * The jail's name.
-         */
-        name: string;
-        /**
-         * Its jid while it runs.
-         */
-        jid?: number;
-        /**
-         * Its root directory.
-         */
-        path: string;
-        /**
-         * Whether it runs.
-         */
-        running: boolean;
     }
 }

@@ -4,15 +4,27 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * A ZFS filesystem or volume on a FreeBSD host. Renames happen in place; nothing that loses data (destroying children or snapshots, replacing the dataset, shrinking a volume) happens unless `forceDestroy` is set. Import with `pulumi import freebsd:zfs:Dataset NAME pool/path`.
+ * A ZFS filesystem or volume on a FreeBSD host. Renames happen in place; nothing that loses data (destroying children or snapshots, replacing the dataset, shrinking a volume) happens unless `forceDestroy` is set.
+ *
+ * ## Import
+ *
+ * ```sh
+ * $ pulumi import freebsd:zfs:Dataset NAME pool/path
+ * ```
  */
 export class Dataset extends pulumi.CustomResource {
     /**
      * Get an existing Dataset resource's state with the given name, ID, and optional extra
      * properties used to qualify the lookup.
+     *
+     * @param name The _unique_ name of the resulting resource.
+     * @param id The _unique_ provider ID of the resource to lookup.
+     * @param state Any extra arguments used during the lookup.
+     * @param opts Optional settings to control the behavior of the CustomResource.
      */
     public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: DatasetState, opts?: pulumi.CustomResourceOptions): Dataset {
         return new Dataset(name, <any>state, { ...opts, id: id });
@@ -22,7 +34,7 @@ export class Dataset extends pulumi.CustomResource {
     public static readonly __pulumiType = 'freebsd:zfs:Dataset';
 
     /**
-     * Returns true if the given object is an instance of Dataset. This is designed to work even
+     * Returns true if the given object is an instance of Dataset.  This is designed to work even
      * when multiple copies of the Pulumi SDK have been loaded into the same process.
      */
     public static isInstance(obj: any): obj is Dataset {
@@ -39,7 +51,7 @@ export class Dataset extends pulumi.CustomResource {
     /**
      * `filesystem` or `volume`.
      */
-    declare public readonly type: pulumi.Output<string>;
+    declare public readonly type: pulumi.Output<enums.zfs.DatasetType>;
     /**
      * Size of the volume.
      */
@@ -67,67 +79,73 @@ export class Dataset extends pulumi.CustomResource {
     /**
      * With `reportAllProperties`: every property of the dataset with its value (exact, as `zfs get -p` prints it) and its source.
      */
-    declare public readonly allProperties: pulumi.Output<{[key: string]: outputs.zfs.PropertyValue} | undefined>;
+    declare public /*out*/ readonly allProperties: pulumi.Output<{[key: string]: outputs.zfs.PropertyValue} | undefined>;
     /**
      * The dataset's GUID; it survives renames.
      */
-    declare public readonly guid: pulumi.Output<string>;
+    declare public /*out*/ readonly guid: pulumi.Output<string>;
     /**
      * Bytes used by the dataset and its descendants.
      */
-    declare public readonly used: pulumi.Output<number>;
+    declare public /*out*/ readonly used: pulumi.Output<number>;
     /**
      * Bytes available to the dataset.
      */
-    declare public readonly available: pulumi.Output<number>;
+    declare public /*out*/ readonly available: pulumi.Output<number>;
     /**
      * Bytes referenced by the dataset.
      */
-    declare public readonly referenced: pulumi.Output<number>;
+    declare public /*out*/ readonly referenced: pulumi.Output<number>;
     /**
      * Effective mountpoint (`none`, `legacy` or a path; `-` for volumes).
      */
-    declare public readonly mountpoint: pulumi.Output<string>;
+    declare public /*out*/ readonly mountpoint: pulumi.Output<string>;
     /**
      * When the dataset was created (ISO 8601).
      */
-    declare public readonly creation: pulumi.Output<string>;
+    declare public /*out*/ readonly creation: pulumi.Output<string>;
 
-    constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, argsOrState?: DatasetArgs | DatasetState, opts?: pulumi.CustomResourceOptions);
+    /**
+     * Create a Dataset resource with the given unique name, arguments, and options.
+     *
+     * @param name The _unique_ name of the resource.
+     * @param args The arguments to use to populate this resource's properties.
+     * @param opts A bag of options that control this resource's behavior.
+     */
+    constructor(name: string, args: DatasetArgs, opts?: pulumi.CustomResourceOptions)
     constructor(name: string, argsOrState?: DatasetArgs | DatasetState, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (opts.id) {
             const state = argsOrState as DatasetState | undefined;
-            resourceInputs["name"] = state ? state.name : undefined;
-            resourceInputs["type"] = state ? state.type : undefined;
-            resourceInputs["volsize"] = state ? state.volsize : undefined;
-            resourceInputs["volblocksize"] = state ? state.volblocksize : undefined;
-            resourceInputs["properties"] = state ? state.properties : undefined;
-            resourceInputs["createParents"] = state ? state.createParents : undefined;
-            resourceInputs["forceDestroy"] = state ? state.forceDestroy : undefined;
-            resourceInputs["reportAllProperties"] = state ? state.reportAllProperties : undefined;
-            resourceInputs["allProperties"] = state ? state.allProperties : undefined;
-            resourceInputs["guid"] = state ? state.guid : undefined;
-            resourceInputs["used"] = state ? state.used : undefined;
-            resourceInputs["available"] = state ? state.available : undefined;
-            resourceInputs["referenced"] = state ? state.referenced : undefined;
-            resourceInputs["mountpoint"] = state ? state.mountpoint : undefined;
-            resourceInputs["creation"] = state ? state.creation : undefined;
+            resourceInputs["name"] = state?.name;
+            resourceInputs["type"] = state?.type;
+            resourceInputs["volsize"] = state?.volsize;
+            resourceInputs["volblocksize"] = state?.volblocksize;
+            resourceInputs["properties"] = state?.properties;
+            resourceInputs["createParents"] = state?.createParents;
+            resourceInputs["forceDestroy"] = state?.forceDestroy;
+            resourceInputs["reportAllProperties"] = state?.reportAllProperties;
+            resourceInputs["allProperties"] = state?.allProperties;
+            resourceInputs["guid"] = state?.guid;
+            resourceInputs["used"] = state?.used;
+            resourceInputs["available"] = state?.available;
+            resourceInputs["referenced"] = state?.referenced;
+            resourceInputs["mountpoint"] = state?.mountpoint;
+            resourceInputs["creation"] = state?.creation;
         } else {
             const args = argsOrState as DatasetArgs | undefined;
-            if ((!args || args.name === undefined) && !opts.urn) {
+            if (args?.name === undefined && !opts.urn) {
                 throw new Error("Missing required property 'name'");
             }
-            resourceInputs["name"] = args ? args.name : undefined;
-            resourceInputs["type"] = (args ? args.type : undefined) ?? "filesystem";
-            resourceInputs["volsize"] = args ? args.volsize : undefined;
-            resourceInputs["volblocksize"] = args ? args.volblocksize : undefined;
-            resourceInputs["properties"] = args ? args.properties : undefined;
-            resourceInputs["createParents"] = (args ? args.createParents : undefined) ?? false;
-            resourceInputs["forceDestroy"] = (args ? args.forceDestroy : undefined) ?? false;
-            resourceInputs["reportAllProperties"] = (args ? args.reportAllProperties : undefined) ?? false;
+            resourceInputs["name"] = args?.name;
+            resourceInputs["type"] = (args?.type) ?? "filesystem";
+            resourceInputs["volsize"] = args?.volsize;
+            resourceInputs["volblocksize"] = args?.volblocksize;
+            resourceInputs["properties"] = args?.properties;
+            resourceInputs["createParents"] = (args?.createParents) ?? false;
+            resourceInputs["forceDestroy"] = (args?.forceDestroy) ?? false;
+            resourceInputs["reportAllProperties"] = (args?.reportAllProperties) ?? false;
             resourceInputs["allProperties"] = undefined /*out*/;
             resourceInputs["guid"] = undefined /*out*/;
             resourceInputs["used"] = undefined /*out*/;
@@ -137,11 +155,15 @@ export class Dataset extends pulumi.CustomResource {
             resourceInputs["creation"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const replaceOnChanges = { replaceOnChanges: ["type", "volblocksize"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Dataset.__pulumiType, name, resourceInputs, opts);
     }
 }
 
-/** Input properties used for looking up and filtering Dataset resources. */
+/**
+ * Input properties used for looking up and filtering Dataset resources.
+ */
 export interface DatasetState {
     /**
      * Full name of the dataset.
@@ -150,7 +172,7 @@ export interface DatasetState {
     /**
      * `filesystem` or `volume`.
      */
-    type?: pulumi.Input<string>;
+    type?: pulumi.Input<enums.zfs.DatasetType>;
     /**
      * Size of the volume.
      */
@@ -178,7 +200,7 @@ export interface DatasetState {
     /**
      * With `reportAllProperties`: every property of the dataset with its value (exact, as `zfs get -p` prints it) and its source.
      */
-    allProperties?: pulumi.Input<{[key: string]: pulumi.Input<pulumi.Input<inputs.zfs.PropertyValueArgs>>}>;
+    allProperties?: pulumi.Input<{[key: string]: pulumi.Input<inputs.zfs.PropertyValueArgs>}>;
     /**
      * The dataset's GUID; it survives renames.
      */
@@ -205,7 +227,9 @@ export interface DatasetState {
     creation?: pulumi.Input<string>;
 }
 
-/** The set of arguments for constructing a Dataset resource. */
+/**
+ * The set of arguments for constructing a Dataset resource.
+ */
 export interface DatasetArgs {
     /**
      * Full name of the dataset, e.g. `zroot/jails/web`. Changing it renames the dataset in place (`zfs rename`).
@@ -214,7 +238,7 @@ export interface DatasetArgs {
     /**
      * `filesystem` or `volume` (a zvol). Changing it replaces the dataset.
      */
-    type?: pulumi.Input<string>;
+    type?: pulumi.Input<enums.zfs.DatasetType>;
     /**
      * Size of a volume, e.g. `10G`. Required for volumes; can grow in place.
      */

@@ -4,20 +4,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
  * Reads one ZFS dataset by name, as freebsd:zfs:Dataset reads it, for stacks that use what another stack or an administrator made.
  */
 export function getDataset(args: GetDatasetArgs, opts?: pulumi.InvokeOptions): Promise<GetDatasetResult> {
-    args = args || {};
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
     return pulumi.runtime.invoke("freebsd:zfs:getDataset", {
         "name": args.name,
     }, opts);
 }
 
-/** A collection of arguments for invoking getDataset. */
+/**
+ * A collection of arguments for invoking getDataset.
+ */
 export interface GetDatasetArgs {
     /**
      * Full name of the dataset, e.g. `zroot/jails/web`.
@@ -25,7 +27,9 @@ export interface GetDatasetArgs {
     name: string;
 }
 
-/** A collection of values returned by getDataset. */
+/**
+ * A collection of values returned by getDataset.
+ */
 export interface GetDatasetResult {
     /**
      * Full name of the dataset.
@@ -34,7 +38,7 @@ export interface GetDatasetResult {
     /**
      * `filesystem` or `volume`.
      */
-    readonly type: string;
+    readonly type: enums.zfs.DatasetType;
     /**
      * Size of the volume.
      */
@@ -88,15 +92,19 @@ export interface GetDatasetResult {
      */
     readonly creation: string;
 }
-
 /**
  * Reads one ZFS dataset by name, as freebsd:zfs:Dataset reads it, for stacks that use what another stack or an administrator made.
  */
-export function getDatasetOutput(args: GetDatasetOutputArgs, opts?: pulumi.InvokeOptions): pulumi.Output<GetDatasetResult> {
-    return pulumi.output(args).apply((a: any) => getDataset(a, opts));
+export function getDatasetOutput(args: GetDatasetOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetDatasetResult> {
+    opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
+    return pulumi.runtime.invokeOutput("freebsd:zfs:getDataset", {
+        "name": args.name,
+    }, opts);
 }
 
-/** A collection of arguments for invoking getDataset. */
+/**
+ * A collection of arguments for invoking getDataset.
+ */
 export interface GetDatasetOutputArgs {
     /**
      * Full name of the dataset, e.g. `zroot/jails/web`.

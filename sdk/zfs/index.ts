@@ -4,10 +4,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "../utilities";
 
+// Export members:
 export { GetDatasetArgs, GetDatasetResult, GetDatasetOutputArgs } from "./getDataset";
 export const getDataset: typeof import("./getDataset").getDataset = null as any;
 export const getDatasetOutput: typeof import("./getDataset").getDatasetOutput = null as any;
 utilities.lazyLoad(exports, ["getDataset","getDatasetOutput"], () => require("./getDataset"));
+
 export { DatasetArgs, DatasetState } from "./dataset";
 export type Dataset = import("./dataset").Dataset;
 export const Dataset: typeof import("./dataset").Dataset = null as any;
@@ -17,6 +19,9 @@ export { ReplicaArgs, ReplicaState } from "./replica";
 export type Replica = import("./replica").Replica;
 export const Replica: typeof import("./replica").Replica = null as any;
 utilities.lazyLoad(exports, ["Replica"], () => require("./replica"));
+
+// Export enums:
+export * from "../types/enums/zfs";
 
 const _module = {
     version: utilities.getVersion(),

@@ -4,15 +4,27 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
+import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * Keeps a dataset on this provider's host as a replica of a dataset on another host (`source`): a full send of the source's newest snapshot (or `sourceSnapshot`), then incremental sends (`zfs send -I`) from the newest snapshot both share, matched by guid. The stream is piped through the provider between the two SSH connections, never held in memory, with progress in the engine's log. Receives are resumable: an interrupted transfer is resumed by the next up (or aborted and started again when its token is stale). A replica written to or given snapshots since the last receive is refused unless `force`. Delete leaves the replica's data unless `forceDestroy`. Import with `pulumi import freebsd:zfs:Replica NAME pool/replica`.
+ * Keeps a dataset on this provider's host as a replica of a dataset on another host (`source`): a full send of the source's newest snapshot (or `sourceSnapshot`), then incremental sends (`zfs send -I`) from the newest snapshot both share, matched by guid. The stream is piped through the provider between the two SSH connections, never held in memory, with progress in the engine's log. Receives are resumable: an interrupted transfer is resumed by the next up (or aborted and started again when its token is stale). A replica written to or given snapshots since the last receive is refused unless `force`. Delete leaves the replica's data unless `forceDestroy`.
+ *
+ * ## Import
+ *
+ * ```sh
+ * $ pulumi import freebsd:zfs:Replica NAME pool/replica
+ * ```
  */
 export class Replica extends pulumi.CustomResource {
     /**
      * Get an existing Replica resource's state with the given name, ID, and optional extra
      * properties used to qualify the lookup.
+     *
+     * @param name The _unique_ name of the resulting resource.
+     * @param id The _unique_ provider ID of the resource to lookup.
+     * @param state Any extra arguments used during the lookup.
+     * @param opts Optional settings to control the behavior of the CustomResource.
      */
     public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: ReplicaState, opts?: pulumi.CustomResourceOptions): Replica {
         return new Replica(name, <any>state, { ...opts, id: id });
@@ -22,7 +34,7 @@ export class Replica extends pulumi.CustomResource {
     public static readonly __pulumiType = 'freebsd:zfs:Replica';
 
     /**
-     * Returns true if the given object is an instance of Replica. This is designed to work even
+     * Returns true if the given object is an instance of Replica.  This is designed to work even
      * when multiple copies of the Pulumi SDK have been loaded into the same process.
      */
     public static isInstance(obj: any): obj is Replica {
@@ -32,6 +44,9 @@ export class Replica extends pulumi.CustomResource {
         return obj['__pulumiType'] === Replica.__pulumiType;
     }
 
+    /**
+     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `become`, `connectTimeout`, `maxSessions`), checked the same way. The keys, passphrase and password are kept secret. The provider connects to both hosts; they need no trust between them.
+     */
     declare public readonly source: pulumi.Output<outputs.zfs.ReplicaSource>;
     /**
      * The file system or volume on the source host to replicate, e.g. `zroot/jails/db`.
@@ -48,93 +63,99 @@ export class Replica extends pulumi.CustomResource {
     /**
      * Allow overwriting a replica that diverged from its source (written to, or given snapshots the source lacks, since the last receive): `zfs receive -F` rolls it back to the newest snapshot both share first, destroying those changes and snapshots. Without it such a replica is refused, naming what diverged.
      */
-    declare public readonly force: pulumi.Output<boolean | undefined>;
+    declare public readonly force: pulumi.Output<boolean>;
     /**
      * Send raw streams (`zfs send -w`): an encrypted dataset travels encrypted and is received without its key.
      */
-    declare public readonly raw: pulumi.Output<boolean | undefined>;
+    declare public readonly raw: pulumi.Output<boolean>;
     /**
      * On delete, destroy the replica and its snapshots (`zfs destroy -r`). Off by default: deleting the resource leaves the replica's data on the host (only an unfinished transfer is discarded).
      */
-    declare public readonly forceDestroy: pulumi.Output<boolean | undefined>;
+    declare public readonly forceDestroy: pulumi.Output<boolean>;
     /**
      * GUID of the replica dataset.
      */
-    declare public readonly guid: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly guid: pulumi.Output<string | undefined>;
     /**
      * The replica's newest snapshot (short name).
      */
-    declare public readonly snapshot: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly snapshot: pulumi.Output<string | undefined>;
     /**
      * GUID of that snapshot: the same as the source snapshot it was received from.
      */
-    declare public readonly snapshotGuid: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly snapshotGuid: pulumi.Output<string | undefined>;
     /**
      * How many snapshots the replica has.
      */
-    declare public readonly snapshots: pulumi.Output<number>;
+    declare public /*out*/ readonly snapshots: pulumi.Output<number>;
     /**
      * GUID of the newest snapshot this resource received.
      */
-    declare public readonly receivedGuid: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly receivedGuid: pulumi.Output<string | undefined>;
     /**
      * `interrupted`: a transfer was cut and left a resume token (the next up resumes it); `diverged`: written to or given snapshots since the last receive (the next up needs `force`); `ok` otherwise.
      */
-    declare public readonly state: pulumi.Output<string>;
+    declare public /*out*/ readonly state: pulumi.Output<enums.zfs.ReplicaState>;
     /**
      * The replica's `receive_resume_token` while a transfer is interrupted.
      */
-    declare public readonly resumeToken: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly resumeToken: pulumi.Output<string | undefined>;
     /**
      * Bytes written to the replica since its newest snapshot (`written`).
      */
-    declare public readonly written: pulumi.Output<number>;
+    declare public /*out*/ readonly written: pulumi.Output<number>;
     /**
      * Why the replica counts as diverged, when it does.
      */
-    declare public readonly divergence: pulumi.Output<string | undefined>;
+    declare public /*out*/ readonly divergence: pulumi.Output<string | undefined>;
 
-    constructor(name: string, args: ReplicaArgs, opts?: pulumi.CustomResourceOptions);
-    constructor(name: string, argsOrState?: ReplicaArgs | ReplicaState, opts?: pulumi.CustomResourceOptions);
+    /**
+     * Create a Replica resource with the given unique name, arguments, and options.
+     *
+     * @param name The _unique_ name of the resource.
+     * @param args The arguments to use to populate this resource's properties.
+     * @param opts A bag of options that control this resource's behavior.
+     */
+    constructor(name: string, args: ReplicaArgs, opts?: pulumi.CustomResourceOptions)
     constructor(name: string, argsOrState?: ReplicaArgs | ReplicaState, opts?: pulumi.CustomResourceOptions) {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (opts.id) {
             const state = argsOrState as ReplicaState | undefined;
-            resourceInputs["source"] = state ? state.source : undefined;
-            resourceInputs["sourceDataset"] = state ? state.sourceDataset : undefined;
-            resourceInputs["dataset"] = state ? state.dataset : undefined;
-            resourceInputs["sourceSnapshot"] = state ? state.sourceSnapshot : undefined;
-            resourceInputs["force"] = state ? state.force : undefined;
-            resourceInputs["raw"] = state ? state.raw : undefined;
-            resourceInputs["forceDestroy"] = state ? state.forceDestroy : undefined;
-            resourceInputs["guid"] = state ? state.guid : undefined;
-            resourceInputs["snapshot"] = state ? state.snapshot : undefined;
-            resourceInputs["snapshotGuid"] = state ? state.snapshotGuid : undefined;
-            resourceInputs["snapshots"] = state ? state.snapshots : undefined;
-            resourceInputs["receivedGuid"] = state ? state.receivedGuid : undefined;
-            resourceInputs["state"] = state ? state.state : undefined;
-            resourceInputs["resumeToken"] = state ? state.resumeToken : undefined;
-            resourceInputs["written"] = state ? state.written : undefined;
-            resourceInputs["divergence"] = state ? state.divergence : undefined;
+            resourceInputs["source"] = state?.source;
+            resourceInputs["sourceDataset"] = state?.sourceDataset;
+            resourceInputs["dataset"] = state?.dataset;
+            resourceInputs["sourceSnapshot"] = state?.sourceSnapshot;
+            resourceInputs["force"] = state?.force;
+            resourceInputs["raw"] = state?.raw;
+            resourceInputs["forceDestroy"] = state?.forceDestroy;
+            resourceInputs["guid"] = state?.guid;
+            resourceInputs["snapshot"] = state?.snapshot;
+            resourceInputs["snapshotGuid"] = state?.snapshotGuid;
+            resourceInputs["snapshots"] = state?.snapshots;
+            resourceInputs["receivedGuid"] = state?.receivedGuid;
+            resourceInputs["state"] = state?.state;
+            resourceInputs["resumeToken"] = state?.resumeToken;
+            resourceInputs["written"] = state?.written;
+            resourceInputs["divergence"] = state?.divergence;
         } else {
             const args = argsOrState as ReplicaArgs | undefined;
-            if ((!args || args.source === undefined) && !opts.urn) {
+            if (args?.source === undefined && !opts.urn) {
                 throw new Error("Missing required property 'source'");
             }
-            if ((!args || args.sourceDataset === undefined) && !opts.urn) {
+            if (args?.sourceDataset === undefined && !opts.urn) {
                 throw new Error("Missing required property 'sourceDataset'");
             }
-            if ((!args || args.dataset === undefined) && !opts.urn) {
+            if (args?.dataset === undefined && !opts.urn) {
                 throw new Error("Missing required property 'dataset'");
             }
-            resourceInputs["source"] = args ? args.source : undefined;
-            resourceInputs["sourceDataset"] = args ? args.sourceDataset : undefined;
-            resourceInputs["dataset"] = args ? args.dataset : undefined;
-            resourceInputs["sourceSnapshot"] = args ? args.sourceSnapshot : undefined;
-            resourceInputs["force"] = (args ? args.force : undefined) ?? false;
-            resourceInputs["raw"] = (args ? args.raw : undefined) ?? false;
-            resourceInputs["forceDestroy"] = (args ? args.forceDestroy : undefined) ?? false;
+            resourceInputs["source"] = args?.source;
+            resourceInputs["sourceDataset"] = args?.sourceDataset;
+            resourceInputs["dataset"] = args?.dataset;
+            resourceInputs["sourceSnapshot"] = args?.sourceSnapshot;
+            resourceInputs["force"] = (args?.force) ?? false;
+            resourceInputs["raw"] = (args?.raw) ?? false;
+            resourceInputs["forceDestroy"] = (args?.forceDestroy) ?? false;
             resourceInputs["guid"] = undefined /*out*/;
             resourceInputs["snapshot"] = undefined /*out*/;
             resourceInputs["snapshotGuid"] = undefined /*out*/;
@@ -146,13 +167,20 @@ export class Replica extends pulumi.CustomResource {
             resourceInputs["divergence"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
+        const replaceOnChanges = { replaceOnChanges: ["dataset"] };
+        opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Replica.__pulumiType, name, resourceInputs, opts);
     }
 }
 
-/** Input properties used for looking up and filtering Replica resources. */
+/**
+ * Input properties used for looking up and filtering Replica resources.
+ */
 export interface ReplicaState {
-    source?: pulumi.Input<pulumi.Input<inputs.zfs.ReplicaSourceArgs>>;
+    /**
+     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `become`, `connectTimeout`, `maxSessions`), checked the same way. The keys, passphrase and password are kept secret. The provider connects to both hosts; they need no trust between them.
+     */
+    source?: pulumi.Input<inputs.zfs.ReplicaSourceArgs>;
     /**
      * The file system or volume on the source host to replicate, e.g. `zroot/jails/db`.
      */
@@ -200,7 +228,7 @@ export interface ReplicaState {
     /**
      * `interrupted`: a transfer was cut and left a resume token (the next up resumes it); `diverged`: written to or given snapshots since the last receive (the next up needs `force`); `ok` otherwise.
      */
-    state?: pulumi.Input<string>;
+    state?: pulumi.Input<enums.zfs.ReplicaState>;
     /**
      * The replica's `receive_resume_token` while a transfer is interrupted.
      */
@@ -215,9 +243,14 @@ export interface ReplicaState {
     divergence?: pulumi.Input<string>;
 }
 
-/** The set of arguments for constructing a Replica resource. */
+/**
+ * The set of arguments for constructing a Replica resource.
+ */
 export interface ReplicaArgs {
-    source: pulumi.Input<pulumi.Input<inputs.zfs.ReplicaSourceArgs>>;
+    /**
+     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `become`, `connectTimeout`, `maxSessions`), checked the same way. The keys, passphrase and password are kept secret. The provider connects to both hosts; they need no trust between them.
+     */
+    source: pulumi.Input<inputs.zfs.ReplicaSourceArgs>;
     /**
      * The file system or volume on the source host to replicate, e.g. `zroot/jails/db`.
      */

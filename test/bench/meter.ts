@@ -16,6 +16,8 @@ export interface Figures {
   rssMb?: number;
   connections: number;
   execs: number;
+  /** Tool invocations on the simulated host (zfs, jls, sysrc…): each starts a process there, ~50 ms on the simulator. */
+  commands: number;
   bytesUp: number;
   bytesDown: number;
 }
@@ -90,10 +92,12 @@ export async function behindProxy(sim: SimHost, rttMs: number): Promise<BenchHos
 export async function measure(host: BenchHost, meter: PluginMeter | undefined, work: () => Promise<unknown>): Promise<Figures> {
   host.reset();
   meter?.reset();
+  const logged = (await host.sim.toolLog()).length;
   const started = performance.now();
   await work();
   const wallMs = performance.now() - started;
   return {
+    commands: (await host.sim.toolLog()).length - logged,
     wallMs,
     ...(meter ? { cpuMs: meter.cpuMs, rssMb: meter.peakMb } : {}),
     connections: host.sim.stats.connections,

@@ -34,7 +34,7 @@ const mb = (n: number | undefined) => (n === undefined ? "–" : `${Math.round(n
 const bytes = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} B`);
 function line(r: Row): string {
   const f = r.figures;
-  return `| ${r.scenario} | ${r.way} | ${r.rttMs} ms | ${ms(f.wallMs)} | ${f.cpuMs === undefined ? "–" : ms(f.cpuMs)} | ${mb(f.rssMb)} | ${f.connections} | ${f.execs} | ${bytes(f.bytesUp)} | ${bytes(f.bytesDown)} |`;
+  return `| ${r.scenario} | ${r.way} | ${r.rttMs} ms | ${ms(f.wallMs)} | ${f.cpuMs === undefined ? "–" : ms(f.cpuMs)} | ${mb(f.rssMb)} | ${f.connections} | ${f.execs} | ${f.commands} | ${bytes(f.bytesUp)} | ${bytes(f.bytesDown)} |`;
 }
 
 await run("refresh", () => benchRefresh(rtts));
@@ -44,8 +44,8 @@ await run("ansible", () => benchAnsible([0]));
 await run("startup", () => benchStartup());
 await run("fleet", () => benchFleet(0));
 
-console.log("| what | way | round trip | wall | plugin CPU | peak plugin RSS | SSH connections | exec channels | bytes up | bytes down |");
-console.log("|---|---|---|---|---|---|---|---|---|---|");
+console.log("| what | way | round trip | wall | plugin CPU | peak plugin RSS | SSH connections | exec channels | host commands | bytes up | bytes down |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(line(r));
 
 // The targets, from this run's figures; a target whose rows did not run is left out.

@@ -20,6 +20,34 @@ describe("parseZfsGet", () => {
 
   it("throws on a line it does not understand", () => {
     expect(() => parseZfsGet("zroot\ttype\n")).toThrow(/unexpected zfs get line/);
+    expect(() => parseZfsGet("zroot\ttype\tfilesystem\t-\nzroot\ttype\tx\n")).toThrow('unexpected zfs get line: "zroot\\ttype\\tx"');
+  });
+
+  it("reads every line as splitting it at its TABs would: name, property, the value between, source", () => {
+    const bySplitting = (text: string) => {
+      const out = new Map<string, { name: string; properties: Record<string, { value: string; source: string }> }>();
+      for (const line of text.split("\n").filter((l) => l.length > 0)) {
+        const f = line.split("\t");
+        if (f.length < 4) throw new Error(`unexpected zfs get line: ${JSON.stringify(line)}`);
+        if (!out.has(f[0]!)) out.set(f[0]!, { name: f[0]!, properties: {} });
+        out.get(f[0]!)!.properties[f[1]!] = { value: f.slice(2, -1).join("\t"), source: f[f.length - 1]! };
+      }
+      return out;
+    };
+    const pieces = ["zroot", "a", "", "\t", " ", "x\ty", "é", "inherited from zroot/a"];
+    let text = fixture("zfs-get-all.txt");
+    for (let i = 0; i < 2000; i++) {
+      const field = () => pieces[Math.floor(Math.random() * pieces.length)]!;
+      text += [field(), field(), field(), field()].join("\t") + (i % 7 === 0 ? "\n\n" : "\n");
+    }
+    const outcome = (parse: (t: string) => unknown, t: string) => {
+      try {
+        return parse(t);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    for (const t of [text, text.replace(/\n+$/, ""), `${text}zroot\ta\tb\n`, `zroot\t\t\t\n${text}`]) expect(outcome(parseZfsGet, t)).toEqual(outcome(bySplitting, t));
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -66,6 +66,17 @@ describe("sections", () => {
     expect(view.get(datasets).has("zroot/jails")).toBe(true);
     expect(() => view.get(datasets).get("zroot/other")).toThrow(/zroot\/other was not read/);
     expect(() => view.get(pools)).toThrow(/zfs.pools was not read/);
+  });
+
+  it("reads nothing of a section asked for no names, never all of it (zfs get all, sysrc -e with no names)", () => {
+    const dir = fakeTools();
+    const view = readAll(dir, [want(datasets, []), want(rcVars, []), want(pools)]);
+    expect(existsSync(join(dir, "zfs.args"))).toBe(false);
+    expect(() => view.get(datasets)).toThrow(/zfs.datasets was not read/);
+    expect(view.get(pools)).toHaveLength(2);
+    // Asked for by one operation with names and by another with none: the names are read.
+    readAll(dir, [want(datasets, []), want(datasets, ["zroot"])]);
+    expect(readFileSync(join(dir, "zfs.args"), "utf8").trim()).toMatch(/ all zroot$/);
   });
 
   it("takes a named dataset zfs does not find as absent, and any other failure as the section's failure", () => {

@@ -82,6 +82,23 @@ describe("scoped reads", () => {
   }, 300_000);
 });
 
+describe("scoped writes", () => {
+  it("reads no dataset for a jail that delegates none, and nothing unscoped when it creates, changes and deletes it", async () => {
+    await mustRun(target, "mkdir -p /zroot/bt/roots/sw");
+    const s = newStack();
+    const jail = (hostname: string): Program => ({ sw: { type: J, inputs: { name: "sw", path: "/zroot/bt/roots/sw", hostname } } });
+    const before = (await sim.toolLog()).length;
+    await s.up(jail("sw.example"), { skipPreview: true });
+    await s.up(jail("sw2.example"), { skipPreview: true });
+    await s.destroy({ skipPreview: true });
+    const ran = (await sim.toolLog()).slice(before);
+    expect(ran.some((argv) => argv[0] === "service")).toBe(true);
+    // `zfs get ... all` with no dataset names, or `sysrc -e` with no variable names, would read the whole host.
+    expect(ran.filter((argv) => argv[0] === "zfs" && argv[1] === "get" && argv.at(-1) === "all")).toEqual([]);
+    expect(ran.filter((argv) => argv[0] === "sysrc" && argv.length === 2 && argv[1] === "-e")).toEqual([]);
+  }, 300_000);
+});
+
 describe("coalesced writes", () => {
   it("creates 200 datasets in one up with at most 10 exec channels", async () => {
     await mustRun(target, "zfs create zroot/bt/c200");

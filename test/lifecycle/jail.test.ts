@@ -230,7 +230,8 @@ describe("delete and rename", () => {
 
 describe("batching", () => {
   it("refreshes 100 jails and their datasets with one exec channel", async () => {
-    const s = new Stack(launcher, { config: target.config });
+    // Adopted at once, as the engine registers independent resources (one at a time it is 200 execs).
+    const s = new Stack(launcher, { config: target.config, parallel: true });
     sim.seedFilesystems(Array.from({ length: 100 }, (_, i) => `zroot/many/j${i}`));
     // Made by hand (as an administrator would), then adopted with the import option.
     await mustRun(target, "for i in $(seq 0 99); do printf 'j%s {\\n  path = \"/zroot/many/j%s\";\\n  persist;\\n}\\n' $i $i > /etc/jail.conf.d/j$i.conf; jail -c name=j$i path=/zroot/many/j$i persist; done");

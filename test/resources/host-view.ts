@@ -1,11 +1,14 @@
 import type { DatasetRecord, PoolRecord, SnapshotRecord } from "../../provider/src/freebsd/zfs-output.ts";
 import type { JlsJail } from "../../provider/src/freebsd/jls.ts";
+import type { IfStatus } from "../../provider/src/freebsd/ifconfig-output.ts";
+import type { VnetJail } from "../../provider/src/freebsd/vnet-interfaces.ts";
 import { Named } from "../../provider/src/inventory/named.ts";
 import { viewOf, type HostView } from "../../provider/src/inventory/view.ts";
 import { planCreateOn, planDeleteOn, planUpdateOn, readOn } from "../../provider/src/protocol/lifecycle.ts";
 import type { Context, Existing, Found, PlannedResource, Props } from "../../provider/src/resources/contract.ts";
 import { hostJailParams, jailFiles, rcVars, runningJails } from "../../provider/src/sections/jails.ts";
 import { datasets, datasetTree, pools, snapshots } from "../../provider/src/sections/zfs.ts";
+import { hostInterfaces, interfaceMarkers, netifVars, vnetJails } from "../../provider/src/sections/network.ts";
 
 // What the pure tests plan against: a host given as plain data, turned into the view a batch read
 // would give (every section read whole), and the generic algorithm's plans over it.
@@ -20,6 +23,11 @@ export interface HostParts {
   files?: Map<string, string>;
   rc?: Map<string, string>;
   jailParams?: Set<string>;
+  /** The host's interfaces (ifconfig -a), rc.d/netif's rc.conf variables, markers by interface, VNET jails. */
+  interfaces?: Map<string, IfStatus>;
+  netif?: Map<string, string>;
+  markers?: Map<string, string>;
+  vnets?: VnetJail[];
 }
 
 /** The view of a host given as plain data. */
@@ -35,6 +43,10 @@ export function hostView(parts: HostParts = {}): HostView {
     [jailFiles, new Named("file", "all", parts.files ?? new Map())],
     [rcVars, parts.rc ?? new Map()],
     [hostJailParams, parts.jailParams ?? new Set()],
+    [hostInterfaces, parts.interfaces ?? new Map()],
+    [netifVars, parts.netif ?? new Map()],
+    [interfaceMarkers, parts.markers ?? new Map()],
+    [vnetJails, parts.vnets ?? []],
   ]);
 }
 

@@ -6,7 +6,8 @@ import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 // The SDK is generated from schema.json; it must be current, and (with Pulumi's own mocks
-// standing in for the engine) send the right type token, inputs and defaults.
+// standing in for the engine) send the right type token, inputs and defaults. package.test.ts
+// takes it outside the repository: packed, installed, compiled and run as a user's program.
 const root = new URL("../../", import.meta.url).pathname;
 const require = createRequire(import.meta.url);
 
@@ -50,6 +51,13 @@ describe("generated SDK", () => {
       const call = created.find((c) => c.name === "web")!;
       expect(call.type).toBe("freebsd:zfs:Dataset");
       expect(call.inputs).toMatchObject({ name: "zroot/jails/web", type: "filesystem", createParents: false, forceDestroy: false, properties: { compression: "zstd" } });
+    });
+
+    it("exports each enumeration as a const object of its values", () => {
+      expect(sdk.zfs.DatasetType).toEqual({ Filesystem: "filesystem", Volume: "volume" });
+      expect(sdk.jail.SysvIpc.Disable).toBe("disable");
+      expect(sdk.Become.Doas).toBe("doas");
+      expect(sdk.types.enums.rctl.LimitAction.Sigterm).toBe("sigterm");
     });
 
     it("refuses a Dataset without its required name", () => {

@@ -14,7 +14,8 @@ import { describe, expect, it } from "vitest";
 import { parseJailConf, type ConfBlock, type ConfParam, type ConfString } from "../../provider/src/freebsd/jail-conf.ts";
 import { parseJailParamNames } from "../../provider/src/freebsd/jail-commands.ts";
 import { parseJls } from "../../provider/src/freebsd/jls.ts";
-import { parseSysrcAssignments } from "../../provider/src/freebsd/sysrc.ts";
+import { parseSysrcAll, parseSysrcAssignments } from "../../provider/src/freebsd/sysrc.ts";
+import { parseIfconfig } from "../../provider/src/freebsd/ifconfig-output.ts";
 import { parseSnapshotList, parseZfsGet, parseZpoolList } from "../../provider/src/freebsd/zfs-output.ts";
 import type { SimHost } from "./host.ts";
 import type { JailRecord } from "./jail/model.ts";
@@ -259,3 +260,44 @@ function expand(v: ConfString, vars: Map<string, string>, params: Map<string, st
   }
   return text;
 }
+
+/** The status blocks of an ifconfig listing by interface name. */
+function blocks(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const block of text.split(/\n(?=\S)/)) out.set(block.slice(0, block.indexOf(":")), block.replace(/\n$/, ""));
+  return out;
+}
+
+describe("network fixtures", () => {
+  it("ifconfig-a.txt: the loopback, the renamed bridge and epair ends line by line, and the provider reads them alike", async () => {
+    // The fixture's host NIC is an em(4); the simulator's is vtnet0, renamed em0 here. Its driver lines
+    // (options, media, the bridge path cost that follows the link speed) are the driver's own; the
+    // bridge's MAC (ether_gen_addr) and the members' ports (if_index) are the host's.
+    await run("ifconfig vtnet0 name em0 >/dev/null && ifconfig em0 inet 192.0.2.10/24 && ifconfig em0 inet6 2001:db8::10/64 alias"
+      + " && ifconfig bridge create name lan0 >/dev/null && a=$(ifconfig epair create) && ifconfig $a name weba >/dev/null"
+      + " && ifconfig ${a%a}b name webb >/dev/null && ifconfig weba ether 02:5c:e8:1f:07:0a && ifconfig weba description 'web uplink'"
+      + " && ifconfig webb ether 02:5c:e8:1f:07:0b && ifconfig weba inet 10.79.0.1/24 && ifconfig lan0 addm em0 && ifconfig lan0 addm weba"
+      + " && ifconfig lan0 description 'jail lan: web, db' && ifconfig lan0 inet 10.77.0.1/24 && ifconfig lan0 inet6 2001:db8:77::1/64 alias"
+      + " && ifconfig lan0 up");
+    const sim = await run("ifconfig -f inet:cidr,inet6:cidr -a");
+    const fix = fixture("net/ifconfig-a.txt");
+    const [simBlocks, fixBlocks] = [blocks(sim), blocks(fix)];
+    expect([...simBlocks.keys()]).toEqual([...fixBlocks.keys()]);
+    const bridgeMac = (text: string) => text.replace(/\tether 58:9c:fc:10:[0-9a-f]{2}:[0-9a-f]{2}\n/, "\tether 58:9c:fc:10:xx:xx\n")
+      .replace(/path cost 20000$/m, "path cost 2000")
+      // A member's port is its if_index, which the jails of the tests above have moved on.
+      .replace(/ifmaxaddr 0 port \d+ /g, "ifmaxaddr 0 port N ");
+    for (const name of ["lo0", "lan0", "weba", "webb"]) expect(bridgeMac(simBlocks.get(name)!), name).toBe(bridgeMac(fixBlocks.get(name)!));
+    const [simParsed, fixParsed] = [parseIfconfig(sim), parseIfconfig(fix)];
+    for (const name of ["em0", "lo0", "weba", "webb"]) expect(simParsed.get(name), name).toEqual({ ...fixParsed.get(name)!, ether: simParsed.get(name)!.ether });
+    expect({ ...simParsed.get("lan0")!, ether: "" }).toEqual({ ...fixParsed.get("lan0")!, ether: "" });
+  });
+
+  it("sysrc-a-e.txt: sysrc -a -e over the same rc.conf, a value on two lines included", async () => {
+    const fix = fixture("net/sysrc-a-e.txt");
+    await run(`cat > /etc/rc.conf <<'EOF'\n${fix}EOF`);
+    const all = await run("sysrc -a -e");
+    expect(all).toBe(fix);
+    expect(parseSysrcAll(all)).toEqual(parseSysrcAll(fix));
+  });
+});

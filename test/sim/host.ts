@@ -1,4 +1,4 @@
-// Public entry of the freebsd-sim package: start a simulated FreeBSD 14 host (state dir, SSH server,
+// Public entry of the freebsd-sim package: start a simulated FreeBSD 14.3 (or 15.0) host (state dir, SSH server,
 // keys), run commands out of band, read the tool log, stop it.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -21,6 +21,10 @@ import { newExtent } from "./zfs/fill.ts";
 export type { DatasetRecord, DiskState, ExecResult, KernelState, PoolRecord, PoolSpec, ServerKind, SimFaults, SshStats };
 /** The tools the simulator implements and where they live inside the host. */
 export { TOOLS };
+/** Release media: distribution sets with their MANIFEST, and pkgbase repositories (see README). */
+export { publishRelease } from "./release/publish.ts";
+export { publishPkgbaseRepo } from "./release/pkgbase.ts";
+export { locationDir } from "./release/publish.ts";
 
 export interface SimHostOptions extends InitOptions {
   /** State directory to use (created if empty, reused if it holds a host). Default: a temp dir removed by stop(). */

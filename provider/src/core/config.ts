@@ -24,6 +24,7 @@ export const providerConfigSchema = z.object({
     .describe("Skip host key verification. Only for throwaway test hosts."),
   become: z
     .enum(becomeModes)
+    .meta({ pulumiType: "freebsd:index:Become" })
     .default("none")
     .describe("Run commands through `sudo` or `doas` (non-interactive) when `user` is not root."),
   connectTimeout: z

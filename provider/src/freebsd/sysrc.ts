@@ -1,5 +1,6 @@
 import { command, type Command } from "../core/command.ts";
 import { ValidationError } from "../core/errors.ts";
+import { conflictMarker, locked } from "./files.ts";
 
 // sysrc(8) command lines and output (usr.sbin/sysrc/sysrc and /usr/share/bsdconfig/sysrc.subr).
 // sysrc writes a new value as `echo "$name=\"$value\"" >> /etc/rc.conf`, or splices it into the
@@ -67,6 +68,65 @@ export function sysrcShow(names: readonly string[]): Command {
   if (names.length === 0) throw new ValidationError("names", "must name at least one variable");
   for (const name of names) assertValid("names", checkSysrcName(name));
   return command("sysrc", "-e", ...names);
+}
+
+/** `sysrc -a -e`: every variable the rc.conf files set (not the defaults), as `NAME="value"` lines. */
+export function sysrcShowAll(): Command {
+  return command("sysrc", "-a", "-e");
+}
+
+/** One variable a checked write sets (`value`) or deletes (undefined), expecting it to hold `expect` (undefined: unset). */
+export interface CheckedChange {
+  name: string;
+  expect: string | undefined;
+  value: string | undefined;
+}
+
+// $@: triples NAME EXPECT VALUE, each of EXPECT and VALUE `-` (unset) or `=TEXT`. Every variable is
+// checked first (`sysrc -n` exits 1 for one set nowhere); any that changed since the plan read it
+// stops the write with the conflict marker before anything is written.
+const checkedScript = [
+  'conflict() { echo "' + conflictMarker + ' rc.conf variable $1 changed since it was read" >&2; exit 75; }',
+  'check() { while [ $# -gt 0 ]; do if c=$(sysrc -n "$1" 2>/dev/null); then h="=$c"; else h=-; fi; [ "$h" = "$2" ] || conflict "$1"; shift 3; done; }',
+  'apply() { while [ $# -gt 0 ]; do case $3 in -) sysrc -x "$1" || exit ;; *) sysrc "$1$3" >/dev/null || exit ;; esac; shift 3; done; }',
+  'check "$@" && apply "$@"',
+].join("\n");
+
+/**
+ * Sets and deletes rc.conf variables under the host lock, each only while it still holds what the
+ * plan read (ConflictError otherwise, and nothing is written), so two writers of one variable (a
+ * bridge and the epairs joining it) never undo each other.
+ */
+export function sysrcApplyChecked(changes: readonly CheckedChange[]): Command {
+  if (changes.length === 0) throw new ValidationError("changes", "must change at least one variable");
+  const args: string[] = [];
+  for (const c of changes) {
+    assertValid(c.name, checkSysrcName(c.name));
+    if (c.value !== undefined) assertValid(c.name, checkSysrcValue(c.value));
+    args.push(c.name, c.expect === undefined ? "-" : `=${c.expect}`, c.value === undefined ? "-" : `=${c.value}`);
+  }
+  return locked({ argv: ["/bin/sh", "-c", checkedScript, "sh", ...args] });
+}
+
+/**
+ * Parses `sysrc -a -e` into values by name. sysrc prints values unescaped, so a value holding a
+ * newline goes on over the next lines: a line that does not begin `NAME="` continues the one before.
+ */
+export function parseSysrcAll(text: string): Map<string, string> {
+  const raw: Array<[string, string]> = [];
+  for (const line of text.split("\n")) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)="(.*)$/.exec(line);
+    if (m) raw.push([m[1]!, m[2]!]);
+    else if (raw.length > 0) raw[raw.length - 1]![1] += `\n${line}`;
+    else if (line !== "") throw new Error(`unexpected sysrc line: ${JSON.stringify(line)}`);
+  }
+  const values = new Map<string, string>();
+  for (const [name, rest] of raw) {
+    const value = rest.replace(/\n+$/, "");
+    if (!value.endsWith('"')) throw new Error(`unexpected sysrc value of ${name}: ${JSON.stringify(value)}`);
+    values.set(name, value.slice(0, -1));
+  }
+  return values;
 }
 
 /** Parses `sysrc -n NAME` output: the value, without the newline echo adds. */

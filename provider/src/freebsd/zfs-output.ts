@@ -39,23 +39,33 @@ function linesOf(text: string): string[] {
   return text.split("\n").filter((line) => line.length > 0);
 }
 
-/** Parses `zfs get -H -p -o name,property,value,source ... all` into datasets by name. */
+/**
+ * Parses `zfs get -H -p -o name,property,value,source ... all` into datasets by name. A refresh reads
+ * tens of thousands of lines at once, so each is cut at its TABs in place rather than split.
+ */
 export function parseZfsGet(text: string): Map<string, DatasetRecord> {
   const datasets = new Map<string, DatasetRecord>();
-  for (const line of linesOf(text)) {
-    const fields = line.split("\t");
-    if (fields.length < 4) throw new Error(`unexpected zfs get line: ${JSON.stringify(line)}`);
-    // A user property's value may itself contain TABs: name and property come first, source last.
-    const name = fields[0]!;
-    const property = fields[1]!;
-    const source = fields[fields.length - 1]!;
-    const value = fields.slice(2, -1).join("\t");
-    let record = datasets.get(name);
-    if (!record) {
-      record = { name, properties: {} };
-      datasets.set(name, record);
+  let record: DatasetRecord | undefined;
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf("\n", start);
+    const end = newline === -1 ? text.length : newline;
+    if (end > start) {
+      // A user property's value may itself contain TABs: name and property come first, source last.
+      const tab1 = text.indexOf("\t", start);
+      const tab2 = tab1 === -1 || tab1 > end ? -1 : text.indexOf("\t", tab1 + 1);
+      const last = text.lastIndexOf("\t", end - 1);
+      if (tab2 === -1 || tab2 > end || last <= tab2) throw new Error(`unexpected zfs get line: ${JSON.stringify(text.slice(start, end))}`);
+      const name = text.slice(start, tab1);
+      if (record?.name !== name) {
+        record = datasets.get(name);
+        if (!record) {
+          record = { name, properties: {} };
+          datasets.set(name, record);
+        }
+      }
+      record.properties[text.slice(tab1 + 1, tab2)] = { value: text.slice(tab2 + 1, last), source: text.slice(last + 1, end) };
     }
-    record.properties[property] = { value, source };
+    start = end + 1;
   }
   return datasets;
 }

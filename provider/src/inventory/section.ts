@@ -41,14 +41,17 @@ export function unionScope(a: Scope, b: Scope): Scope {
   return new Set([...a, ...b]);
 }
 
-/** Requests merged by section, scopes united, in first-seen order. */
+/**
+ * Requests merged by section, scopes united, in first-seen order. A section asked for no names at all
+ * is not read: its command given no names would read everything (`zfs get all`, `sysrc -e`).
+ */
 export function mergeRequests(requests: Iterable<SectionRequest>): SectionRequest[] {
   const merged = new Map<string, SectionRequest>();
   for (const r of requests) {
     const seen = merged.get(r.section.key);
     merged.set(r.section.key, seen ? { section: seen.section, scope: unionScope(seen.scope, r.scope) } : r);
   }
-  return [...merged.values()];
+  return [...merged.values()].filter((r) => r.scope === "all" || r.scope.size > 0);
 }
 
 /** True when a scope covers a name. */

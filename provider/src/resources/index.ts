@@ -1,6 +1,9 @@
 import type { ResourceDefinition } from "./contract.ts";
 import { jail } from "./jail/index.ts";
 import { jailCommand } from "./jail-command/index.ts";
+import { jailRelease } from "./jail-release/index.ts";
+import { networkBridge } from "./network-bridge/index.ts";
+import { networkEpair } from "./network-epair/index.ts";
 import { rctlLimit } from "./rctl-limit/index.ts";
 import { zfsDataset } from "./zfs-dataset/index.ts";
 import { zfsReplica } from "./zfs-replica/index.ts";
@@ -10,7 +13,10 @@ export const resources: readonly ResourceDefinition[] = [
   zfsDataset,
   jail,
   jailCommand,
+  networkBridge,
+  networkEpair,
   rctlLimit,
+  jailRelease,
   zfsReplica,
 ];
 

@@ -25,15 +25,17 @@ export async function benchFleet(rtt: number, hosts = 20, perHost = 25): Promise
     await Promise.all(stacks.map((s) => s.up(program, { skipPreview: true })));
     for (const f of fronts) f.reset();
     meter.reset();
+    const logged = await Promise.all(sims.map(async (sim) => (await sim.toolLog()).length));
     const started = performance.now();
     await Promise.all(stacks.map((s) => s.refresh({ skipPreview: true })));
     const wallMs = performance.now() - started;
+    const commands = (await Promise.all(sims.map(async (sim, i) => (await sim.toolLog()).length - logged[i]!))).reduce((a, b) => a + b, 0);
     const sum = (f: (b: BenchHost) => number) => fronts.reduce((n, b) => n + f(b), 0);
     return [{
       scenario: `fleet: ${hosts} hosts × ${perHost} datasets, refreshed at once (memory: sum of the plugins' peaks)`, way: "provider", rttMs: rtt,
       figures: {
         wallMs, cpuMs: meter.cpuMs, rssMb: meter.summedPeakMb,
-        connections: sum((b) => b.sim.stats.connections), execs: sum((b) => b.sim.stats.execChannels),
+        connections: sum((b) => b.sim.stats.connections), execs: sum((b) => b.sim.stats.execChannels), commands,
         bytesUp: sum((b) => b.proxy.stats.bytesUp), bytesDown: sum((b) => b.proxy.stats.bytesDown),
       },
     }];

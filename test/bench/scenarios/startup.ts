@@ -38,7 +38,7 @@ async function startMany(command: string, args: string[], runs: number): Promise
 export async function benchStartup(runs = 9): Promise<Row[]> {
   const row = (way: string, s: Start): Row => ({
     scenario: "start-up to the port line; idle RSS", way, rttMs: 0,
-    figures: { wallMs: s.portMs, cpuMs: s.cpuMs, rssMb: s.idleMb, connections: 0, execs: 0, bytesUp: 0, bytesDown: 0 },
+    figures: { wallMs: s.portMs, cpuMs: s.cpuMs, rssMb: s.idleMb, connections: 0, execs: 0, commands: 0, bytesUp: 0, bytesDown: 0 },
   });
   // The engine passes its address last; nothing listens there until a call needs it.
   const plugin = await startMany(PLUGIN_BIN, ["127.0.0.1:1"], runs);

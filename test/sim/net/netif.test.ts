@@ -88,6 +88,38 @@ describe("reboot", () => {
     host.reboot();
   });
 
+  it("creates with create_args, renames both epair ends, and applies ifconfig_IF_aliases and link aliases", async () => {
+    // The layout the network resources write: the a end's MAC and MTU at creation (before the bridge
+    // holds it), the ends renamed, the bridge's members by their new names, addresses in _aliases.
+    const rcconf = [
+      'cloned_interfaces="bridge2 epair4"',
+      'ifconfig_bridge2_name="lan0"',
+      'ifconfig_lan0="addm web0a mtu 9000 up"',
+      'ifconfig_lan0_ipv6="inet6 2001:db8:20::1/64"',
+      'ifconfig_lan0_aliases="inet 10.20.0.1/24 inet 10.20.1.1/24 inet6 2001:db8:21::1/64"',
+      'create_args_epair4="ether 02:00:00:00:04:0a mtu 9000"',
+      'ifconfig_epair4a_name="web0a"',
+      'ifconfig_epair4b_name="web0b"',
+      'ifconfig_web0a="up"',
+      'ifconfig_web0b="ether 02:00:00:00:04:0b mtu 9000 up"',
+      'ifconfig_web0b_alias0="link 02:00:00:00:04:bb"',
+    ].join("\n");
+    await ssh.run(`cp /etc/rc.conf /etc/rc.conf.orig && cat >> /etc/rc.conf <<'EOF'\n${rcconf}\nEOF`);
+    host.reboot();
+    expect((await ssh.run("ifconfig -l")).stdout).toBe("vtnet0 lo0 lan0 web0a web0b\n");
+    const lan = (await ssh.run("ifconfig -f inet:cidr,inet6:cidr lan0")).stdout;
+    expect(lan).toMatch(/^lan0: flags=1008843<UP,.*> metric 0 mtu 9000\n/);
+    expect(lan).toContain("\tinet 10.20.0.1/24 broadcast 10.20.0.255\n\tinet 10.20.1.1/24 broadcast 10.20.1.255\n");
+    expect(lan).toContain("\tinet6 2001:db8:20::1/64\n\tinet6 2001:db8:21::1/64\n");
+    expect(lan).toContain("\tmember: web0a ");
+    expect(macOf("web0a")).toBe("02:00:00:00:04:0a");
+    // ifconfig_IF sets the b end's MAC, then its link alias sets it again (ifconfig_up order).
+    expect(macOf("web0b")).toBe("02:00:00:00:04:bb");
+    expect((await ssh.run("ifconfig web0a")).stdout).toMatch(/ mtu 9000\n/);
+    await ssh.run("mv /etc/rc.conf.orig /etc/rc.conf");
+    host.reboot();
+  });
+
   it("ignores pseudo arguments and survives bad lines the way rc does", async () => {
     await ssh.run("cp /etc/rc.conf /etc/rc.conf.orig && cat >> /etc/rc.conf <<'EOF'\n"
       + 'cloned_interfaces="epair3 nosuch0"\nifconfig_epair3a="SYNCDHCP"\nifconfig_epair3b="NOAUTO inet 10.3.0.1/24"\n'

@@ -1,6 +1,7 @@
-// rc.d/netif start as libexec/rc/network.subr (14.x) runs it: clone_up (cloned_interfaces),
-// ifnet_rename (ifconfig_IF_name), then ifn_start on every interface, lo0 first: ifconfig_IF,
-// ifconfig_IF_ipv6, ifconfig_IF_descr, `up`, DHCP, 127.0.0.1 on lo0, ifconfig_IF_aliasN.
+// rc.d/netif start as libexec/rc/network.subr (stable/14, as in 14.3) runs it: clone_up
+// (cloned_interfaces, create_args_IF), ifnet_rename (ifconfig_IF_name), then ifn_start on every
+// interface, lo0 first: ifconfig_IF, ifconfig_IF_ipv6, link/ether aliases, ifconfig_IF_descr, `up`,
+// DHCP, 127.0.0.1 on lo0, the inet then inet6 aliases of ifconfig_IF_aliases and ifconfig_IF_aliasN.
 
 import { checkyesno } from "../core/rc-conf.ts";
 import { runIfconfig } from "./ifconfig.ts";
@@ -75,7 +76,8 @@ function cloneUp(r: Runner): void {
   const created: string[] = [];
   for (const spec of (r.vars.get("cloned_interfaces") ?? "").split(/\s+/).filter(Boolean)) {
     const ifn = spec.split(":")[0]!;
-    const args = evalWords(ifVar(r.vars, ifn, "create_args_IF") ?? "");
+    // `ifconfig ${ifn} create `get_if_var ${ifn} create_args_IF``: field splitting, no quote removal.
+    const args = (ifVar(r.vars, ifn, "create_args_IF") ?? "").split(/[ \t\n]+/).filter(Boolean);
     if (/^epair[0-9]/.test(ifn)) {
       // epair(4) is created as epairN and configured as epairNa/epairNb.
       if (exists(r, `${ifn}a`) || exists(r, `${ifn}b`)) continue;
@@ -118,30 +120,49 @@ function ipv6If(r: Runner, ifn: string): boolean {
   return rawArgs(r.vars, ifn, "_ipv6") !== "" || Boolean(ifVar(r.vars, ifn, "ipv6_prefix_IF"));
 }
 
-function aliases(r: Runner, ifn: string, af: "inet" | "inet6"): void {
+type AliasAf = "inet" | "inet6" | "link" | "ether";
+const ALIAS_AFS = ["inet", "inet6", "link", "ether"];
+
+/**
+ * ifalias_af_common(): the entries of one family from ifconfig_IF_aliases (first) and the
+ * ifconfig_IF_aliasN (numeric order, up to the first empty one), each beginning with its family
+ * keyword, run as `ifconfig IF ENTRY alias`.
+ */
+function aliases(r: Runner, ifn: string, af: AliasAf): void {
   const prefix = `ifconfig_${ifn.replace(/[.\-/+]/g, "_")}_alias`;
   const numbered = [...r.vars.keys()].filter((k) => k.startsWith(prefix) && /^\d+$/.test(k.slice(prefix.length)))
     .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
-  const specs: string[] = [];
+  const aliasn: string[] = [];
   for (const key of numbered) {
     const value = r.vars.get(key)!;
     if (value === "") break;
     const words = value.split(/\s+/).filter(Boolean);
-    if (words[0] === af) specs.push(value);
-    else if (af === "inet" && !/^(inet6|link|ether)$/.test(words[0] ?? "")) {
+    if (words[0] === af) aliasn.push(...words);
+    else if (af === "inet" && !ALIAS_AFS.includes(words[0] ?? "")) {
       r.log(`/etc/rc.d/netif: WARNING: $${key} needs leading "inet" keyword for an IPv4 address.`);
-      specs.push(`inet ${value}`);
+      aliasn.push("inet", ...words);
     }
   }
-  for (const spec of specs) ifconfig(r, [ifn, ...evalWords(spec), "alias"]);
+  // `for _c in $(get_if_var $_if ifconfig_IF_aliases) $_aliasn`: split at each family keyword.
+  const words = [...(ifVar(r.vars, ifn, "ifconfig_IF_aliases") ?? "").split(/\s+/).filter(Boolean), ...aliasn];
+  const entries: string[][] = [];
+  for (const word of words) {
+    if (ALIAS_AFS.includes(word) || entries.length === 0) entries.push([word]);
+    else entries[entries.length - 1]!.push(word);
+  }
+  for (const entry of entries) {
+    if (entry[0] !== af || entry.length < 2) continue;
+    ifconfig(r, [ifn, ...evalWords(entry.join(" ")), "alias"]);
+  }
 }
 
 function ifconfigUp(r: Runner, ifn: string): void {
   let cfg = ifn === "lo0";
   const v6all = checkyesno("ipv6_activate_all_interfaces", r.vars.get("ipv6_activate_all_interfaces"),
     (m) => r.log(`/etc/rc.d/netif: WARNING: ${m}`));
+  // `_ipv6_opts=-ifdisabled` only with ipv6_activate_all_interfaces; otherwise nothing is run here and
+  // the interface keeps the IFDISABLED nd6_ifattach gave it.
   if (v6all) ifconfig(r, [ifn, "inet6", "-ifdisabled"]);
-  else if (ifn !== "lo0") ifconfig(r, [ifn, "inet6", "ifdisabled"]);
   const args = ifArgs(r.vars, ifn);
   if (args) {
     ifconfig(r, [ifn, ...evalWords(args)]);
@@ -154,6 +175,9 @@ function ifconfigUp(r: Runner, ifn: string): void {
     ifconfig(r, [ifn, ...evalWords(args6)]);
     cfg = true;
   }
+  // `ifalias $1 link alias; ifalias $1 ether alias`: link-level addresses from the alias variables.
+  aliases(r, ifn, "link");
+  aliases(r, ifn, "ether");
   const descr = ifVar(r.vars, ifn, "ifconfig_IF_descr");
   if (descr) ifconfig(r, [ifn, "description", descr]);
   if (cfg) ifconfig(r, [ifn, "up"]);

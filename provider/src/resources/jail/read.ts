@@ -89,7 +89,8 @@ export function jailReads(ref: Ref, purpose: Purpose, news?: JailInputs): Sectio
   const managed = [ref.inputs?.["cpus"], ref.state?.["cpus"], news?.cpus].some((c) => c !== undefined);
   if (managed) requests.push(want(jailCpusets, names));
   if (purpose === "create" || purpose === "update") {
-    requests.push(want(hostJailParams), want(datasets, news?.datasets ?? []));
+    requests.push(want(hostJailParams));
+    if (news?.datasets?.length) requests.push(want(datasets, news.datasets));
   }
   return requests;
 }

@@ -6,7 +6,7 @@ import { jailParamsOf } from "./params.ts";
 
 // Inputs and outputs of freebsd:jail:Jail.
 
-const jailsys = z.enum(["new", "inherit", "disable"]);
+const jailsys = z.enum(["new", "inherit", "disable"]).meta({ pulumiType: "freebsd:jail:SysvIpc" });
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
 const jailShape = {

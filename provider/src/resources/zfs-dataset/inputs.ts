@@ -56,7 +56,9 @@ export function managedProperties(
 ): Record<string, string> {
   const type = record.properties["type"]?.value === "volume" ? "volume" : "filesystem";
   const plain: Record<string, string> = {};
-  for (const [prop, pv] of Object.entries(record.properties)) {
+  // Every dataset of a refresh passes here with its ~70 properties: keys, not an array per entry.
+  for (const prop of Object.keys(record.properties)) {
+    const pv = record.properties[prop]!;
     if (derivedProperties.includes(prop) || !isManaged(prop, pv, type, knownProps)) continue;
     plain[prop] = pv.value;
   }
