@@ -145,4 +145,62 @@ export namespace zfs {
          */
         source: string;
     }
+
+    /**
+     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `become`, `connectTimeout`, `maxSessions`), checked the same way. The keys, passphrase and password are kept secret. The provider connects to both hosts; they need no trust between them.
+     */
+    export interface ReplicaSource {
+        /**
+         * Address or DNS name of the FreeBSD host to manage over SSH.
+         */
+        host: string;
+        /**
+         * SSH port of the host.
+         */
+        port?: number;
+        /**
+         * SSH user. Use `become` when it is not root.
+         */
+        user?: string;
+        /**
+         * PEM or OpenSSH private key used to log in (secret).
+         */
+        privateKey?: string;
+        /**
+         * Passphrase of `privateKey` (secret).
+         */
+        privateKeyPassphrase?: string;
+        /**
+         * Password to log in with when no key is given (secret).
+         */
+        password?: string;
+        /**
+         * Path of an SSH agent socket; defaults to `SSH_AUTH_SOCK`.
+         */
+        agent?: string;
+        /**
+         * The host's pinned public key (`ssh-ed25519 AAAA...`) or its `SHA256:` fingerprint.
+         */
+        hostKey?: string;
+        /**
+         * OpenSSH known_hosts file to verify the host key against.
+         */
+        knownHostsFile?: string;
+        /**
+         * Skip host key verification. Only for throwaway test hosts.
+         */
+        insecureIgnoreHostKey?: boolean;
+        /**
+         * Run commands through `sudo` or `doas` (non-interactive) when `user` is not root.
+         */
+        become?: enums.Become;
+        /**
+         * Seconds to wait for the SSH connection and its handshake.
+         */
+        connectTimeout?: number;
+        /**
+         * Most SSH exec channels open at once on the connection; below OpenSSH's MaxSessions of 10.
+         */
+        maxSessions?: number;
+    }
 }

@@ -25,6 +25,11 @@ export type Rollback = import("./rollback").Rollback;
 export const Rollback: typeof import("./rollback").Rollback = null as any;
 utilities.lazyLoad(exports, ["Rollback"], () => require("./rollback"));
 
+export { ReplicaArgs, ReplicaState } from "./replica";
+export type Replica = import("./replica").Replica;
+export const Replica: typeof import("./replica").Replica = null as any;
+utilities.lazyLoad(exports, ["Replica"], () => require("./replica"));
+
 // Export enums:
 export * from "../types/enums/zfs";
 
@@ -38,6 +43,8 @@ const _module = {
                 return new Snapshot(name, <any>undefined, { urn })
             case "freebsd:zfs:Rollback":
                 return new Rollback(name, <any>undefined, { urn })
+            case "freebsd:zfs:Replica":
+                return new Replica(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

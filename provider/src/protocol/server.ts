@@ -129,10 +129,12 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
     check: unary<StructRequest<pb.CheckRequest, "check">, StructReply<pb.CheckResponse>>("Check", log, (req) =>
       checkReply("check", provider.check(tokenOf(req.message), hasStruct(req, "olds") ? structOf(req, "olds") : undefined, structOf(req, "news"))),
     ),
-    diff: unary<StructRequest<pb.DiffRequest, "diff">, pb.DiffResponse>("Diff", log, (req) =>
+    diff: unary<StructRequest<pb.DiffRequest, "diff">, pb.DiffResponse>("Diff", log, async (req) =>
       diffResponse(
-        provider.diff({
+        await provider.diff({
           token: tokenOf(req.message),
+          urn: req.message.getUrn(),
+          id: req.message.getId(),
           olds: structOf(req, "olds"),
           oldInputs: hasStruct(req, "oldInputs") ? structOf(req, "oldInputs") : undefined,
           news: structOf(req, "news"),

@@ -6,6 +6,7 @@ import { networkBridge } from "./network-bridge/index.ts";
 import { networkEpair } from "./network-epair/index.ts";
 import { rctlLimit } from "./rctl-limit/index.ts";
 import { zfsDataset } from "./zfs-dataset/index.ts";
+import { zfsReplica } from "./zfs-replica/index.ts";
 import { zfsRollback } from "./zfs-rollback/index.ts";
 import { zfsSnapshot } from "./zfs-snapshot/index.ts";
 
@@ -20,6 +21,7 @@ export const resources: readonly ResourceDefinition[] = [
   networkEpair,
   rctlLimit,
   jailRelease,
+  zfsReplica,
 ];
 
 /** The resource definition of a type token. */

@@ -81,6 +81,7 @@ function createSnapshots(ctx: ZfsCtx, wanted: string[], settings: Map<string, st
       objsetid: ctx.disk.nextObjsetId++, props: {}, user: Object.fromEntries(parsed.user),
       volsize: head.volsize, volblocksize: head.volblocksize,
       refer: head.refer, logicalrefer: head.logicalrefer, written: head.written, unique: 0,
+      ...(head.fill ? { fill: [...head.fill] } : {}),
     };
     const headName = parentOf(name)!;
     if (head.type === "filesystem") {
@@ -148,6 +149,8 @@ export function zfsRollback(ctx: ZfsCtx, argv: string[]): number {
   rec.refer = target.refer;
   rec.logicalrefer = target.logicalrefer;
   rec.written = 0;
+  if (target.fill) rec.fill = [...target.fill];
+  else delete rec.fill;
   if (rec.type === "volume" && target.volsize !== undefined) rec.volsize = target.volsize;
   touch(ctx);
   return 0;

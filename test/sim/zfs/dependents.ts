@@ -2,6 +2,7 @@
 // clones, depth first and post-order), and removing one dataset from the model and the disk.
 
 import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { childrenOf, clonesOf, err, mustDs, nameOfGuid, parentOf, snapshotsOf, touch, type ZfsCtx } from "./context.ts";
 import { contentDir, isMounted, removeMountpoint, snapshotDir } from "./mount.ts";
 import { mountpointPath } from "./prop-get.ts";
@@ -44,6 +45,8 @@ export function removeDataset(ctx: ZfsCtx, name: string): void {
   } else {
     const mp = rec.type === "filesystem" ? mountpointPath(ctx, name) : "";
     if (!isMounted(ctx, name)) rmSync(contentDir(ctx, name), { recursive: true, force: true });
+    // A partial `zfs receive -s` (zfs/recv-state.ts) goes with its file system.
+    if (rec.recv) rmSync(join(ctx.paths.stash, rec.recv.stage), { recursive: true, force: true });
     removeMountpoint(ctx, mp);
   }
   const origin = rec.origin ? nameOfGuid(ctx, rec.origin) : undefined;

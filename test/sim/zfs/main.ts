@@ -11,8 +11,6 @@ import { zfsRollback, zfsSnapshot } from "./cmd-snapshot.ts";
 import { zfsRename } from "./cmd-rename.ts";
 import { zfsClone, zfsPromote } from "./cmd-clone.ts";
 import { zfsMount, zfsUnmount } from "./cmd-mount.ts";
-import { zfsSend } from "./cmd-send.ts";
-import { zfsReceive } from "./cmd-receive.ts";
 import { zfsJail, zfsUnjail } from "./cmd-jail.ts";
 import { zfsHold, zfsHolds, zfsRelease } from "./cmd-hold.ts";
 
@@ -20,6 +18,11 @@ import { zfsHold, zfsHolds, zfsRelease } from "./cmd-hold.ts";
 export const ZFS_VERSION = ["zfs-2.2.7-FreeBSD_ge269af1b3", "zfs-kmod-2.2.7-FreeBSD_ge269af1b3"];
 
 type Handler = (ctx: ZfsCtx, argv: string[]) => number;
+
+function streamingOnly(ctx: ZfsCtx): number {
+  err(ctx, "internal error: zfs send and receive run through tools/run.ts (zfs/stream-tool.ts)");
+  return 1;
+}
 
 const HANDLERS: Record<string, Handler> = {
   create: zfsCreate,
@@ -40,8 +43,9 @@ const HANDLERS: Record<string, Handler> = {
   holds: zfsHolds,
   jail: zfsJail,
   unjail: zfsUnjail,
-  send: zfsSend,
-  receive: zfsReceive,
+  // send and receive stream their data and meet the lock themselves: tools/run.ts runs them (stream-tool.ts).
+  send: streamingOnly,
+  receive: streamingOnly,
   version: (ctx) => {
     for (const line of ZFS_VERSION) out(ctx, line);
     return 0;
