@@ -71,12 +71,16 @@ describe("the bastion (proxy)", () => {
     });
   });
   it("names the bastion's own keys in its failures", () => {
-    const r = checkConfig({ host: "h", proxy: JSON.stringify({ host: "b", port: 0, agent: "/a", agentSocketPath: "/b", become: "sudo" }) });
+    const r = checkConfig({ host: "h", proxy: JSON.stringify({ host: "b", port: 0, become: "sudo" }) });
     expect(r.failures.map((f) => f.property)).toEqual(["proxy"]);
-    const reason = r.failures[0]!.reason;
-    expect(reason).toMatch(/freebsd:proxy\.port: /);
-    expect(reason).toMatch(/freebsd:proxy\.agentSocketPath: set beside freebsd:proxy\.agent/);
-    expect(reason).toMatch(/become/); // a bastion runs no commands: become is not one of its keys
+    expect(r.failures[0]!.reason).toMatch(/freebsd:proxy\.port: /);
+    expect(r.failures[0]!.reason).toMatch(/become/); // a bastion runs no commands: become is not one of its keys
+    const both = checkConfig({ host: "h", proxy: JSON.stringify({ host: "b", agent: "/a", agentSocketPath: "/b", connectTimeout: 20, perDialTimeout: 20 }) });
+    expect(both.failures.map((f) => f.reason)).toEqual([
+      "freebsd:proxy.agentSocketPath: set beside freebsd:proxy.agent, to a different value (agentSocketPath is pulumi-command's name for agent): set only one of them",
+    ]);
+    // A default is no conflict: perDialTimeout alone is the bastion's connectTimeout.
+    expect(checkConfig({ host: "h", proxy: JSON.stringify({ host: "b", perDialTimeout: 10 }) }).inputs["proxy"]).toEqual({ host: "b", connectTimeout: 10 });
   });
   it("fills the bastion's defaults and canonical names at Configure", () => {
     const r = resolveConfig({ host: "h", privateKey: new Secret("K"), proxy: { host: "b", privateKeyPassword: new Secret("BP") } }, {});

@@ -105,18 +105,26 @@ export function canonicalConnection<T extends Record<string, unknown>>(settings:
   return out as T;
 }
 
-/** Adds an issue for each alias set beside its canonical name to a different value. */
-function refuseAliasConflicts(prefix: string) {
-  return (settings: Record<string, unknown>, ctx: z.RefinementCtx) => {
-    for (const c of aliasConflicts(settings, prefix)) ctx.addIssue({ code: "custom", path: [c.alias], message: c.message });
+/**
+ * Reads settings as given, before any default is filled in (a default is no conflict): an alias set
+ * beside its canonical name to a different value is an issue, any other alias moves to its canonical name.
+ */
+function canonicalSettings(prefix: string) {
+  return (value: unknown, ctx: z.RefinementCtx): unknown => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+    const conflicts = aliasConflicts(value as Record<string, unknown>, prefix);
+    for (const c of conflicts) ctx.addIssue({ code: "custom", path: [c.alias], message: c.message, input: value });
+    return conflicts.length > 0 ? value : canonicalConnection(value as Record<string, unknown>);
   };
 }
 
+/** A settings object read with aliases (canonicalSettings), then checked. */
+export function withAliases<T extends z.ZodType>(schema: T, prefix: string) {
+  return z.preprocess(canonicalSettings(prefix), schema);
+}
+
 /** The bastion (jump host): reached first, the managed host dialled through it. */
-export const proxyConfigSchema = z
-  .strictObject(connectionShape("bastion"))
-  .superRefine(refuseAliasConflicts("freebsd:proxy."))
-  .overwrite(canonicalConnection)
+export const proxyConfigSchema = withAliases(z.strictObject(connectionShape("bastion")), "freebsd:proxy.")
   .describe(
     "A bastion (jump host) to reach the host through, as OpenSSH's ProxyJump: the provider logs in to the bastion first, " +
       "then opens the SSH connection to `host`:`port` through a TCP forwarding of the bastion (`direct-tcpip`), verifying " +
@@ -147,10 +155,7 @@ export const providerConfigShape = {
 };
 
 /** Provider configuration as checked; every field documented for schema.json. */
-export const providerConfigSchema = z
-  .object(providerConfigShape)
-  .superRefine(refuseAliasConflicts("freebsd:"))
-  .overwrite(canonicalConnection);
+export const providerConfigSchema = withAliases(z.object(providerConfigShape), "freebsd:");
 
 export type ProviderConfig = z.output<typeof providerConfigSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { aliasConflicts, canonicalConnection, providerConfigShape, secretConfigPaths } from "../../core/config.ts";
+import { providerConfigShape, secretConfigPaths, withAliases } from "../../core/config.ts";
 import { checkDatasetName } from "../../freebsd/zfs-names.ts";
 
 // Inputs and outputs of freebsd:zfs:Replica.
@@ -11,11 +11,7 @@ const datasetName = (what: string) => z.string().superRefine((name, ctx) => {
 }).describe(what);
 
 /** The source host's connection settings: the provider's configuration keys and rules (an unknown key is an error). */
-export const replicaSource = z.strictObject(providerConfigShape)
-  .superRefine((settings, ctx) => {
-    for (const c of aliasConflicts(settings, "source.")) ctx.addIssue({ code: "custom", path: [c.alias], message: c.message });
-  })
-  .overwrite(canonicalConnection)
+export const replicaSource = withAliases(z.strictObject(providerConfigShape), "source.")
   .describe(
     "Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, " +
       "`privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, " +
