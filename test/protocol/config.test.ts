@@ -70,6 +70,11 @@ describe("the bastion (proxy)", () => {
       host: "bastion", user: "jump", privateKey: new Secret("BK"), privateKeyPassphrase: new Secret("BP"), password: new Secret("BW"), hostKey: "SHA256:x",
     });
   });
+  it("decodes the bastion's numbers and flags given as text, as `pulumi config set --path` stores them", () => {
+    const r = checkConfig({ host: "h", proxy: JSON.stringify({ host: "b", port: "2222", insecureIgnoreHostKey: "true", dialErrorLimit: "-1", user: "42" }) });
+    expect(r.failures).toEqual([]);
+    expect(r.inputs["proxy"]).toEqual({ host: "b", port: 2222, insecureIgnoreHostKey: true, dialErrorLimit: -1, user: "42" });
+  });
   it("names the bastion's own keys in its failures", () => {
     const r = checkConfig({ host: "h", proxy: JSON.stringify({ host: "b", port: 0, become: "sudo" }) });
     expect(r.failures.map((f) => f.property)).toEqual(["proxy"]);

@@ -123,8 +123,11 @@ export function withAliases<T extends z.ZodType>(schema: T, prefix: string) {
   return z.preprocess(canonicalSettings(prefix), schema);
 }
 
+/** The bastion's settings, field by field (stack config may give each as text). */
+export const proxyConfigShape = connectionShape("bastion");
+
 /** The bastion (jump host): reached first, the managed host dialled through it. */
-export const proxyConfigSchema = withAliases(z.strictObject(connectionShape("bastion")), "freebsd:proxy.")
+export const proxyConfigSchema = withAliases(z.strictObject(proxyConfigShape), "freebsd:proxy.")
   .describe(
     "A bastion (jump host) to reach the host through, as OpenSSH's ProxyJump: the provider logs in to the bastion first, " +
       "then opens the SSH connection to `host`:`port` through a TCP forwarding of the bastion (`direct-tcpip`), verifying " +

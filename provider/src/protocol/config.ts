@@ -1,7 +1,7 @@
 import { z } from "zod";
 import {
   aliasConflicts, canonicalConnection, configEnvironment, connectionAliases, providerConfigSchema, providerConfigShape,
-  secretConfigPaths, type ProviderConfig,
+  proxyConfigShape, secretConfigPaths, type ProviderConfig,
 } from "../core/config.ts";
 import type { CheckFailure } from "./check.ts";
 import { formatPath } from "./paths.ts";
@@ -17,15 +17,25 @@ type Bag = Record<string, unknown>;
 const shape = providerConfigShape as Record<string, z.ZodType>;
 const aliases = new Set<string>(Object.keys(connectionAliases));
 
-/** Decodes one config value: strings are JSON-decoded when the key's type is not a string. */
-function decodeValue(key: string, value: unknown): unknown {
-  const field = shape[key];
+/** A text JSON-decoded when `field` does not take it as it is (a number or a flag given as text). */
+function decodeText(field: z.ZodType | undefined, value: unknown): unknown {
   if (!field || typeof value !== "string" || field.safeParse(value).success) return value;
   try {
     return JSON.parse(value);
   } catch {
     return value;
   }
+}
+
+/**
+ * Decodes one config value: strings are JSON-decoded when the key's type is not a string, and so are
+ * the bastion's fields (`pulumi config set --path freebsd:proxy.port 2222` stores the text "2222").
+ */
+function decodeValue(key: string, value: unknown): unknown {
+  const decoded = decodeText(shape[key], value);
+  if (key !== "proxy" || decoded === null || typeof decoded !== "object" || Array.isArray(decoded)) return decoded;
+  const fields = proxyConfigShape as Record<string, z.ZodType>;
+  return Object.fromEntries(Object.entries(decoded as Bag).map(([k, v]) => [k, decodeText(fields[k], v)]));
 }
 
 /** The settings with unknown values left out, for rules that need known values. */
