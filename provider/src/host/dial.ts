@@ -175,5 +175,7 @@ function describeDialError(err: Error & { level?: string }, refusal: string | un
   if (refusal) return new DialError(refusal, false, { cause: err });
   if (err.level === "client-authentication") return new DialError("authentication failed (check user, key or password)", false, { cause: err });
   if (err.level === "client-timeout") return new DialError("timed out waiting for the SSH handshake", true, { cause: err });
-  return new DialError(`cannot connect: ${err.message}`, err.level === "client-socket", { cause: err });
+  // A server that accepts and closes before its banner (an sshd starting, MaxStartups) may take the next one.
+  const retry = err.level === "client-socket" || err.message === "Connection lost before handshake";
+  return new DialError(`cannot connect: ${err.message}`, retry, { cause: err });
 }
