@@ -41,17 +41,22 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["user"] = (args ? args.user : undefined) ?? utilities.getEnv("FREEBSD_USER");
             resourceInputs["privateKey"] = (args ? args.privateKey : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY") ? pulumi.secret((args ? args.privateKey : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY")) : undefined;
             resourceInputs["privateKeyPassphrase"] = (args ? args.privateKeyPassphrase : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY_PASSPHRASE") ? pulumi.secret((args ? args.privateKeyPassphrase : undefined) ?? utilities.getEnv("FREEBSD_PRIVATE_KEY_PASSPHRASE")) : undefined;
+            resourceInputs["privateKeyPassword"] = (args ? args.privateKeyPassword : undefined) ? pulumi.secret((args ? args.privateKeyPassword : undefined)) : undefined;
             resourceInputs["password"] = (args ? args.password : undefined) ?? utilities.getEnv("FREEBSD_PASSWORD") ? pulumi.secret((args ? args.password : undefined) ?? utilities.getEnv("FREEBSD_PASSWORD")) : undefined;
-            resourceInputs["agent"] = (args ? args.agent : undefined) ?? utilities.getEnv("FREEBSD_AGENT", "SSH_AUTH_SOCK");
+            resourceInputs["agent"] = (args ? args.agent : undefined);
+            resourceInputs["agentSocketPath"] = (args ? args.agentSocketPath : undefined);
             resourceInputs["hostKey"] = (args ? args.hostKey : undefined) ?? utilities.getEnv("FREEBSD_HOST_KEY");
             resourceInputs["knownHostsFile"] = (args ? args.knownHostsFile : undefined) ?? utilities.getEnv("FREEBSD_KNOWN_HOSTS_FILE");
             resourceInputs["insecureIgnoreHostKey"] = pulumi.output((args ? args.insecureIgnoreHostKey : undefined) ?? utilities.getEnvBoolean("FREEBSD_INSECURE_IGNORE_HOST_KEY")).apply(JSON.stringify);
-            resourceInputs["become"] = (args ? args.become : undefined) ?? utilities.getEnv("FREEBSD_BECOME");
             resourceInputs["connectTimeout"] = pulumi.output((args ? args.connectTimeout : undefined) ?? utilities.getEnvNumber("FREEBSD_CONNECT_TIMEOUT")).apply(JSON.stringify);
+            resourceInputs["perDialTimeout"] = pulumi.output((args ? args.perDialTimeout : undefined)).apply(JSON.stringify);
+            resourceInputs["dialErrorLimit"] = pulumi.output((args ? args.dialErrorLimit : undefined) ?? utilities.getEnvNumber("FREEBSD_DIAL_ERROR_LIMIT")).apply(JSON.stringify);
+            resourceInputs["proxy"] = pulumi.output((args ? args.proxy : undefined)).apply(JSON.stringify);
+            resourceInputs["become"] = (args ? args.become : undefined) ?? utilities.getEnv("FREEBSD_BECOME");
             resourceInputs["maxSessions"] = pulumi.output((args ? args.maxSessions : undefined) ?? utilities.getEnvNumber("FREEBSD_MAX_SESSIONS")).apply(JSON.stringify);
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
-        const secretOpts = { additionalSecretOutputs: ["privateKey", "privateKeyPassphrase", "password"] };
+        const secretOpts = { additionalSecretOutputs: ["privateKey", "privateKeyPassphrase", "privateKeyPassword", "password"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
         super(Provider.__pulumiType, name, resourceInputs, opts);
     }
@@ -74,7 +79,7 @@ export interface ProviderArgs {
      */
     user?: pulumi.Input<string>;
     /**
-     * PEM or OpenSSH private key used to log in (secret).
+     * PEM or OpenSSH private key used to log in to the host (secret).
      */
     privateKey?: pulumi.Input<string>;
     /**
@@ -82,33 +87,53 @@ export interface ProviderArgs {
      */
     privateKeyPassphrase?: pulumi.Input<string>;
     /**
-     * Password to log in with when no key is given (secret).
+     * Alias of `privateKeyPassphrase` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `privateKeyPassphrase`. (secret)
+     */
+    privateKeyPassword?: pulumi.Input<string>;
+    /**
+     * Password to log in to the host with when no key is given (secret).
      */
     password?: pulumi.Input<string>;
     /**
-     * Path of an SSH agent socket; defaults to `SSH_AUTH_SOCK`.
+     * Path of an SSH agent socket. When not set, the provider reads `FREEBSD_AGENT`, then `SSH_AUTH_SOCK`, from its environment each time it connects: that path is never recorded in the state, and a new shell's socket is no change. A set path whose socket no longer exists gives way to the environment's.
      */
     agent?: pulumi.Input<string>;
+    /**
+     * Alias of `agent` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `agent`.
+     */
+    agentSocketPath?: pulumi.Input<string>;
     /**
      * The host's pinned public key (`ssh-ed25519 AAAA...`) or its `SHA256:` fingerprint.
      */
     hostKey?: pulumi.Input<string>;
     /**
-     * OpenSSH known_hosts file to verify the host key against.
+     * OpenSSH known_hosts file to verify the host's key against.
      */
     knownHostsFile?: pulumi.Input<string>;
     /**
-     * Skip host key verification. Only for throwaway test hosts.
+     * Skip verifying the host's key. Only for throwaway test hosts.
      */
     insecureIgnoreHostKey?: pulumi.Input<boolean>;
+    /**
+     * Seconds each dial of the host may take: the TCP connection, the SSH handshake and the login. (pulumi-command's `perDialTimeout` is an alias; its 0, no limit, is refused: a dial that never ends would hang the update.)
+     */
+    connectTimeout?: pulumi.Input<number>;
+    /**
+     * Alias of `connectTimeout` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `connectTimeout`.
+     */
+    perDialTimeout?: pulumi.Input<number>;
+    /**
+     * Failed dials of the host tolerated before giving up, as pulumi-command counts them: up to this many failures are retried, with a growing pause (0.1 s, x1.5, at most 5 s); -1 retries without limit. Only failures to reach the SSH server are retried (refused, unreachable, timed out, closed during the handshake), never a host key refusal or a failed login.
+     */
+    dialErrorLimit?: pulumi.Input<number>;
+    /**
+     * A bastion (jump host) to reach the host through, as OpenSSH's ProxyJump: the provider logs in to the bastion first, then opens the SSH connection to `host`:`port` through a TCP forwarding of the bastion (`direct-tcpip`), verifying both host keys. The bastion must allow TCP forwarding (OpenSSH's AllowTcpForwarding, on by default). Its own credentials, host key settings, `connectTimeout` and `dialErrorLimit`; its `privateKey`, passphrase and password are secret.
+     */
+    proxy?: pulumi.Input<inputs.ProxyArgs>;
     /**
      * Run commands through `sudo` or `doas` (non-interactive) when `user` is not root.
      */
     become?: pulumi.Input<enums.Become>;
-    /**
-     * Seconds to wait for the SSH connection and its handshake.
-     */
-    connectTimeout?: pulumi.Input<number>;
     /**
      * Most SSH exec channels open at once on the connection; below OpenSSH's MaxSessions of 10.
      */

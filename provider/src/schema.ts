@@ -1,4 +1,4 @@
-import { configEnvironment, providerConfigSchema, secretConfigKeys } from "./core/config.ts";
+import { configEnvironment, providerConfigSchema, runTimeOnlyEnvironment, secretConfigKeys } from "./core/config.ts";
 import type { AnyFunction } from "./functions/contract.ts";
 import { functions } from "./functions/index.ts";
 import type { ResourceDefinition } from "./resources/contract.ts";
@@ -78,11 +78,15 @@ function functionSpec(def: AnyFunction, table: TypeTable): Spec {
   };
 }
 
-/** The stack config keys (freebsd:host, ...), with their secrets and environment defaults. */
+/**
+ * The stack config keys (freebsd:host, ...), with their secrets and environment defaults. The agent
+ * socket and the bastion have none here: an SDK would copy the variable into the provider's inputs,
+ * and so into the state; the provider reads them itself when it runs.
+ */
 function configVariables(table: TypeTable): Record<string, Spec> {
   const config = objectSpec(jsonSchemaOf(providerConfigSchema, "input"), placeOf("freebsd:index:Config", "", ""), table);
   return Object.fromEntries(Object.entries(config.properties).map(([key, spec]) => {
-    const env = configEnvironment[key];
+    const env = runTimeOnlyEnvironment.includes(key) ? undefined : configEnvironment[key];
     return [key, {
       ...spec,
       ...(secretConfigKeys.includes(key) ? { secret: true } : {}),

@@ -89,7 +89,7 @@ function providerFile(schema: Spec): string {
   const copy = props.map(([k, p]) => {
     const env = p.defaultInfo?.environment as string[] | undefined;
     const getter = p.type === "boolean" ? "getEnvBoolean" : p.type === "integer" || p.type === "number" ? "getEnvNumber" : "getEnv";
-    let value = env ? `(args ? args.${k} : undefined) ?? utilities.${getter}(${env.map((e) => JSON.stringify(e)).join(", ")})` : `args ? args.${k} : undefined`;
+    let value = env ? `(args ? args.${k} : undefined) ?? utilities.${getter}(${env.map((e) => JSON.stringify(e)).join(", ")})` : `(args ? args.${k} : undefined)`;
     if (p.secret) value = `${value} ? pulumi.secret(${value}) : undefined`;
     if (!isString(p)) value = `pulumi.output(${value}).apply(JSON.stringify)`;
     return `            resourceInputs["${k}"] = ${value};`;

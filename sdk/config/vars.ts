@@ -44,7 +44,7 @@ Object.defineProperty(exports, "user", {
 });
 
 /**
- * PEM or OpenSSH private key used to log in (secret).
+ * PEM or OpenSSH private key used to log in to the host (secret).
  */
 export declare const privateKey: string | undefined;
 Object.defineProperty(exports, "privateKey", {
@@ -66,7 +66,18 @@ Object.defineProperty(exports, "privateKeyPassphrase", {
 });
 
 /**
- * Password to log in with when no key is given (secret).
+ * Alias of `privateKeyPassphrase` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `privateKeyPassphrase`. (secret)
+ */
+export declare const privateKeyPassword: string | undefined;
+Object.defineProperty(exports, "privateKeyPassword", {
+    get() {
+        return __config.get("privateKeyPassword");
+    },
+    enumerable: true,
+});
+
+/**
+ * Password to log in to the host with when no key is given (secret).
  */
 export declare const password: string | undefined;
 Object.defineProperty(exports, "password", {
@@ -77,12 +88,23 @@ Object.defineProperty(exports, "password", {
 });
 
 /**
- * Path of an SSH agent socket; defaults to `SSH_AUTH_SOCK`.
+ * Path of an SSH agent socket. When not set, the provider reads `FREEBSD_AGENT`, then `SSH_AUTH_SOCK`, from its environment each time it connects: that path is never recorded in the state, and a new shell's socket is no change. A set path whose socket no longer exists gives way to the environment's.
  */
 export declare const agent: string | undefined;
 Object.defineProperty(exports, "agent", {
     get() {
         return __config.get("agent");
+    },
+    enumerable: true,
+});
+
+/**
+ * Alias of `agent` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `agent`.
+ */
+export declare const agentSocketPath: string | undefined;
+Object.defineProperty(exports, "agentSocketPath", {
+    get() {
+        return __config.get("agentSocketPath");
     },
     enumerable: true,
 });
@@ -99,7 +121,7 @@ Object.defineProperty(exports, "hostKey", {
 });
 
 /**
- * OpenSSH known_hosts file to verify the host key against.
+ * OpenSSH known_hosts file to verify the host's key against.
  */
 export declare const knownHostsFile: string | undefined;
 Object.defineProperty(exports, "knownHostsFile", {
@@ -110,12 +132,56 @@ Object.defineProperty(exports, "knownHostsFile", {
 });
 
 /**
- * Skip host key verification. Only for throwaway test hosts.
+ * Skip verifying the host's key. Only for throwaway test hosts.
  */
 export declare const insecureIgnoreHostKey: boolean | undefined;
 Object.defineProperty(exports, "insecureIgnoreHostKey", {
     get() {
         return __config.getObject<boolean>("insecureIgnoreHostKey");
+    },
+    enumerable: true,
+});
+
+/**
+ * Seconds each dial of the host may take: the TCP connection, the SSH handshake and the login. (pulumi-command's `perDialTimeout` is an alias; its 0, no limit, is refused: a dial that never ends would hang the update.)
+ */
+export declare const connectTimeout: number | undefined;
+Object.defineProperty(exports, "connectTimeout", {
+    get() {
+        return __config.getObject<number>("connectTimeout");
+    },
+    enumerable: true,
+});
+
+/**
+ * Alias of `connectTimeout` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `connectTimeout`.
+ */
+export declare const perDialTimeout: number | undefined;
+Object.defineProperty(exports, "perDialTimeout", {
+    get() {
+        return __config.getObject<number>("perDialTimeout");
+    },
+    enumerable: true,
+});
+
+/**
+ * Failed dials of the host tolerated before giving up, as pulumi-command counts them: up to this many failures are retried, with a growing pause (0.1 s, x1.5, at most 5 s); -1 retries without limit. Only failures to reach the SSH server are retried (refused, unreachable, timed out, closed during the handshake), never a host key refusal or a failed login.
+ */
+export declare const dialErrorLimit: number | undefined;
+Object.defineProperty(exports, "dialErrorLimit", {
+    get() {
+        return __config.getObject<number>("dialErrorLimit");
+    },
+    enumerable: true,
+});
+
+/**
+ * A bastion (jump host) to reach the host through, as OpenSSH's ProxyJump: the provider logs in to the bastion first, then opens the SSH connection to `host`:`port` through a TCP forwarding of the bastion (`direct-tcpip`), verifying both host keys. The bastion must allow TCP forwarding (OpenSSH's AllowTcpForwarding, on by default). Its own credentials, host key settings, `connectTimeout` and `dialErrorLimit`; its `privateKey`, passphrase and password are secret.
+ */
+export declare const proxy: outputs.Proxy | undefined;
+Object.defineProperty(exports, "proxy", {
+    get() {
+        return __config.get("proxy");
     },
     enumerable: true,
 });
@@ -127,17 +193,6 @@ export declare const become: enums.Become | undefined;
 Object.defineProperty(exports, "become", {
     get() {
         return __config.get("become");
-    },
-    enumerable: true,
-});
-
-/**
- * Seconds to wait for the SSH connection and its handshake.
- */
-export declare const connectTimeout: number | undefined;
-Object.defineProperty(exports, "connectTimeout", {
-    get() {
-        return __config.getObject<number>("connectTimeout");
     },
     enumerable: true,
 });

@@ -63,6 +63,72 @@ export interface HostPool {
     health: string;
 }
 
+/**
+ * A bastion (jump host) to reach the host through, as OpenSSH's ProxyJump: the provider logs in to the bastion first, then opens the SSH connection to `host`:`port` through a TCP forwarding of the bastion (`direct-tcpip`), verifying both host keys. The bastion must allow TCP forwarding (OpenSSH's AllowTcpForwarding, on by default). Its own credentials, host key settings, `connectTimeout` and `dialErrorLimit`; its `privateKey`, passphrase and password are secret.
+ */
+export interface Proxy {
+    /**
+     * Address or DNS name of the bastion (jump host). The managed host's `host` is resolved and dialled by the bastion.
+     */
+    host: string;
+    /**
+     * SSH port of the bastion.
+     */
+    port?: number;
+    /**
+     * SSH user on the bastion; it needs no rights there beyond TCP forwarding.
+     */
+    user?: string;
+    /**
+     * PEM or OpenSSH private key used to log in to the bastion (secret).
+     */
+    privateKey?: string;
+    /**
+     * Passphrase of `privateKey` (secret).
+     */
+    privateKeyPassphrase?: string;
+    /**
+     * Alias of `privateKeyPassphrase` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `privateKeyPassphrase`. (secret)
+     */
+    privateKeyPassword?: string;
+    /**
+     * Password to log in to the bastion with when no key is given (secret).
+     */
+    password?: string;
+    /**
+     * Path of an SSH agent socket. When not set, the provider reads `FREEBSD_AGENT`, then `SSH_AUTH_SOCK`, from its environment each time it connects: that path is never recorded in the state, and a new shell's socket is no change. A set path whose socket no longer exists gives way to the environment's.
+     */
+    agent?: string;
+    /**
+     * Alias of `agent` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `agent`.
+     */
+    agentSocketPath?: string;
+    /**
+     * The bastion's pinned public key (`ssh-ed25519 AAAA...`) or its `SHA256:` fingerprint.
+     */
+    hostKey?: string;
+    /**
+     * OpenSSH known_hosts file to verify the bastion's key against.
+     */
+    knownHostsFile?: string;
+    /**
+     * Skip verifying the bastion's key. Only for throwaway test hosts.
+     */
+    insecureIgnoreHostKey?: boolean;
+    /**
+     * Seconds each dial of the bastion may take: the TCP connection, the SSH handshake and the login. (pulumi-command's `perDialTimeout` is an alias; its 0, no limit, is refused: a dial that never ends would hang the update.)
+     */
+    connectTimeout?: number;
+    /**
+     * Alias of `connectTimeout` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `connectTimeout`.
+     */
+    perDialTimeout?: number;
+    /**
+     * Failed dials of the bastion tolerated before giving up, as pulumi-command counts them: up to this many failures are retried, with a growing pause (0.1 s, x1.5, at most 5 s); -1 retries without limit. Only failures to reach the SSH server are retried (refused, unreachable, timed out, closed during the handshake), never a host key refusal or a failed login.
+     */
+    dialErrorLimit?: number;
+}
+
 export namespace jail {
     /**
      * Commands jail(8) runs around the jail's life; start commands restart the jail when changed.
@@ -147,7 +213,7 @@ export namespace zfs {
     }
 
     /**
-     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `become`, `connectTimeout`, `maxSessions`), checked the same way. The keys, passphrase and password are kept secret. The provider connects to both hosts; they need no trust between them.
+     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `connectTimeout`, `dialErrorLimit`, `proxy` for a bastion in front of it, `become`, `maxSessions`, and pulumi-command's names `privateKeyPassword`, `agentSocketPath`, `perDialTimeout`), checked the same way. The keys, passphrases and passwords, the bastion's included, are kept secret. The provider connects to both hosts; they need no trust between them.
      */
     export interface ReplicaSource {
         /**
@@ -163,7 +229,7 @@ export namespace zfs {
          */
         user?: string;
         /**
-         * PEM or OpenSSH private key used to log in (secret).
+         * PEM or OpenSSH private key used to log in to the host (secret).
          */
         privateKey?: string;
         /**
@@ -171,33 +237,53 @@ export namespace zfs {
          */
         privateKeyPassphrase?: string;
         /**
-         * Password to log in with when no key is given (secret).
+         * Alias of `privateKeyPassphrase` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `privateKeyPassphrase`. (secret)
+         */
+        privateKeyPassword?: string;
+        /**
+         * Password to log in to the host with when no key is given (secret).
          */
         password?: string;
         /**
-         * Path of an SSH agent socket; defaults to `SSH_AUTH_SOCK`.
+         * Path of an SSH agent socket. When not set, the provider reads `FREEBSD_AGENT`, then `SSH_AUTH_SOCK`, from its environment each time it connects: that path is never recorded in the state, and a new shell's socket is no change. A set path whose socket no longer exists gives way to the environment's.
          */
         agent?: string;
+        /**
+         * Alias of `agent` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `agent`.
+         */
+        agentSocketPath?: string;
         /**
          * The host's pinned public key (`ssh-ed25519 AAAA...`) or its `SHA256:` fingerprint.
          */
         hostKey?: string;
         /**
-         * OpenSSH known_hosts file to verify the host key against.
+         * OpenSSH known_hosts file to verify the host's key against.
          */
         knownHostsFile?: string;
         /**
-         * Skip host key verification. Only for throwaway test hosts.
+         * Skip verifying the host's key. Only for throwaway test hosts.
          */
         insecureIgnoreHostKey?: boolean;
+        /**
+         * Seconds each dial of the host may take: the TCP connection, the SSH handshake and the login. (pulumi-command's `perDialTimeout` is an alias; its 0, no limit, is refused: a dial that never ends would hang the update.)
+         */
+        connectTimeout?: number;
+        /**
+         * Alias of `connectTimeout` (pulumi-command's `remote.Connection` name). Set one of the two: both set to different values is refused; the state keeps `connectTimeout`.
+         */
+        perDialTimeout?: number;
+        /**
+         * Failed dials of the host tolerated before giving up, as pulumi-command counts them: up to this many failures are retried, with a growing pause (0.1 s, x1.5, at most 5 s); -1 retries without limit. Only failures to reach the SSH server are retried (refused, unreachable, timed out, closed during the handshake), never a host key refusal or a failed login.
+         */
+        dialErrorLimit?: number;
+        /**
+         * A bastion (jump host) to reach the host through, as OpenSSH's ProxyJump: the provider logs in to the bastion first, then opens the SSH connection to `host`:`port` through a TCP forwarding of the bastion (`direct-tcpip`), verifying both host keys. The bastion must allow TCP forwarding (OpenSSH's AllowTcpForwarding, on by default). Its own credentials, host key settings, `connectTimeout` and `dialErrorLimit`; its `privateKey`, passphrase and password are secret.
+         */
+        proxy?: outputs.Proxy;
         /**
          * Run commands through `sudo` or `doas` (non-interactive) when `user` is not root.
          */
         become?: enums.Become;
-        /**
-         * Seconds to wait for the SSH connection and its handshake.
-         */
-        connectTimeout?: number;
         /**
          * Most SSH exec channels open at once on the connection; below OpenSSH's MaxSessions of 10.
          */

@@ -45,7 +45,7 @@ export class Replica extends pulumi.CustomResource {
     }
 
     /**
-     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `become`, `connectTimeout`, `maxSessions`), checked the same way. The keys, passphrase and password are kept secret. The provider connects to both hosts; they need no trust between them.
+     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `connectTimeout`, `dialErrorLimit`, `proxy` for a bastion in front of it, `become`, `maxSessions`, and pulumi-command's names `privateKeyPassword`, `agentSocketPath`, `perDialTimeout`), checked the same way. The keys, passphrases and passwords, the bastion's included, are kept secret. The provider connects to both hosts; they need no trust between them.
      */
     declare public readonly source: pulumi.Output<outputs.zfs.ReplicaSource>;
     /**
@@ -178,7 +178,7 @@ export class Replica extends pulumi.CustomResource {
  */
 export interface ReplicaState {
     /**
-     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `become`, `connectTimeout`, `maxSessions`), checked the same way. The keys, passphrase and password are kept secret. The provider connects to both hosts; they need no trust between them.
+     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `connectTimeout`, `dialErrorLimit`, `proxy` for a bastion in front of it, `become`, `maxSessions`, and pulumi-command's names `privateKeyPassword`, `agentSocketPath`, `perDialTimeout`), checked the same way. The keys, passphrases and passwords, the bastion's included, are kept secret. The provider connects to both hosts; they need no trust between them.
      */
     source?: pulumi.Input<inputs.zfs.ReplicaSourceArgs>;
     /**
@@ -248,7 +248,7 @@ export interface ReplicaState {
  */
 export interface ReplicaArgs {
     /**
-     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `become`, `connectTimeout`, `maxSessions`), checked the same way. The keys, passphrase and password are kept secret. The provider connects to both hosts; they need no trust between them.
+     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `connectTimeout`, `dialErrorLimit`, `proxy` for a bastion in front of it, `become`, `maxSessions`, and pulumi-command's names `privateKeyPassword`, `agentSocketPath`, `perDialTimeout`), checked the same way. The keys, passphrases and passwords, the bastion's included, are kept secret. The provider connects to both hosts; they need no trust between them.
      */
     source: pulumi.Input<inputs.zfs.ReplicaSourceArgs>;
     /**

@@ -133,7 +133,11 @@ describe("inputs", () => {
     expect(zfsReplica.rule!(["dataset"])).toBe("replace");
     expect(zfsReplica.rule!(["sourceDataset"])).toBe("update");
     expect(zfsReplica.rule!(["source", "host"])).toBe("update");
-    expect(zfsReplica.secretInputs).toEqual([["source", "privateKey"], ["source", "privateKeyPassphrase"], ["source", "password"]]);
+    // The source's credentials and its bastion's (pulumi-command's privateKeyPassword is stored as privateKeyPassphrase).
+    for (const key of ["privateKey", "privateKeyPassphrase", "password"]) {
+      expect(zfsReplica.secretInputs).toContainEqual(["source", key]);
+      expect(zfsReplica.secretInputs).toContainEqual(["source", "proxy", key]);
+    }
   });
 });
 

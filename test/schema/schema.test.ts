@@ -68,6 +68,20 @@ describe("schema.json", () => {
     expect(committed.config.variables.host.defaultInfo.environment).toEqual(["FREEBSD_HOST"]);
   });
 
+  it("publishes no environment default for the agent socket or the bastion, so no SDK records them in the state", () => {
+    for (const key of ["agent", "agentSocketPath", "proxy"]) {
+      expect(committed.config.variables[key], key).toBeDefined();
+      expect(committed.config.variables[key].defaultInfo, key).toBeUndefined();
+    }
+    expect(readFileSync(new URL("../../sdk/provider.ts", import.meta.url), "utf8")).not.toMatch(/getEnv\([^)]*(SSH_AUTH_SOCK|FREEBSD_AGENT|FREEBSD_PROXY)/);
+    // pulumi-command's names are there, secret where their canonical key is; the bastion's credentials are secret.
+    expect(committed.config.variables.privateKeyPassword.secret).toBe(true);
+    expect(committed.config.variables.dialErrorLimit.default).toBe(10);
+    const proxy = typeOf(committed.config.variables.proxy)!;
+    for (const key of ["privateKey", "privateKeyPassphrase", "privateKeyPassword", "password"]) expect(proxy.properties[key].secret, key).toBe(true);
+    expect(proxy.properties.host.secret).toBeUndefined();
+  });
+
   it("types integers as integer where zod says int, and other numbers as number", () => {
     expect(committed.config.variables.port.type).toBe("integer");
     expect(committed.config.variables.maxSessions.type).toBe("integer");

@@ -139,7 +139,7 @@ describe("the packed SDK, installed outside the repository", () => {
     expect(provider["port"]).toBe("2222");
     expect(provider["become"]).toBe("sudo");
     expect(registration("setup").object["environment"]).toEqual({ TOKEN: { ...SECRET_SIG, value: "s3cret" } });
-    expect(registration("host").additionalSecretOutputs).toEqual(["privateKey", "privateKeyPassphrase", "password"]);
+    expect(registration("host").additionalSecretOutputs).toEqual(["privateKey", "privateKeyPassphrase", "privateKeyPassword", "password"]);
   });
 
   it("sends each resource's replaceOnChanges and additionalSecretOutputs as the schema says", () => {

@@ -1,7 +1,8 @@
-import type { Client, ClientChannel, ConnectConfig } from "ssh2";
+import type { Client, ClientChannel } from "ssh2";
 import { TimeoutError, TransportError } from "../core/errors.ts";
 import type { ProviderConfig } from "../core/config.ts";
-import { verifyHostKey } from "./host-key.ts";
+import { dial, labelOf, type Dialled } from "./dial.ts";
+import { redactor } from "./secrets.ts";
 import { Semaphore } from "./semaphore.ts";
 
 /** What one remote command printed and how it exited. */
@@ -17,20 +18,33 @@ export interface ExecOptions {
   signal?: AbortSignal;
 }
 
-/** One ssh2 connection to a host, opened lazily, shared by every call, reopened after a drop. */
+/**
+ * One ssh2 connection to a host, opened lazily, shared by every call, reopened after a drop; through
+ * the configured bastion when there is one (host/dial.ts), which is dialled anew with it.
+ */
 export class SshConnection {
   readonly label: string;
   /** Exec channels opened so far (for tests and benchmarks). */
   channelsOpened = 0;
   private client: Client | undefined;
+  private bastion: Client | undefined;
   private connecting: Promise<Client> | undefined;
+  /** Counts close() calls: a dial begun before the last one is not wanted any more. */
+  private generation = 0;
   private readonly slots: Semaphore;
   private readonly config: ProviderConfig;
+  private readonly env: NodeJS.ProcessEnv;
+  /** Removes the credentials (the host's and the bastion's) from any text a dial failure gives. */
+  private readonly redact: (text: string) => string;
 
-  constructor(config: ProviderConfig) {
+  constructor(config: ProviderConfig, env: NodeJS.ProcessEnv = process.env) {
     this.config = config;
-    this.label = `${config.user}@${config.host}:${config.port}`;
+    this.env = env;
+    this.label = labelOf(config);
     this.slots = new Semaphore(config.maxSessions);
+    const p = config.proxy;
+    this.redact = redactor([config.privateKey, config.privateKeyPassphrase, config.password, p?.privateKey, p?.privateKeyPassphrase, p?.password]
+      .filter((v): v is string => typeof v === "string"));
   }
 
   /**
@@ -78,16 +92,23 @@ export class SshConnection {
     });
   }
 
-  /** Closes the connection; a later exec opens a new one. */
+  /** Closes the connection (and the bastion's); a later exec opens a new one. */
   close(): void {
+    this.generation++;
     this.client?.end();
+    this.bastion?.end();
     this.client = undefined;
+    this.bastion = undefined;
     this.connecting = undefined;
   }
 
   /** Forgets a client whose connection broke, so the next command dials again. */
   private drop(client: Client): void {
-    if (this.client === client) this.client = undefined;
+    if (this.client === client) {
+      this.client = undefined;
+      this.bastion?.end();
+      this.bastion = undefined;
+    }
     client.end();
   }
 
@@ -98,64 +119,35 @@ export class SshConnection {
   }
 
   private async open(): Promise<Client> {
-    const cfg = this.config;
-    if (!cfg.privateKey && !cfg.password && !cfg.agent) {
-      throw new TransportError(this.label, "no SSH credentials: set freebsd:privateKey, freebsd:password or an agent");
+    const generation = this.generation;
+    let dialled: Dialled;
+    try {
+      dialled = await dial(this.config, { env: this.env, wanted: () => this.generation === generation });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new TransportError(this.label, this.redact(message), { cause: err });
     }
-    // ssh2 (and its ciphers' set-up) is loaded by the first connection: a preview never needs it.
-    const { Client } = await import("ssh2");
-    return new Promise<Client>((resolve, reject) => {
-      const client = new Client();
-      let refusal: string | undefined;
-      let settled = false;
-      const options: ConnectConfig = {
-        host: cfg.host,
-        port: cfg.port,
-        username: cfg.user,
-        readyTimeout: cfg.connectTimeout * 1000,
-        keepaliveInterval: 15_000,
-        keepaliveCountMax: 4,
-        hostVerifier: (key: Buffer) => {
-          const verdict = verifyHostKey(key, cfg);
-          if (!verdict.ok) refusal = verdict.reason;
-          return verdict.ok;
-        },
-      };
-      if (cfg.privateKey) options.privateKey = cfg.privateKey;
-      if (cfg.privateKeyPassphrase) options.passphrase = cfg.privateKeyPassphrase;
-      if (cfg.password) options.password = cfg.password;
-      if (cfg.agent) options.agent = cfg.agent;
-      client.on("ready", () => {
-        settled = true;
-        this.client = client;
-        resolve(client);
-      });
-      // After the handshake an error or end means the connection is gone: the next command dials again.
-      client.on("end", () => {
-        if (this.client === client) this.client = undefined;
-      });
-      client.on("error", (err: Error & { level?: string }) => {
-        if (this.client === client) this.client = undefined;
-        if (settled) return;
-        settled = true;
-        reject(new TransportError(this.label, describeConnectError(err, refusal), { cause: err }));
-      });
-      client.on("close", () => {
-        if (this.client === client) this.client = undefined;
-        if (!settled) {
-          settled = true;
-          reject(new TransportError(this.label, refusal ?? "connection closed during the SSH handshake"));
-        }
-      });
-      try {
-        client.connect(options);
-        // Small request/response packets: without TCP_NODELAY each exec waits on Nagle's algorithm.
-        client.setNoDelay(true);
-      } catch (err) {
-        settled = true;
-        reject(new TransportError(this.label, `cannot connect: ${(err as Error).message}`, { cause: err }));
+    const { client, bastion } = dialled;
+    if (this.generation !== generation) {
+      // Closed (a new configuration) while dialling: this connection is not wanted any more.
+      client.end();
+      bastion?.end();
+      throw new TransportError(this.label, "the connection was closed while it was being opened");
+    }
+    this.client = client;
+    this.bastion = bastion;
+    // After the handshake an error or end means the connection is gone: the next command dials again.
+    const forget = () => {
+      if (this.client === client) {
+        this.client = undefined;
+        this.bastion = undefined;
       }
-    });
+    };
+    client.on("end", forget);
+    client.on("close", forget);
+    client.on("error", forget);
+    bastion?.on("error", forget);
+    return client;
   }
 
   /** Opens an exec channel running `line`; ChannelError says whether the connection was lost. */
@@ -251,12 +243,4 @@ class ChannelError extends Error {
     super(message);
     this.lost = lost;
   }
-}
-
-/** Words a connection failure the way an operator can act on it. */
-function describeConnectError(err: Error & { level?: string }, refusal: string | undefined): string {
-  if (refusal) return refusal;
-  if (err.level === "client-authentication") return "authentication failed (check user, key or password)";
-  if (err.level === "client-timeout") return "timed out waiting for the SSH handshake";
-  return `cannot connect: ${err.message}`;
 }

@@ -52,20 +52,26 @@ export function knownHostFingerprints(file: string, host: string, port: number):
 /** The outcome of checking a presented host key. */
 export type HostKeyVerdict = { ok: true } | { ok: false; reason: string };
 
-/** Checks a presented key against the configured pin or known_hosts file. */
+/** Whose key is checked, for the messages: the managed host, or the bastion in front of it. */
+export type HostKeyRole = "host" | "bastion";
+
+/** Checks a presented key against the configured pin or known_hosts file; a refusal names both fingerprints. */
 export function verifyHostKey(
   presented: Buffer,
   target: { host: string; port: number; hostKey?: string; knownHostsFile?: string; insecureIgnoreHostKey: boolean },
+  role: HostKeyRole = "host",
 ): HostKeyVerdict {
   if (target.insecureIgnoreHostKey) return { ok: true };
   const got = fingerprintOf(presented);
-  const where = `${target.host}:${target.port}`;
+  const where = `${role === "bastion" ? "the bastion " : ""}${target.host}:${target.port}`;
+  const who = role === "bastion" ? "the bastion" : "the host";
+  const setting = role === "bastion" ? "freebsd:proxy." : "freebsd:";
   if (target.hostKey) {
     const want = pinnedFingerprint(target.hostKey);
     if (want === got) return { ok: true };
     return {
       ok: false,
-      reason: `host key mismatch for ${where}: expected ${want} (freebsd:hostKey), the host presented ${got}`,
+      reason: `host key mismatch for ${where}: expected ${want} (${setting}hostKey), ${who} presented ${got}`,
     };
   }
   if (target.knownHostsFile) {
@@ -74,7 +80,7 @@ export function verifyHostKey(
     if (known.length > 0) {
       return {
         ok: false,
-        reason: `host key mismatch for ${where}: ${target.knownHostsFile} expects ${known.join(", ")}, the host presented ${got}`,
+        reason: `host key mismatch for ${where}: ${target.knownHostsFile} expects ${known.join(", ")}, ${who} presented ${got}`,
       };
     }
     return { ok: false, reason: `host key of ${where} (${got}) is not in ${target.knownHostsFile}` };
@@ -82,7 +88,7 @@ export function verifyHostKey(
   return {
     ok: false,
     reason:
-      `host key of ${where} is unknown (${got}): set freebsd:hostKey to it, or freebsd:knownHostsFile ` +
+      `host key of ${where} is unknown (${got}): set ${setting}hostKey to it, or ${setting}knownHostsFile ` +
       `to a known_hosts file that lists it`,
   };
 }

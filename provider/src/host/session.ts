@@ -55,8 +55,9 @@ export class HostSession {
   /** Batches sent so far (for tests and benchmarks). */
   batchesSent = 0;
 
-  constructor(config: ProviderConfig) {
-    this.connection = new SshConnection(config);
+  /** `env`: where the connection finds the SSH agent when the config names none (read at each dial). */
+  constructor(config: ProviderConfig, env: NodeJS.ProcessEnv = process.env) {
+    this.connection = new SshConnection(config, env);
     this.label = this.connection.label;
     this.become = config.become === "sudo" ? ["sudo", "-n", "--"] : config.become === "doas" ? ["doas", "-n"] : [];
   }

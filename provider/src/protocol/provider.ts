@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import type { ProviderConfig } from "../core/config.ts";
+import { providerConfigSchema, type ProviderConfig } from "../core/config.ts";
 import { RefusedError, ValidationError } from "../core/errors.ts";
 import { redactor } from "../host/secrets.ts";
 import { HostSession, type RunOptions } from "../host/session.ts";
@@ -8,7 +8,7 @@ import type { ResourceDefinition } from "../resources/contract.ts";
 import { functionFor } from "../functions/index.ts";
 import { resourceFor } from "../resources/index.ts";
 import { checkInputs, type CheckFailure, type CheckResult } from "./check.ts";
-import { checkConfig, resolveConfig } from "./config.ts";
+import { checkConfig, configForDiff, resolveConfig } from "./config.ts";
 import { applyIgnoreChanges, diffInputs, type DiffResult } from "./diff.ts";
 import {
   createObject, deleteObject, previewCreate, previewUpdate, readObject, runnerOf, secretInputsOf, updateObject, type Operation,
@@ -109,10 +109,14 @@ export class Provider {
     return checkConfig(news);
   }
 
-  /** DiffConfig: a changed connection setting is an update, never a replacement of every resource. */
+  /**
+   * DiffConfig: a changed connection setting is an update, never a replacement of every resource (a new
+   * `host` included: the resources then read and write the new host). An agent socket left to the
+   * environment is no change (configForDiff).
+   */
   diffConfig(oldInputs: Bag, news: Bag): DiffResult {
-    const strip = (b: Bag) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== "version"));
-    return diffInputs(strip(oldInputs), strip(news), () => "update", false);
+    const compared = configForDiff(oldInputs, news);
+    return diffInputs(compared.olds, compared.news, () => "update", false);
   }
 
   /** Configure: keep the config; no connection is made until a resource needs the host. */
@@ -275,12 +279,17 @@ export class Provider {
     return def;
   }
 
-  /** The connection to another host with these settings, opened once per plugin process. */
-  private remoteHost(config: ProviderConfig): Host {
+  /**
+   * The connection to another host with these settings, opened once per plugin process. They are read
+   * again through the config's schema: a state written before a setting existed gets its default.
+   */
+  private remoteHost(given: ProviderConfig): Host {
+    const parsed = providerConfigSchema.safeParse(given);
+    const config = parsed.success ? parsed.data : given;
     const key = JSON.stringify(config);
     let host = this.remotes.get(key);
     if (!host) {
-      host = new Host(new HostSession(config));
+      host = new Host(new HostSession(config, this.env));
       this.remotes.set(key, host);
     }
     return host;
@@ -288,7 +297,7 @@ export class Provider {
 
   private session(): Host {
     if (!this.config) throw new ConfigureError("the freebsd provider is not configured: set freebsd:host and credentials");
-    this.host ??= new Host(new HostSession(this.config));
+    this.host ??= new Host(new HostSession(this.config, this.env));
     return this.host;
   }
 

@@ -1,6 +1,7 @@
 // The host's sshd: ssh2's Server on 127.0.0.1 with the host's ed25519 key, public-key (and optional
 // password) auth for root, `exec` requests run in the sandbox with streamed stdio and exit status,
-// and OpenSSH's MaxSessions=10 limit on open channels per connection.
+// OpenSSH's MaxSessions=10 limit on open channels per connection, and TCP forwarding to loopback
+// ports (a simulated host can be another's bastion).
 
 import type { AddressInfo } from "node:net";
 import { timingSafeEqual } from "node:crypto";
@@ -11,6 +12,7 @@ import { spawnOnHost } from "./sandbox.ts";
 import { execWithFaults } from "../transport/fault-exec.ts";
 import { refuseSession } from "../transport/session-refusal.ts";
 import { replyCloseIfIdle, SUBSYSTEMS } from "./session-requests.ts";
+import { serveForwarding } from "../transport/forwarding.ts";
 
 /** OpenSSH's default MaxSessions. */
 export const MAX_SESSIONS = 10;
@@ -80,6 +82,7 @@ export class SimSshServer {
       return ctx.reject(this.options.password !== undefined ? ["publickey", "password"] : ["publickey"]);
     });
     client.on("ready", () => {
+      serveForwarding(client);
       client.on("session", (accept, reject) => {
         if (open >= MAX_SESSIONS) return refuseSession(client, reject);
         open++;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { providerConfigSchema, secretConfigKeys } from "../../core/config.ts";
+import { providerConfigShape, secretConfigPaths, withAliases } from "../../core/config.ts";
 import { checkDatasetName } from "../../freebsd/zfs-names.ts";
 
 // Inputs and outputs of freebsd:zfs:Replica.
@@ -10,22 +10,20 @@ const datasetName = (what: string) => z.string().superRefine((name, ctx) => {
   if (rule) ctx.addIssue({ code: "custom", message: rule });
 }).describe(what);
 
-/** The provider configuration's fields, the secret ones marked so for schema.json. */
-const sourceShape = Object.fromEntries(Object.entries(providerConfigSchema.shape)
-  .map(([key, field]) => [key, secretConfigKeys.includes(key) ? field.meta({ secret: true }) : field])) as typeof providerConfigSchema.shape;
-
 /** The source host's connection settings: the provider's configuration keys and rules (an unknown key is an error). */
-export const replicaSource = z.strictObject(sourceShape)
+export const replicaSource = withAliases(z.strictObject(providerConfigShape), "source.")
   .describe(
     "Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, " +
       "`privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, " +
-      "`become`, `connectTimeout`, `maxSessions`), checked the same way. The keys, passphrase and password are kept secret. " +
-      "The provider connects to both hosts; they need no trust between them.",
+      "`connectTimeout`, `dialErrorLimit`, `proxy` for a bastion in front of it, `become`, `maxSessions`, and " +
+      "pulumi-command's names `privateKeyPassword`, `agentSocketPath`, `perDialTimeout`), checked the same way. " +
+      "The keys, passphrases and passwords, the bastion's included, are kept secret. The provider connects to both " +
+      "hosts; they need no trust between them.",
   )
   .meta({ pulumiType: "freebsd:zfs:ReplicaSource" });
 
-/** Input paths always kept secret. */
-export const replicaSecretInputs = [["source", "privateKey"], ["source", "privateKeyPassphrase"], ["source", "password"]] as const;
+/** Input paths always kept secret: the source's credentials and its bastion's. */
+export const replicaSecretInputs = secretConfigPaths.map((path) => ["source", ...path]);
 
 export const replicaInputs = z.strictObject({
   source: replicaSource,
