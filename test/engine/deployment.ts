@@ -20,8 +20,8 @@ export interface StackIdentity {
 export interface DeploymentOptions extends StackIdentity {
   dryRun: boolean;
   olds: StackState;
-  /** The client for the default provider of this deployment. */
-  provider: ProviderClient;
+  /** The client for the default provider of this deployment (a program run binds its providers instead). */
+  provider?: ProviderClient;
   /** Starts and configures a provider for the old provider state (deletes after a provider replacement). */
   loadOldProvider: (state: ProviderState) => Promise<ProviderClient>;
   randomSeed?: (urn: string) => Uint8Array;
@@ -52,7 +52,6 @@ export class Deployment {
   readonly olds: StackState;
   readonly news: StackState;
   readonly result: OperationResult = { steps: {}, log: [], diagnostics: [], calls: [] };
-  readonly provider: ProviderClient;
   /** "<urn>::<id>" of the default provider in this deployment. */
   providerRef = "";
   /** Old resources replaced create-before-delete, deleted at the end of the update. */
@@ -61,6 +60,7 @@ export class Deployment {
   private readonly bound = new Map<string, ProviderClient>();
   private readonly oldProviders = new Map<string, Promise<ProviderClient>>();
   private readonly opts: DeploymentOptions;
+  private readonly defaultClient: ProviderClient | undefined;
 
   constructor(opts: DeploymentOptions) {
     this.opts = opts;
@@ -72,8 +72,14 @@ export class Deployment {
       ...(opts.olds.providers ? { providers: opts.olds.providers.map((p) => ({ ...p })) } : {}),
       resources: opts.olds.resources.map((r) => ({ ...r })),
     };
-    this.provider = opts.provider;
-    this.trace(opts.provider);
+    this.defaultClient = opts.provider;
+    if (opts.provider) this.trace(opts.provider);
+  }
+
+  /** The client for the default provider; a deployment made without one has none to fall back on. */
+  get provider(): ProviderClient {
+    if (this.defaultClient === undefined) throw new Error("harness: no provider is bound for this resource (the deployment has no default provider)");
+    return this.defaultClient;
   }
 
   // Records the RPCs a client actually sends into result.calls.
@@ -97,7 +103,7 @@ export class Deployment {
   // Makes a provider registered in this deployment (an explicit one) known by its reference.
   bind(binding: ProviderBinding): void {
     this.bound.set(binding.ref, binding.client);
-    if (binding.client !== this.provider) this.trace(binding.client);
+    if (binding.client !== this.defaultClient) this.trace(binding.client);
   }
 
   // The client that manages resources created under the given provider reference: one registered in
@@ -120,11 +126,11 @@ export class Deployment {
 
   // Stops tracing, and the extra providers started for old resources, if any.
   async close(): Promise<void> {
-    this.provider.onCall = undefined;
+    if (this.defaultClient) this.defaultClient.onCall = undefined;
     for (const c of this.bound.values()) c.onCall = undefined;
     for (const pending of this.oldProviders.values()) {
       const old = await pending.catch(() => undefined);
-      if (old !== undefined && old !== this.provider) await old.kill();
+      if (old !== undefined && old !== this.defaultClient) await old.kill();
     }
   }
 

@@ -54,6 +54,8 @@ export interface ResourceState {
   dependencies?: string[];
   /** Read with `Resource.get` (ReadResource), not managed: deleting it only drops it from state. */
   external?: boolean;
+  /** The URN of its parent (a program's resources are children of the stack or of a component). */
+  parent?: string;
 }
 
 /** A provider resource's own state (its checked config is both inputs and outputs). */
