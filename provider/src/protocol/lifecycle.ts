@@ -90,8 +90,9 @@ export function previewCreate(def: ResourceDefinition, inputs: Record<string, un
 
 /** Outputs a preview of an update can promise: old state, new inputs, computed values unknown unless stable. */
 export function previewUpdate(def: ResourceDefinition, olds: Record<string, unknown>, news: Record<string, unknown>): Record<string, unknown> {
+  const stable = new Set([...(def.stableOutputs ?? []), ...(def.stableIn?.(olds, news) ?? [])]);
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(olds)) out[key] = def.stableOutputs?.includes(key) ? value : Unknown;
+  for (const [key, value] of Object.entries(olds)) out[key] = stable.has(key) ? value : Unknown;
   return { ...out, ...news };
 }
 
