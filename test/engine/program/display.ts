@@ -174,18 +174,38 @@ function diagnostics(r: PassResult): string[] {
   return out.slice(0, -1);
 }
 
-// The stack outputs: new and changed ones marked, removed ones listed.
+// The stack outputs as the CLI lists them: keys aligned, maps and lists over several lines, and in an
+// update the added (+), removed (-) and changed (~) ones marked, changed maps key by key.
 function outputLines(r: PassResult): string[] {
   const before = stackOutputs(r.olds);
   const after = r.kind === "destroy" ? {} : stackOutputs(r.news);
+  return diffMap(before, after, 1);
+}
+
+function diffMap(before: ValueMap, after: ValueMap, depth: number): string[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  return keys.map((k) => {
+  const width = Math.max(0, ...keys.map((k) => k.length));
+  return keys.flatMap((k) => {
     const a = before[k];
     const b = after[k];
-    if (a === undefined) return `  + ${k}: ${show(b)}`;
-    if (b === undefined) return `  - ${k}: ${show(a)}`;
-    return deepEqual(a, b) ? `    ${k}: ${show(b)}` : `  ~ ${k}: ${show(a)} => ${show(b)}`;
+    const title = (mark: string): string => `${"    ".repeat(depth - 1)}  ${mark} ${k.padEnd(width)}: `;
+    if (a === undefined) return block(title("+"), b!, depth);
+    if (b === undefined) return block(title("-"), a, depth);
+    if (deepEqual(a, b)) return block(title(" "), b, depth);
+    if (isValueMap(a) && isValueMap(b)) return [`${title("~")}{`, ...diffMap(a, b, depth + 1), `${"    ".repeat(depth)}}`];
+    return [`${title("~")}${show(a)} => ${show(b)}`];
   });
+}
+
+// A value after its title: scalars on the line, maps and lists below it, indented.
+function block(title: string, v: Value, depth: number): string[] {
+  const pad = "    ".repeat(depth);
+  if (isValueMap(v) && Object.keys(v).length > 0) {
+    const width = Math.max(...Object.keys(v).map((k) => k.length));
+    return [`${title}{`, ...Object.entries(v).flatMap(([k, e]) => block(`${pad}    ${k.padEnd(width)}: `, e, depth + 1)), `${pad}}`];
+  }
+  if (Array.isArray(v) && v.length > 0) return [`${title}[`, ...v.flatMap((e, i) => block(`${pad}    [${i}]: `, e, depth + 1)), `${pad}]`];
+  return [`${title}${show(v)}`];
 }
 
 // "+ 3 to create", "~ 1 updated", "5 unchanged".
