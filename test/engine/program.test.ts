@@ -112,6 +112,6 @@ describe("the display", () => {
     const text = renderPass(failed, { stack: "dev" });
     expect(text).toContain("  ~ root: \"/z/web\" => output<string>");
     expect(text).toContain("  freebsd:zfs:Dataset (web):\n    error: updating failed: boom");
-    expect(text).toContain("  pulumi:pulumi:Stack (p-dev):\n    error: update failed");
+    expect(text).toContain("  pulumi:pulumi:Stack (p-dev):\n    error: preview failed");
   });
 });

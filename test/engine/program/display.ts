@@ -162,10 +162,12 @@ function diagnostics(r: PassResult): string[] {
   for (const d of r.diagnostics) {
     // The engine reports a failed step against its resource ("<urn>: creating failed: ...").
     const m = d.urn === undefined ? /^(urn:pulumi:[^ ]+?): (.*)$/s.exec(d.message) : null;
+    const invalid = d.urn === undefined ? /^resource (urn:pulumi:[^ ]+) is invalid$/.exec(d.message) : null;
     if (m) add(m[1]!, `${d.severity}: ${m[2]}`);
+    else if (invalid) continue; // its Check failures are listed under it already
     else add(d.urn ?? "", `${d.severity}: ${d.message}`);
   }
-  if (r.error !== undefined) add(stack, `error: ${r.kind} failed`);
+  if (r.error !== undefined) add(stack, `error: ${r.dryRun ? "preview" : r.kind} failed`);
   const out: string[] = [];
   for (const [urn, lines] of groups) {
     const type = urn.split("::")[2]?.split("$").pop() ?? "";
