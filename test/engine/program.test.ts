@@ -21,9 +21,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const project = readProject(new URL("../../examples/multi-tenant-vnet", import.meta.url).pathname);
 
 describe("the language host's invocation", () => {
-  it("passes monitor, engine, project, root directory, stack, pwd, dry run and parallel, then the entry point", () => {
+  it("passes monitor, engine, organization, project, root directory, stack, pwd, dry run and parallel, then the entry point", () => {
     const args = runArguments({ project, stack: "dev", monitorAddress: "127.0.0.1:1", engineAddress: "127.0.0.1:2", dryRun: true, parallel: 8, configEnv: {} }, "/run");
-    expect(args).toEqual(["/run", "--monitor", "127.0.0.1:1", "--engine", "127.0.0.1:2", "--project", "freebsd-multi-tenant-vnet",
+    expect(args).toEqual(["/run", "--monitor", "127.0.0.1:1", "--engine", "127.0.0.1:2", "--organization", "organization", "--project", "freebsd-multi-tenant-vnet",
       "--root-directory", project.dir, "--stack", "dev", "--pwd", project.dir, "--dry-run", "--parallel", "8", "."]);
   });
 

@@ -1,12 +1,12 @@
 // Runs a Pulumi TypeScript program's stack through the program runner, as `pulumi` would:
 //
 //   node test/engine/run-program.ts up|preview|refresh|destroy DIR [--stack dev] [--config k=v]... [--secret k=v]...
-//        [--state FILE] [--parallel N] [--skip-preview] [--color]
+//        [--state FILE] [--parallel N] [--skip-preview] [--color] [--pulumi]
 //   node test/engine/run-program.ts import DIR TYPE NAME ID [--stack dev] ...
 //
 // Config given here is kept in the state file with the stack (secrets encrypted with
-// PULUMI_CONFIG_PASSPHRASE), like `pulumi config set`. With --pulumi, or when a `pulumi` CLI is on PATH
-// and --runner is not given, the same operation runs through that CLI with a local file backend instead.
+// PULUMI_CONFIG_PASSPHRASE), like `pulumi config set`. With --pulumi the same operation runs through the
+// `pulumi` CLI on PATH with a local file backend instead (pulumi-cli.ts).
 import { parseArgs } from "node:util";
 import { parseConfigArgs } from "./program/config.ts";
 import { ProgramRunError, ProgramStack } from "./program/program-stack.ts";
@@ -24,7 +24,6 @@ const { values, positionals } = parseArgs({
     "skip-preview": { type: "boolean", default: false },
     color: { type: "boolean", default: process.stdout.isTTY ?? false },
     pulumi: { type: "boolean", default: false },
-    runner: { type: "boolean", default: false },
   },
 });
 const [command, dir, ...rest] = positionals;
@@ -37,8 +36,8 @@ if (!command || !commands.includes(command) || !dir || (command === "import" && 
 
 const project = readProject(dir);
 const config = { ...parseConfigArgs(values.config, project.name, false), ...parseConfigArgs(values.secret, project.name, true) };
-const cli = values.runner ? undefined : pulumiOnPath();
-if (values.pulumi || cli) {
+if (values.pulumi) {
+  const cli = pulumiOnPath();
   if (!cli) throw new Error("--pulumi: no pulumi CLI on PATH");
   console.log(`Running through the Pulumi CLI at ${cli} with a local file backend.\n`);
   process.exit(await runWithPulumiCli({ cli, project, stack: values.stack, command, args: rest, config, skipPreview: values["skip-preview"] }));

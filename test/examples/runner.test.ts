@@ -63,6 +63,26 @@ describe("an explicit provider beside the default one", () => {
   }, 300_000);
 });
 
+describe("pulumi import", () => {
+  let host: SimHost;
+  afterAll(async () => host?.stop());
+
+  it("adopts a dataset made by hand by its name, protected, so a destroy refuses to delete it", async () => {
+    host = await startHost();
+    await mustExec(host, "zfs create -o quota=3G zroot/byhand");
+    const stack = programStack({ dir: join(programs, "two-hosts"), config: hostConfig(host) });
+    const r = await stack.import("freebsd:zfs:Dataset", "adopted", "zroot/byhand");
+    expect(r.steps.filter((s) => !s.type.startsWith("pulumi:")).map((s) => `${s.op} ${s.name}`)).toEqual(["import adopted"]);
+    const adopted = stack.state.stack.resources[0]!;
+    expect(adopted).toMatchObject({ id: "zroot/byhand", protect: true, inputs: { name: "zroot/byhand", properties: { quota: "3G" } } });
+    expect((await stack.refresh({ skipPreview: true })).steps.map((s) => s.op)).toEqual(["same"]);
+    const err = (await stack.destroy({ skipPreview: true }).catch((e: unknown) => e)) as ProgramRunError;
+    expect(err).toBeInstanceOf(ProgramRunError);
+    expect(err.message).toMatch(/cannot be deleted\nbecause it is protected/);
+    expect(await mustExec(host, "zfs list -H -o name zroot/byhand")).toBe("zroot/byhand\n");
+  }, 180_000);
+});
+
 describe("a program that fails", () => {
   const offline = { "freebsd:host": "127.0.0.1", "freebsd:port": "9" };
 
@@ -71,7 +91,7 @@ describe("a program that fails", () => {
     const err = await stack.preview().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProgramRunError);
     const { result } = err as ProgramRunError;
-    expect(result.diagnostics.map((d) => d.message).join("\n")).toMatch(/freebsd:zfs:Dataset resource 'bad': property name value \{"zroot\/not a valid name"\} has a problem/);
+    expect(result.diagnostics.map((d) => d.message).join("\n")).toMatch(/freebsd:zfs:Dataset resource 'bad': property name value \{"zroot\/not\*valid"\} has a problem/);
     expect(stack.state.stack.resources).toEqual([]);
   }, 120_000);
 
@@ -84,7 +104,7 @@ describe("a program that fails", () => {
 
   it("makes the CLI exit 1 after printing the preview and the error", () => {
     const state = join(mkdtempSync(join(tmpdir(), "runner-cli-")), "dev.json");
-    const r = spawnSync(process.execPath, [join(root, "test/engine/run-program.ts"), "preview", join(programs, "failing"), "--runner", "--state", state,
+    const r = spawnSync(process.execPath, [join(root, "test/engine/run-program.ts"), "preview", join(programs, "failing"), "--state", state,
       "--config", "freebsd:host=127.0.0.1", "--config", "mode=bad-input"], { encoding: "utf8", env: { ...process.env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" } });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("Running through the program runner");

@@ -158,6 +158,7 @@ export class ProgramDeployment implements MonitorBackend {
   // The provider of a resource or function: explicit, inherited from a parent component, or the default.
   private async bindingFor(ref: string, providers: Record<string, string>, token: string, version: string, parent = ""): Promise<ProviderBinding> {
     const pkg = token.split(":")[0]!;
+    if (pkg === "pulumi") throw new Error(`${token}: the engine's built-in provider (StackReference, getResource, getStackOutputs) is not modelled by the program runner`);
     const explicit = ref || providers[pkg] || this.components.find((c) => c.urn === parent && c.providers?.[pkg])?.providers?.[pkg] || "";
     if (explicit) return this.providers.explicitProvider(explicit);
     return this.providers.defaultProvider(pkg, version);

@@ -1,6 +1,6 @@
 // Running a Pulumi program as the Node.js language host does (sdk/nodejs/cmd/pulumi-language-nodejs,
-// Run and constructArguments): `node [nodeargs] <@pulumi/pulumi/cmd/run> --monitor --engine --project
-// --root-directory --stack --pwd [--dry-run] --parallel <entry point>`, PULUMI_CONFIG and
+// Run and constructArguments): `node [nodeargs] <@pulumi/pulumi/cmd/run> --monitor --engine --organization
+// --project --root-directory --stack --pwd [--dry-run] --parallel <entry point>`, PULUMI_CONFIG and
 // PULUMI_CONFIG_SECRET_KEYS in its environment, PULUMI_NODEJS_TYPESCRIPT=true unless the project's
 // `typescript` option is false. The run module is the one the program's own @pulumi/pulumi provides.
 import { spawn } from "node:child_process";
@@ -56,6 +56,8 @@ export function runArguments(req: RunRequest, runPath: string): string[] {
   };
   add("monitor", req.monitorAddress);
   add("engine", req.engineAddress);
+  // The organization a local (file) backend gives every stack.
+  add("organization", "organization");
   add("project", req.project.name);
   add("root-directory", req.project.dir);
   add("stack", req.stack);
