@@ -6,10 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startSimHost, type SimHost } from "freebsd-sim";
-import { secret } from "pulumi-engine-harness";
-import { ProgramRunError, ProgramStack } from "../test/engine/program/program-stack.ts";
-import { readProject } from "../test/engine/program/project.ts";
-import { pulumiOnPath, runWithPulumiCli } from "../test/engine/program/pulumi-cli.ts";
+import { ProgramRunError, ProgramStack, pulumiOnPath, readProject, runWithPulumiCli, secret } from "pulumi-engine-harness";
 
 const root = resolve(import.meta.dirname, "..");
 const color = process.stdout.isTTY ?? false;
