@@ -2,7 +2,7 @@
 // runtime and runtime options, entry point, and the plugins it names by path.
 import { accessSync, constants, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 
 const yaml = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi"))("js-yaml") as { load(text: string): unknown };
 
@@ -58,9 +58,4 @@ export function findPlugin(project: Project, pkg: string, path = process.env["PA
   }
   throw new Error(`no resource plugin '${pkg}' found in the project's plugins or on PATH; the program runner does not ` +
     "search Pulumi's plugin cache or download plugins (add it to Pulumi.yaml's plugins.providers)");
-}
-
-// The directory a plugin path is in (what the engine sends as Handshake's root and program directory).
-export function pluginDir(bin: string): string {
-  return dirname(bin);
 }
