@@ -20,6 +20,11 @@ export type Command = import("./command").Command;
 export const Command: typeof import("./command").Command = null as any;
 utilities.lazyLoad(exports, ["Command"], () => require("./command"));
 
+export { ReleaseArgs, ReleaseState } from "./release";
+export type Release = import("./release").Release;
+export const Release: typeof import("./release").Release = null as any;
+utilities.lazyLoad(exports, ["Release"], () => require("./release"));
+
 // Export enums:
 export * from "../types/enums/jail";
 
@@ -31,6 +36,8 @@ const _module = {
                 return new Jail(name, <any>undefined, { urn })
             case "freebsd:jail:Command":
                 return new Command(name, <any>undefined, { urn })
+            case "freebsd:jail:Release":
+                return new Release(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

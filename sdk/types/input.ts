@@ -93,6 +93,42 @@ export namespace jail {
          */
         consolelog?: pulumi.Input<string>;
     }
+
+    /**
+     * Install the base system as pkgbase packages (FreeBSD 15 and later) with `pkg -r`.
+     */
+    export interface ReleasePkgbaseSourceArgs {
+        /**
+         * URL of the pkgbase repository, e.g. `pkg+https://pkg.FreeBSD.org/FreeBSD:15:amd64/base_release_0` or a `file:///` directory on the host. Changing it changes nothing on the host (updated in place).
+         */
+        repository: pulumi.Input<string>;
+        /**
+         * Package sets of freebsd-base(7) to install, without the `FreeBSD-set-` prefix: `minimal-jail` (default), `base-jail`, `minimal`, `base`, `devel`, `optional-jail`, `lib32`, ... Changing them replaces the release.
+         */
+        sets?: pulumi.Input<pulumi.Input<string>[]>;
+        /**
+         * Directory of trusted keys on the host to check the packages' signatures against (e.g. `/usr/share/keys/pkgbase-15`); it is copied into the root, where pkg(8) reads it. Required for a repository reached over the network.
+         */
+        fingerprints?: pulumi.Input<string>;
+    }
+
+    /**
+     * Where the base system comes from: distribution sets from a `mirror`, or `pkgbase` packages.
+     */
+    export interface ReleaseSourceArgs {
+        /**
+         * Where the release's distribution sets and MANIFEST are: a mirror URL such as `https://download.freebsd.org/releases/amd64/amd64/14.3-RELEASE`, fetched with fetch(1), or a directory on the host such as `/usr/freebsd-dist`, read in place. Changing it changes nothing on the host (updated in place).
+         */
+        mirror?: pulumi.Input<string>;
+        /**
+         * Distribution sets to extract with a `mirror` (each `<set>.txz`, verified against the MANIFEST's SHA-256 first): `base` (default), `lib32`, ... Changing them replaces the release. Unused with `pkgbase`.
+         */
+        sets?: pulumi.Input<pulumi.Input<string>[]>;
+        /**
+         * Install the base system as pkgbase packages (FreeBSD 15 and later) with `pkg -r`.
+         */
+        pkgbase?: pulumi.Input<inputs.jail.ReleasePkgbaseSourceArgs>;
+    }
 }
 
 export namespace zfs {
@@ -108,5 +144,63 @@ export namespace zfs {
          * Where it comes from: `local`, `default`, `inherited from <dataset>`, `received`, `temporary` or `-`.
          */
         source: pulumi.Input<string>;
+    }
+
+    /**
+     * Connection settings of the source host: the same keys as the provider's configuration (`host`, `port`, `user`, `privateKey`, `privateKeyPassphrase`, `password`, `agent`, `hostKey`/`knownHostsFile`, `insecureIgnoreHostKey`, `become`, `connectTimeout`, `maxSessions`), checked the same way. The keys, passphrase and password are kept secret. The provider connects to both hosts; they need no trust between them.
+     */
+    export interface ReplicaSourceArgs {
+        /**
+         * Address or DNS name of the FreeBSD host to manage over SSH.
+         */
+        host: pulumi.Input<string>;
+        /**
+         * SSH port of the host.
+         */
+        port?: pulumi.Input<number>;
+        /**
+         * SSH user. Use `become` when it is not root.
+         */
+        user?: pulumi.Input<string>;
+        /**
+         * PEM or OpenSSH private key used to log in (secret).
+         */
+        privateKey?: pulumi.Input<string>;
+        /**
+         * Passphrase of `privateKey` (secret).
+         */
+        privateKeyPassphrase?: pulumi.Input<string>;
+        /**
+         * Password to log in with when no key is given (secret).
+         */
+        password?: pulumi.Input<string>;
+        /**
+         * Path of an SSH agent socket; defaults to `SSH_AUTH_SOCK`.
+         */
+        agent?: pulumi.Input<string>;
+        /**
+         * The host's pinned public key (`ssh-ed25519 AAAA...`) or its `SHA256:` fingerprint.
+         */
+        hostKey?: pulumi.Input<string>;
+        /**
+         * OpenSSH known_hosts file to verify the host key against.
+         */
+        knownHostsFile?: pulumi.Input<string>;
+        /**
+         * Skip host key verification. Only for throwaway test hosts.
+         */
+        insecureIgnoreHostKey?: pulumi.Input<boolean>;
+        /**
+         * Run commands through `sudo` or `doas` (non-interactive) when `user` is not root.
+         */
+        become?: pulumi.Input<enums.Become>;
+        /**
+         * Seconds to wait for the SSH connection and its handshake.
+         */
+        connectTimeout?: pulumi.Input<number>;
+        /**
+         * Most SSH exec channels open at once on the connection; below OpenSSH's MaxSessions of 10.
+         */
+        maxSessions?: pulumi.Input<number>;
     }
 }

@@ -69,6 +69,18 @@ export class Dataset extends pulumi.CustomResource {
      */
     declare public readonly createParents: pulumi.Output<boolean>;
     /**
+     * The snapshot the dataset was created as a clone of.
+     */
+    declare public readonly cloneFrom: pulumi.Output<string | undefined>;
+    /**
+     * Whether the clone was promoted (it no longer depends on its origin).
+     */
+    declare public readonly promote: pulumi.Output<boolean | undefined>;
+    /**
+     * The snapshot the dataset is a clone of now (zfs's `origin`); absent when it is not a clone, as after a promote.
+     */
+    declare public /*out*/ readonly origin: pulumi.Output<string | undefined>;
+    /**
      * Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink.
      */
     declare public readonly forceDestroy: pulumi.Output<boolean>;
@@ -124,6 +136,9 @@ export class Dataset extends pulumi.CustomResource {
             resourceInputs["volblocksize"] = state?.volblocksize;
             resourceInputs["properties"] = state?.properties;
             resourceInputs["createParents"] = state?.createParents;
+            resourceInputs["cloneFrom"] = state?.cloneFrom;
+            resourceInputs["promote"] = state?.promote;
+            resourceInputs["origin"] = state?.origin;
             resourceInputs["forceDestroy"] = state?.forceDestroy;
             resourceInputs["reportAllProperties"] = state?.reportAllProperties;
             resourceInputs["allProperties"] = state?.allProperties;
@@ -144,8 +159,11 @@ export class Dataset extends pulumi.CustomResource {
             resourceInputs["volblocksize"] = args?.volblocksize;
             resourceInputs["properties"] = args?.properties;
             resourceInputs["createParents"] = (args?.createParents) ?? false;
+            resourceInputs["cloneFrom"] = args?.cloneFrom;
+            resourceInputs["promote"] = args?.promote;
             resourceInputs["forceDestroy"] = (args?.forceDestroy) ?? false;
             resourceInputs["reportAllProperties"] = (args?.reportAllProperties) ?? false;
+            resourceInputs["origin"] = undefined /*out*/;
             resourceInputs["allProperties"] = undefined /*out*/;
             resourceInputs["guid"] = undefined /*out*/;
             resourceInputs["used"] = undefined /*out*/;
@@ -155,7 +173,7 @@ export class Dataset extends pulumi.CustomResource {
             resourceInputs["creation"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
-        const replaceOnChanges = { replaceOnChanges: ["type", "volblocksize"] };
+        const replaceOnChanges = { replaceOnChanges: ["type", "volblocksize", "cloneFrom"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(Dataset.__pulumiType, name, resourceInputs, opts);
     }
@@ -189,6 +207,18 @@ export interface DatasetState {
      * Whether missing parents are created.
      */
     createParents?: pulumi.Input<boolean>;
+    /**
+     * The snapshot the dataset was created as a clone of.
+     */
+    cloneFrom?: pulumi.Input<string>;
+    /**
+     * Whether the clone was promoted (it no longer depends on its origin).
+     */
+    promote?: pulumi.Input<boolean>;
+    /**
+     * The snapshot the dataset is a clone of now (zfs's `origin`); absent when it is not a clone, as after a promote.
+     */
+    origin?: pulumi.Input<string>;
     /**
      * Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink.
      */
@@ -252,9 +282,17 @@ export interface DatasetArgs {
      */
     properties?: pulumi.Input<{[key: string]: pulumi.Input<string>}>;
     /**
-     * Create missing parent datasets (`zfs create -p`, `zfs rename -p`).
+     * Create missing parent datasets (`zfs create -p`, `zfs clone -p`, `zfs rename -p`).
      */
     createParents?: pulumi.Input<boolean>;
+    /**
+     * Create the dataset as a clone of this snapshot (`pool/dataset@snapshot`, in the same pool) with `zfs clone`: it starts with the snapshot's files and shares their blocks (a thin jail's root from a release's `@base`). Its `properties` are set with `-o`; what zfs fixes at creation (`casesensitivity`, `encryption`, `volblocksize`, ...) comes from the origin. Changing it replaces the dataset, refused unless forceDestroy is set. While the clone exists the snapshot cannot be destroyed.
+     */
+    cloneFrom?: pulumi.Input<string>;
+    /**
+     * With `cloneFrom`: promote the clone (`zfs promote`), so that it no longer depends on its origin: the origin's snapshots up to `cloneFrom` move to it and the origin's dataset becomes its clone. A promote cannot be undone here (a promote done by hand reads as `promote: true`); turning it off again is refused.
+     */
+    promote?: pulumi.Input<boolean>;
     /**
      * The one switch that allows losing the dataset's data: deleting it with its child datasets and snapshots (`zfs destroy -r`), replacing it (a change of `type`, `volblocksize` or a property zfs takes only at creation destroys it and everything in it), and shrinking a volume. Off by default: a dataset holds data.
      */

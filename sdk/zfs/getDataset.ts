@@ -56,6 +56,18 @@ export interface GetDatasetResult {
      */
     readonly createParents: boolean;
     /**
+     * The snapshot the dataset was created as a clone of.
+     */
+    readonly cloneFrom?: string;
+    /**
+     * Whether the clone was promoted (it no longer depends on its origin).
+     */
+    readonly promote?: boolean;
+    /**
+     * The snapshot the dataset is a clone of now (zfs's `origin`); absent when it is not a clone, as after a promote.
+     */
+    readonly origin?: string;
+    /**
      * Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink.
      */
     readonly forceDestroy: boolean;

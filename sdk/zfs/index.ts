@@ -15,6 +15,21 @@ export type Dataset = import("./dataset").Dataset;
 export const Dataset: typeof import("./dataset").Dataset = null as any;
 utilities.lazyLoad(exports, ["Dataset"], () => require("./dataset"));
 
+export { SnapshotArgs, SnapshotState } from "./snapshot";
+export type Snapshot = import("./snapshot").Snapshot;
+export const Snapshot: typeof import("./snapshot").Snapshot = null as any;
+utilities.lazyLoad(exports, ["Snapshot"], () => require("./snapshot"));
+
+export { RollbackArgs, RollbackState } from "./rollback";
+export type Rollback = import("./rollback").Rollback;
+export const Rollback: typeof import("./rollback").Rollback = null as any;
+utilities.lazyLoad(exports, ["Rollback"], () => require("./rollback"));
+
+export { ReplicaArgs, ReplicaState } from "./replica";
+export type Replica = import("./replica").Replica;
+export const Replica: typeof import("./replica").Replica = null as any;
+utilities.lazyLoad(exports, ["Replica"], () => require("./replica"));
+
 // Export enums:
 export * from "../types/enums/zfs";
 
@@ -24,6 +39,12 @@ const _module = {
         switch (type) {
             case "freebsd:zfs:Dataset":
                 return new Dataset(name, <any>undefined, { urn })
+            case "freebsd:zfs:Snapshot":
+                return new Snapshot(name, <any>undefined, { urn })
+            case "freebsd:zfs:Rollback":
+                return new Rollback(name, <any>undefined, { urn })
+            case "freebsd:zfs:Replica":
+                return new Replica(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

@@ -107,15 +107,21 @@ export async function measure(host: BenchHost, meter: PluginMeter | undefined, w
   };
 }
 
+/** An ssh2 client connected to the host through its proxy, as a hand-written script's connection. */
+async function connectTo(host: BenchHost): Promise<Client> {
+  const client = new Client();
+  await new Promise<void>((resolve, reject) =>
+    client.once("ready", () => resolve()).once("error", reject).connect({
+      host: "127.0.0.1", port: host.proxy.port, username: host.sim.user, privateKey: host.sim.privateKey,
+    }),
+  );
+  return client;
+}
+
 /** The floor: connect, run one hand-written script with `sh -s` (the script on stdin), read all of its output. */
 export async function floorExec(host: BenchHost, script: string): Promise<Figures> {
   return measure(host, undefined, async () => {
-    const client = new Client();
-    await new Promise<void>((resolve, reject) =>
-      client.once("ready", () => resolve()).once("error", reject).connect({
-        host: "127.0.0.1", port: host.proxy.port, username: host.sim.user, privateKey: host.sim.privateKey,
-      }),
-    );
+    const client = await connectTo(host);
     try {
       const code = await new Promise<number>((resolve, reject) =>
         client.exec("sh -s", (err, stream) => {
@@ -143,12 +149,7 @@ export interface Row {
 /** The slow way: one exec per command over one connection, `parallel` channels at once (as a provider reading per resource). */
 export async function slowExecs(host: BenchHost, commands: string[], parallel = 8): Promise<Figures> {
   return measure(host, undefined, async () => {
-    const client = new Client();
-    await new Promise<void>((resolve, reject) =>
-      client.once("ready", () => resolve()).once("error", reject).connect({
-        host: "127.0.0.1", port: host.proxy.port, username: host.sim.user, privateKey: host.sim.privateKey,
-      }),
-    );
+    const client = await connectTo(host);
     try {
       const queue = [...commands];
       const worker = async () => {

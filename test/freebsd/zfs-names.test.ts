@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkDatasetName, checkPropertyName, checkPropertyValue } from "../../provider/src/freebsd/zfs-names.ts";
+import { checkDatasetName, checkFullSnapshotName, checkHoldTag, checkPropertyName, checkPropertyValue, checkSnapshotName } from "../../provider/src/freebsd/zfs-names.ts";
 import { formatSize, normalizeValue, parseSize, presentValue, sameValue } from "../../provider/src/freebsd/zfs-values.ts";
 
 describe("checkDatasetName", () => {
@@ -23,6 +23,34 @@ describe("checkDatasetName", () => {
   ])("refuses %j", (name, rule) => {
     expect(checkDatasetName(name)).toMatch(rule);
   });
+});
+
+describe("snapshot names", () => {
+  it.each(["pre-upgrade", "2025-11-14_10:00", "base", "with space"])("accepts the short name %j", (name) => {
+    expect(checkSnapshotName(name)).toBeUndefined();
+  });
+  it.each([["", /empty/], ["a@b", /invalid character "@"/], ["a/b", /invalid character "\/"/], ["$(id)", /invalid character "\$"/], [".", /'\.'/]])(
+    "refuses the short name %j", (name, rule) => {
+      expect(checkSnapshotName(name)).toMatch(rule);
+    });
+  it("checks a full name's dataset, snapshot and length", () => {
+    expect(checkFullSnapshotName("zroot/rel@base")).toBeUndefined();
+    expect(checkFullSnapshotName("zroot/rel")).toMatch(/pool\/dataset@snapshot/);
+    expect(checkFullSnapshotName("zroot@base")).toMatch(/dataset part: .*inside a pool/);
+    expect(checkFullSnapshotName("zroot/rel@a@b")).toMatch(/snapshot part: invalid character "@"/);
+    expect(checkFullSnapshotName(`zroot/${"x".repeat(200)}@${"y".repeat(60)}`)).toMatch(/at most 255/);
+  });
+});
+
+describe("checkHoldTag", () => {
+  it("accepts ordinary tags", () => {
+    expect(checkHoldTag("pulumi:replica")).toBeUndefined();
+    expect(checkHoldTag("keep for audit")).toBeUndefined();
+  });
+  it.each([["", /empty/], [".send-1", /start with '\.'/], ["-r", /start with '-'/], ["a\tb", /control characters/], ["x".repeat(257), /at most 256/]])(
+    "refuses %j", (tag, rule) => {
+      expect(checkHoldTag(tag)).toMatch(rule);
+    });
 });
 
 describe("checkPropertyName", () => {

@@ -8,7 +8,7 @@ import { sectionItems, viewFrom } from "../../provider/src/inventory/host.ts";
 import { mergeRequests, want, type SectionRequest } from "../../provider/src/inventory/section.ts";
 import { InventorySectionError } from "../../provider/src/inventory/view.ts";
 import { hostJailParams, jailFiles, rcVars, runningJails } from "../../provider/src/sections/jails.ts";
-import { datasets, pools, snapshots } from "../../provider/src/sections/zfs.ts";
+import { datasets, pools, snapshotHolds, snapshotProps, snapshots } from "../../provider/src/sections/zfs.ts";
 
 // Sections read in one batch run by a real dash against stand-in zfs/zpool/jls/sysrc/sysctl scripts
 // that print fixture text, so markers, statuses, scopes and parsing are exercised end to end.
@@ -87,6 +87,30 @@ describe("sections", () => {
     expect(() => broken.get(datasets)).toThrow(/zfs get .* exited 1: internal error: out of memory/);
     // A failing section fails only what reads it.
     expect(broken.get(pools)).toHaveLength(2);
+  });
+
+  it("reads holds of named snapshots with -r, a snapshot's dataset that is gone being no failure", () => {
+    const dir = fakeTools();
+    writeFileSync(join(dir, "holds.txt"), "zroot/jails@base\tkeep\t1700000000\nzroot/jails/www@base\tkeep\t1700000001\n");
+    writeFileSync(join(dir, "holds.err"), "cannot open 'zroot/gone': dataset does not exist\n");
+    writeFileSync(join(dir, "bin", "zfs"), `#!/bin/sh\necho "$@" >> ${dir}/zfs.args\ncat ${dir}/holds.txt; cat ${dir}/holds.err >&2; exit 1\n`);
+    const view = readAll(dir, [want(snapshotHolds, ["zroot/jails@base", "zroot/gone@s"])]);
+    expect(readFileSync(join(dir, "zfs.args"), "utf8").trim()).toBe("holds -H -p -r zroot/gone@s zroot/jails@base");
+    const read = view.get(snapshotHolds);
+    expect([...read.tags("zroot/jails@base").keys()]).toEqual(["keep"]);
+    expect([...read.tags("zroot/jails/www@base").keys()]).toEqual(["keep"]);
+    expect(read.tags("zroot/jails/other@base").size).toBe(0);
+    expect(() => read.tags("zroot/jails@other")).toThrow(/were not read/);
+  });
+
+  it("fails the holds section on any other error, and reads snapshots' local properties by name", () => {
+    const dir = fakeTools();
+    writeFileSync(join(dir, "bin", "zfs"), `#!/bin/sh\ncase "$1" in holds) echo "cannot open 'zroot/x': permission denied" >&2; exit 1;;\n`
+      + `get) printf 'zroot/jails@base\\tpulumi:urn\\turn:x\\tlocal\\n'; echo "cannot open 'zroot/jails@gone': dataset does not exist" >&2; exit 1;; esac\n`);
+    const view = readAll(dir, [want(snapshotHolds, ["zroot/x@s"]), want(snapshotProps, ["zroot/jails@base", "zroot/jails@gone"])]);
+    expect(() => view.get(snapshotHolds)).toThrow(/zfs holds exited 1: cannot open 'zroot\/x': permission denied/);
+    expect(view.get(snapshotProps).get("zroot/jails@base")!.properties["pulumi:urn"]).toEqual({ value: "urn:x", source: "local" });
+    expect(view.get(snapshotProps).has("zroot/jails@gone")).toBe(false);
   });
 
   it("refuses output cut short (a truncated stream is never 'nothing there')", () => {

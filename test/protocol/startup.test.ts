@@ -20,10 +20,10 @@ writeFileSync(
 );
 
 const loaded = (): string[] => readFileSync(loads, "utf8").split("\n").filter(Boolean);
-const heavy = (urls: string[]) => urls.filter((u) => /node_modules\/(ssh2|zod|google-protobuf)\/|\/proto\/(provider|plugin|engine)_pb\.js|\/resources\//.test(u));
+const heavy = (urls: string[]) => urls.filter((u) => /node_modules\/(ssh2|zod|google-protobuf|protobufjs)\/|\/proto\/(provider|plugin|engine)_pb\.js|\/resources\//.test(u));
 
 describe("plugin start-up", () => {
-  it("prints its port before loading ssh2, zod, the protobuf messages or any resource; the first call loads them", async () => {
+  it("prints its port before loading ssh2, zod, the protobuf messages and runtimes or any resource; the first call loads them", async () => {
     writeFileSync(loads, "");
     const plugin = spawn(PLUGIN_BIN, [], { env: { ...process.env, NODE_OPTIONS: `--import ${hook}` }, stdio: ["ignore", "pipe", "pipe"] });
     try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  applySecrets, containsUnknown, decodeValue, encodeValue, fromStruct, revealSecrets, Secret, secretSig, sigKey, toStruct, Unknown, unknownValue,
+  applySecrets, containsUnknown, decodeValue, encodeValue, fromStruct, mapObject, revealSecrets, Secret, secretSig, sigKey, toStruct, Unknown, unknownValue,
 } from "../../provider/src/protocol/values.ts";
 
 describe("value codec", () => {
@@ -28,5 +28,16 @@ describe("value codec", () => {
     expect(secrets).toEqual([["x"], ["m", "k"]]);
     const out = applySecrets({ x: "1", m: { k: "2", j: "3" }, extra: "e" }, secrets);
     expect(out).toEqual({ x: new Secret("1"), m: { k: new Secret("2"), j: "3" }, extra: "e" });
+  });
+  it("maps objects as Object.fromEntries over Object.entries does, an own __proto__ key included", () => {
+    const obj = JSON.parse('{"b": 1, "__proto__": {"x": 2}, "10": 3, "a": [4], "2": 5}') as Record<string, unknown>;
+    const f = (x: unknown, k: string) => [k, x];
+    const mapped = mapObject(obj, f);
+    const reference = Object.fromEntries(Object.entries(obj).map(([k, x]) => [k, f(x, k)]));
+    expect(Object.getPrototypeOf(mapped)).toBe(Object.prototype);
+    expect(Object.keys(mapped)).toEqual(Object.keys(reference));
+    expect(mapped).toStrictEqual(reference);
+    expect(Object.keys(decodeValue(obj) as object)).toEqual(["2", "10", "b", "__proto__", "a"]);
+    expect(Object.keys(revealSecrets(obj).plain as object)).toEqual(["2", "10", "b", "__proto__", "a"]);
   });
 });

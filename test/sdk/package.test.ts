@@ -148,7 +148,7 @@ describe("the packed SDK, installed outside the repository", () => {
       expect(r.replaceOnChanges, r.name).toEqual(expected.replaceOnChanges);
       expect(r.additionalSecretOutputs, r.name).toEqual(expected.additionalSecretOutputs);
     }
-    expect(registration("jails").replaceOnChanges).toEqual(["type", "volblocksize"]);
+    expect(registration("jails").replaceOnChanges).toEqual(["type", "volblocksize", "cloneFrom"]);
     expect(registration("setup").replaceOnChanges).toEqual(["jail", "triggers[*]"]);
     expect(registration("web").replaceOnChanges).toEqual(["name"]);
   });

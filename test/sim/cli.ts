@@ -1,6 +1,8 @@
 // freebsd-sim command line: init a host, serve it over SSH, or run a command on it out of band.
 //
-//   freebsd-sim init  --state DIR [--hostname NAME] [--pool NAME[:SIZE]]...
+//   freebsd-sim init  --state DIR [--hostname NAME] [--pool NAME[:SIZE]]... [--release 14.3-RELEASE|15.0-RELEASE]
+//   freebsd-sim publish-release --state DIR --at URL|PATH --version V [--set NAME]...   (distribution sets + MANIFEST)
+//   freebsd-sim publish-pkgbase --state DIR --at PATH|URL --version V                  (a pkgbase repository)
 //   freebsd-sim serve --state DIR [--listen 127.0.0.1:PORT] [--authorized-key FILE] [--password PW]
 //                     [--hostname NAME] [--pool NAME[:SIZE]]... [--openssh] [--latency-ms N] [fault flags]
 //   freebsd-sim fault --state DIR [fault flags] [--clear]   (see transport/fault-cli.ts)
@@ -16,8 +18,13 @@ import { startTransport } from "./transport/serve.ts";
 import { armFaultFlags, faultCommand, FAULT_USAGE } from "./transport/fault-cli.ts";
 import { rebootHost } from "./host/boot.ts";
 import { nicestrtonum } from "./zfs/prop-parse.ts";
+import { RELEASES } from "./release/releases.ts";
+import { publishRelease } from "./release/publish.ts";
+import { publishPkgbaseRepo } from "./release/pkgbase.ts";
 
-const USAGE = `usage: freebsd-sim init  --state DIR [--hostname NAME] [--pool NAME[:SIZE]]...
+const USAGE = `usage: freebsd-sim init  --state DIR [--hostname NAME] [--pool NAME[:SIZE]]... [--release 14.3-RELEASE|15.0-RELEASE]
+       freebsd-sim publish-release --state DIR --at URL|PATH --version V [--set NAME]...
+       freebsd-sim publish-pkgbase --state DIR --at PATH|URL --version V
        freebsd-sim serve --state DIR [--listen 127.0.0.1:PORT] [--authorized-key FILE] [--password PW]
                          [--hostname NAME] [--pool NAME[:SIZE]]... [--openssh] [--latency-ms N] [fault flags]
 ${FAULT_USAGE}       freebsd-sim exec  --state DIR -- COMMAND...
@@ -68,7 +75,9 @@ function initOptions(args: Args): InitOptions {
     if (typeof bytes === "string") fail(`bad pool size '${size}': ${bytes}`);
     return { name, sizeBytes: bytes };
   });
-  return { hostname: one(args, "hostname"), pools };
+  const release = one(args, "release");
+  if (release !== undefined && !(release in RELEASES)) fail(`--release must be one of ${Object.keys(RELEASES).join(", ")}`);
+  return { hostname: one(args, "hostname"), pools, release };
 }
 
 async function serve(args: Args, state: string): Promise<void> {
@@ -110,7 +119,7 @@ async function main(): Promise<void> {
     return;
   }
   const state = one(args, "state");
-  if (!["init", "serve", "exec", "reboot", "fault"].includes(args.command)) fail(args.command ? `unknown command '${args.command}'` : "missing command");
+  if (!["init", "serve", "exec", "reboot", "fault", "publish-release", "publish-pkgbase"].includes(args.command)) fail(args.command ? `unknown command '${args.command}'` : "missing command");
   if (!state) fail("--state DIR is required");
   if (args.command === "init") {
     const created = initHost(state, initOptions(args));
@@ -118,6 +127,18 @@ async function main(): Promise<void> {
     return;
   }
   if (args.command === "serve") return serve(args, state);
+  if (args.command === "publish-release" || args.command === "publish-pkgbase") {
+    const at = one(args, "at");
+    const version = one(args, "version");
+    if (!at || !version) fail(`${args.command} needs --at and --version`);
+    try {
+      if (args.command === "publish-release") process.stdout.write(publishRelease(state, at, { version, sets: args.flags.get("set") }));
+      else process.stdout.write(`${publishPkgbaseRepo(state, at, { version }).join("\n")}\n`);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    return;
+  }
   if (args.command === "fault") {
     try {
       process.stdout.write(faultCommand(state, args.flags));

@@ -72,7 +72,7 @@ describe("zfs and zpool fixtures", () => {
     await run("zfs create -o quota=10737418240 -o com.example:note=\"$(printf 'two\\twords')\" zroot/jails");
     await run("zfs create -V 1G zroot/vol");
     await run("zfs snapshot zroot/jails@base && zfs clone zroot/jails@base zroot/clone1 && zfs clone zroot/jails@base zroot/clone2");
-    await run("zfs snapshot zroot/vol@s1");
+    await run("zfs snapshot zroot/vol@s1 && zfs hold keep zroot/vol@s1");
   });
 
   it("zfs-get-all.txt: the same lines for the same properties, and the provider reads them alike", async () => {
@@ -112,20 +112,20 @@ describe("zfs and zpool fixtures", () => {
     }
   });
 
-  it("zfs-list-snapshots.txt: the provider's snapshot listing, clones as a comma list", async () => {
+  it("zfs-list-snapshots.txt: the provider's snapshot listing, clones as a comma list, holds counted", async () => {
     const fix = fixture("zfs-list-snapshots.txt");
-    const sim = await run("zfs list -H -p -t snapshot -o name,guid,createtxg,creation,used,referenced,clones");
+    const sim = await run("zfs list -H -p -t snapshot -o name,guid,createtxg,creation,used,referenced,clones,userrefs");
     // Clones come in the order of the origin's next-clones ZAP (no order to hold), so as sets.
     const sortClones = (line: string): string[] => {
       const f = line === "" ? [] : line.split("\t");
-      if (f.length === 7) f[6] = f[6]!.split(",").sort().join(",");
+      if (f.length === 8) f[6] = f[6]!.split(",").sort().join(",");
       return f;
     };
     expectLines(sim, fix, sortClones, (_row, col) => col >= 1 && col <= 5);
     const [want, got] = [parseSnapshotList(fix), parseSnapshotList(sim)];
     expect([...got.keys()]).toEqual([...want.keys()]);
     for (const [name, s] of want) {
-      expect({ ...got.get(name)!, clones: [...got.get(name)!.clones].sort() }).toMatchObject({ dataset: s.dataset, clones: s.clones });
+      expect({ ...got.get(name)!, clones: [...got.get(name)!.clones].sort() }).toMatchObject({ dataset: s.dataset, clones: s.clones, userrefs: s.userrefs });
     }
   });
 

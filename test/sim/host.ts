@@ -1,4 +1,4 @@
-// Public entry of the freebsd-sim package: start a simulated FreeBSD 14 host (state dir, SSH server,
+// Public entry of the freebsd-sim package: start a simulated FreeBSD 14.3 (or 15.0) host (state dir, SSH server,
 // keys), run commands out of band, read the tool log, stop it.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -16,10 +16,15 @@ import { rebootHost } from "./host/boot.ts";
 import { loadDisk, loadKernel, saveDisk, saveKernel, withLock } from "./core/store.ts";
 import type { DatasetRecord, DiskState, KernelState, PoolRecord } from "./core/types.ts";
 import { TOOLS } from "./tools/table.ts";
+import { newExtent } from "./zfs/fill.ts";
 
 export type { DatasetRecord, DiskState, ExecResult, KernelState, PoolRecord, PoolSpec, ServerKind, SimFaults, SshStats };
 /** The tools the simulator implements and where they live inside the host. */
 export { TOOLS };
+/** Release media: distribution sets with their MANIFEST, and pkgbase repositories (see README). */
+export { publishRelease } from "./release/publish.ts";
+export { publishPkgbaseRepo } from "./release/pkgbase.ts";
+export { locationDir } from "./release/publish.ts";
 
 export interface SimHostOptions extends InitOptions {
   /** State directory to use (created if empty, reused if it holds a host). Default: a temp dir removed by stop(). */
@@ -65,6 +70,11 @@ export interface SimHost {
   withState<T>(fn: (disk: DiskState, kernel: KernelState) => T): T;
   /** Creates many file systems at once (with parents), as `zfs create -p` would leave them. */
   seedFilesystems(names: string[], props?: Record<string, string>): void;
+  /**
+   * Writes `bytes` of synthetic data into a file system or volume without storing them: the model keeps
+   * their size and seed (zfs/fill.ts), `zfs send` streams that many bytes, `written` counts them.
+   */
+  fillDataset(name: string, bytes: number): void;
   /** Reboots the host: runtime (kernel) state dropped, file systems remounted as at boot. */
   reboot(): void;
   stop(): Promise<void>;
@@ -127,6 +137,17 @@ export async function startSimHost(opts: SimHostOptions = {}): Promise<SimHost> 
     seedFilesystems(names, props) {
       const errors = seedFilesystems(stateDir, names, props);
       if (errors) throw new Error(errors);
+    },
+    fillDataset(name, bytes) {
+      withLock(paths, false, () => {
+        const disk = loadDisk(paths);
+        const rec = disk.datasets[name];
+        if (!rec || rec.type === "snapshot") throw new Error(`fillDataset: ${name} is not a file system or volume`);
+        (rec.fill ??= []).push(newExtent(bytes));
+        rec.refer += bytes;
+        rec.logicalrefer += bytes;
+        saveDisk(paths, disk);
+      });
     },
     reboot() {
       const errors = rebootHost(stateDir);

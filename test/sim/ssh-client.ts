@@ -14,6 +14,8 @@ export interface RunResult {
 
 export interface TestClient {
   run(command: string, stdin?: string): Promise<RunResult>;
+  /** Runs a command with binary standard input and output (a zfs stream). */
+  runBytes(command: string, stdin?: Buffer): Promise<{ stdout: Buffer; stderr: string; code: number }>;
   /** SHA256 fingerprint of the host key the server presented, as OpenSSH prints it. */
   seenFingerprint: string;
   end(): void;
@@ -54,6 +56,19 @@ export async function connect(host: SimHost, privateKey = host.privateKey): Prom
         stream.on("exit", (c: number | null) => { code = c ?? -1; });
         stream.on("close", () => resolve({ stdout, stderr, code }));
         stream.end(stdin ?? "");
+      });
+    }),
+    runBytes: (command, stdin) => new Promise((resolve, reject) => {
+      client.exec(command, (err, stream) => {
+        if (err) return reject(err);
+        const out: Buffer[] = [];
+        let stderr = "";
+        let code = -1;
+        stream.on("data", (d: Buffer) => out.push(d));
+        stream.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+        stream.on("exit", (c: number | null) => { code = c ?? -1; });
+        stream.on("close", () => resolve({ stdout: Buffer.concat(out), stderr, code }));
+        stream.end(stdin ?? Buffer.alloc(0));
       });
     }),
   };

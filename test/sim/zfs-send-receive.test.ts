@@ -20,6 +20,12 @@ beforeAll(async () => {
   expect(setup.code).toBe(0);
 });
 
+/** Feeds a stream to a command and returns what it printed, as text. */
+async function recv(client: TestClient, command: string, stream: Buffer): Promise<{ stdout: string; stderr: string; code: number }> {
+  const r = await client.runBytes(command, stream);
+  return { stdout: r.stdout.toString(), stderr: r.stderr, code: r.code };
+}
+
 afterAll(async () => {
   a?.end();
   b?.end();
@@ -28,10 +34,10 @@ afterAll(async () => {
 
 describe("between two hosts", () => {
   it("receives a full stream as a new, mounted file system keeping the snapshot guid", async () => {
-    const stream = await a.run("zfs send tank/www@s1");
+    const stream = await a.runBytes("zfs send tank/www@s1");
     expect(stream.code).toBe(0);
     expect(stream.stderr).toBe("");
-    expect(await b.run("zfs receive backup/www", stream.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect(await recv(b, "zfs receive backup/www", stream.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
     expect((await b.run("cat /backup/www/index.html && zfs list -H -t all -o name,mounted -r backup/www")).stdout)
       .toBe("one\nbackup/www\tyes\nbackup/www@s1\t-\n");
     const guids = await Promise.all([a.run("zfs get -H -o value guid tank/www@s1"), b.run("zfs get -H -o value guid backup/www@s1")]);
@@ -39,13 +45,13 @@ describe("between two hosts", () => {
   });
 
   it("refuses a full stream onto an existing file system without -F", async () => {
-    const stream = await a.run("zfs send tank/www@s1");
-    expect(await b.run("zfs receive backup/www", stream.stdout)).toEqual({
+    const stream = await a.runBytes("zfs send tank/www@s1");
+    expect(await recv(b, "zfs receive backup/www", stream.stdout)).toEqual({
       stdout: "",
       stderr: "cannot receive new filesystem stream: destination 'backup/www' exists\nmust specify -F to overwrite it\n",
       code: 1,
     });
-    expect(await b.run("zfs receive -F backup/www", stream.stdout)).toEqual({
+    expect(await recv(b, "zfs receive -F backup/www", stream.stdout)).toEqual({
       stdout: "",
       stderr: "cannot receive new filesystem stream: destination has snapshots (eg. backup/www@s1)\n"
         + "must destroy them to overwrite it\n",
@@ -54,36 +60,36 @@ describe("between two hosts", () => {
   });
 
   it("applies an incremental stream on top of its source, and ignores it once applied", async () => {
-    const inc = await a.run("zfs send -i @s1 tank/www@s2");
-    expect(await b.run("zfs recv backup/www", inc.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
+    const inc = await a.runBytes("zfs send -i @s1 tank/www@s2");
+    expect(await recv(b, "zfs recv backup/www", inc.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
     expect((await b.run("cat /backup/www/css/site.css && zfs list -H -t snapshot -o name -r backup/www")).stdout)
       .toBe("two\nbackup/www@s1\nbackup/www@s2\n");
-    expect(await b.run("zfs recv backup/www", inc.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect(await recv(b, "zfs recv backup/www", inc.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
   });
 
   it("rejects an incremental stream whose source is not the most recent snapshot", async () => {
-    const inc = await a.run("zfs send -i tank/www@s1 tank/www@s2");
+    const inc = await a.runBytes("zfs send -i tank/www@s1 tank/www@s2");
     await b.run("zfs snapshot backup/www@local");
-    const again = await a.run("zfs send -i @s2 tank/www@s3");
-    expect(await b.run("zfs receive backup/www", again.stdout)).toEqual({
+    const again = await a.runBytes("zfs send -i @s2 tank/www@s3");
+    expect(await recv(b, "zfs receive backup/www", again.stdout)).toEqual({
       stdout: "",
       stderr: "cannot receive incremental stream: most recent snapshot of backup/www does not\nmatch incremental source\n",
       code: 1,
     });
-    expect(await b.run("zfs receive backup/other", inc.stdout)).toEqual({
+    expect(await recv(b, "zfs receive backup/other", inc.stdout)).toEqual({
       stdout: "", stderr: "cannot receive incremental stream: destination 'backup/other' does not exist\n", code: 1,
     });
-    expect(await b.run("zfs receive -F backup/www", again.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect(await recv(b, "zfs receive -F backup/www", again.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
     expect((await b.run("zfs list -H -t snapshot -o name -r backup/www && cat /backup/www/new.txt")).stdout)
       .toBe("backup/www@s1\nbackup/www@s2\nbackup/www@s3\nthree\n");
   });
 
   it("sends every intermediate snapshot with -I and properties with -p; -u leaves it unmounted", async () => {
     await a.run("zfs set com.example:owner=ops tank/www");
-    const full = await a.run("zfs send -p tank/www@s1");
-    const rest = await a.run("zfs send -I @s1 tank/www@s3");
-    expect(await b.run("zfs receive -u -o compression=off backup/mirror", full.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
-    expect(await b.run("zfs receive -u backup/mirror", rest.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
+    const full = await a.runBytes("zfs send -p tank/www@s1");
+    const rest = await a.runBytes("zfs send -I @s1 tank/www@s3");
+    expect(await recv(b, "zfs receive -u -o compression=off backup/mirror", full.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect(await recv(b, "zfs receive -u backup/mirror", rest.stdout)).toEqual({ stdout: "", stderr: "", code: 0 });
     expect((await b.run("zfs list -H -t all -o name,mounted -r backup/mirror")).stdout)
       .toBe("backup/mirror\tno\nbackup/mirror@s1\t-\nbackup/mirror@s2\t-\nbackup/mirror@s3\t-\n");
     expect((await b.run("zfs get -H -o property,value,source com.example:owner,compression backup/mirror")).stdout)
@@ -95,7 +101,7 @@ describe("send and receive errors", () => {
   it("prints dry-run estimates and argument errors", async () => {
     const est = await a.run("zfs send -nv -i @s1 tank/www@s2");
     expect(est.code).toBe(0);
-    expect(est.stdout).toMatch(/^send from tank\/www@s1 to tank\/www@s2 estimated size is \d+(\.\d+)?[BK]\ntotal estimated size is \d+(\.\d+)?[BK]\n$/);
+    expect(est.stdout).toMatch(/^send from tank\/www@s1 to tank\/www@s2 estimated size is \d+(\.\d+)?[BK]\ntotal estimated size is \d+(\.\d+)?[KMG]?\n$/);
     expect(await a.run("zfs send tank/nope@x")).toEqual({ stdout: "", stderr: "cannot open 'tank/nope@x': dataset does not exist\n", code: 1 });
     expect(await a.run("zfs send -i @gone tank/www@s2")).toEqual({
       stdout: "", stderr: "warning: cannot send 'tank/www@s2': incremental source (tank/www@gone) does not exist\n", code: 1,
@@ -112,8 +118,8 @@ describe("send and receive errors", () => {
     expect(await b.run("echo garbage | zfs receive backup/x")).toEqual({
       stdout: "", stderr: "cannot receive: invalid stream (bad magic number)\n", code: 1,
     });
-    const stream = await a.run("zfs send tank/www@s1");
-    expect(await b.run("zfs receive backup/no/such", stream.stdout)).toEqual({
+    const stream = await a.runBytes("zfs send tank/www@s1");
+    expect(await recv(b, "zfs receive backup/no/such", stream.stdout)).toEqual({
       stdout: "",
       stderr: "cannot open 'backup/no': dataset does not exist\ncannot receive new filesystem stream: unable to restore to destination\n",
       code: 1,

@@ -7,10 +7,64 @@ export function zfsGetAll(names: readonly string[] = []): Command {
   return command("zfs", "get", "-H", "-p", "-o", "name,property,value,source", "-t", "filesystem,volume", "all", ...names);
 }
 
+/** The columns of the snapshot listing, in the order parseSnapshotList reads them. */
+export const snapshotColumns = "name,guid,createtxg,creation,used,referenced,clones,userrefs";
+
 /** `zfs list` of the snapshots below the named datasets (`-r`; every snapshot without names), with the fields the inventory keeps. */
 export function zfsListSnapshots(roots: readonly string[] = []): Command {
   const r = roots.length > 0 ? ["-r"] : [];
-  return command("zfs", "list", "-H", "-p", "-t", "snapshot", ...r, "-o", "name,guid,createtxg,creation,used,referenced,clones", ...roots);
+  return command("zfs", "list", "-H", "-p", "-t", "snapshot", ...r, "-o", snapshotColumns, ...roots);
+}
+
+/** `zfs get` of the locally set properties (user properties, the marker) of the named snapshots. */
+export function zfsGetSnapshotsLocal(names: readonly string[]): Command {
+  return command("zfs", "get", "-H", "-p", "-s", "local", "-o", "name,property,value,source", "-t", "snapshot", "all", ...names);
+}
+
+/**
+ * `zfs holds -r` of the named snapshots: the holds of each and of the snapshots of the same name below
+ * its dataset (zfs_main.c zfs_do_holds cuts the argument at '@' and walks the file system with -r).
+ */
+export function zfsHoldsOf(snapshots: readonly string[]): Command {
+  return command("zfs", "holds", "-H", "-p", "-r", ...snapshots);
+}
+
+/** `zfs snapshot`, of the children too with `recursive` (one transaction: atomic), with user properties. */
+export function zfsSnapshot(name: string, options: { recursive?: boolean; properties?: Record<string, string> } = {}): Command {
+  const argv = ["zfs", "snapshot"];
+  if (options.recursive) argv.push("-r");
+  for (const [prop, value] of Object.entries(options.properties ?? {})) argv.push("-o", `${prop}=${value}`);
+  argv.push(name);
+  return { argv };
+}
+
+/** `zfs clone` of a snapshot to a new file system or volume, with properties set at creation. */
+export function zfsClone(snapshot: string, name: string, options: { parents?: boolean; properties?: Record<string, string> } = {}): Command {
+  const argv = ["zfs", "clone"];
+  if (options.parents) argv.push("-p");
+  for (const [prop, value] of Object.entries(options.properties ?? {})) argv.push("-o", `${prop}=${value}`);
+  argv.push(snapshot, name);
+  return { argv };
+}
+
+/** `zfs promote`: the clone takes its origin's snapshots up to the origin, and the origin becomes its clone. */
+export function zfsPromote(name: string): Command {
+  return command("zfs", "promote", name);
+}
+
+/** `zfs rollback`; `-r` destroys the later snapshots. `-R` (which destroys clones of them too) is never built. */
+export function zfsRollback(snapshot: string, options: { destroyLater?: boolean } = {}): Command {
+  return options.destroyLater ? command("zfs", "rollback", "-r", snapshot) : command("zfs", "rollback", snapshot);
+}
+
+/** `zfs hold TAG SNAPSHOT...` (`-r`: the snapshots of that name below too). */
+export function zfsHold(tag: string, snapshots: readonly string[], options: { recursive?: boolean } = {}): Command {
+  return command("zfs", "hold", ...(options.recursive ? ["-r"] : []), tag, ...snapshots);
+}
+
+/** `zfs release TAG SNAPSHOT...` (`-r`: the snapshots of that name below too). */
+export function zfsRelease(tag: string, snapshots: readonly string[], options: { recursive?: boolean } = {}): Command {
+  return command("zfs", "release", ...(options.recursive ? ["-r"] : []), tag, ...snapshots);
 }
 
 /** `zfs list` of names and GUIDs of the named datasets and everything below them (every filesystem and volume without names). */
@@ -51,14 +105,19 @@ export function zfsInherit(name: string, property: string): Command {
   return command("zfs", "inherit", property, name);
 }
 
-/** `zfs rename` of a dataset in place, optionally creating the new parents. */
-export function zfsRename(from: string, to: string, options: { parents?: boolean } = {}): Command {
+/** `zfs rename` of a dataset in place, optionally creating the new parents; of a snapshot, `-r` renames those below too. */
+export function zfsRename(from: string, to: string, options: { parents?: boolean; recursive?: boolean } = {}): Command {
+  if (options.recursive) return command("zfs", "rename", "-r", from, to);
   return options.parents ? command("zfs", "rename", "-p", from, to) : command("zfs", "rename", from, to);
 }
 
-/** `zfs destroy`, recursive (children and snapshots) when asked. */
-export function zfsDestroy(name: string, options: { recursive?: boolean } = {}): Command {
-  return options.recursive ? command("zfs", "destroy", "-r", name) : command("zfs", "destroy", name);
+/**
+ * `zfs destroy`, recursive (children and snapshots; for a snapshot, those of its name below) when asked;
+ * `defer` (snapshots only, `-d`) marks a held or cloned snapshot to go with its last hold and clone.
+ */
+export function zfsDestroy(name: string, options: { recursive?: boolean; defer?: boolean } = {}): Command {
+  const flags = `${options.defer ? "d" : ""}${options.recursive ? "r" : ""}`;
+  return flags === "" ? command("zfs", "destroy", name) : command("zfs", "destroy", `-${flags}`, name);
 }
 
 /** `zfs mount` of one filesystem. */

@@ -26,6 +26,41 @@ export function checkDatasetName(name: string): string | undefined {
   return undefined;
 }
 
+/** Checks the short name of a snapshot (after the '@'), as zfs_namecheck.c's zfs_component_namecheck does. */
+export function checkSnapshotName(name: string): string | undefined {
+  if (name.length === 0) return "must not be empty";
+  const bad = /[^A-Za-z0-9_.: -]/.exec(name);
+  if (bad) return `invalid character ${JSON.stringify(bad[0])}: only letters, digits, '_', '-', '.', ':' and ' ' are allowed`;
+  if (name === "." || name === "..") return "must not be '.' or '..'";
+  return undefined;
+}
+
+/** Checks a full snapshot name `pool/dataset@snapshot`: its dataset, its snapshot name and their length together. */
+export function checkFullSnapshotName(name: string): string | undefined {
+  const at = name.indexOf("@");
+  if (at < 0) return "must name a snapshot as pool/dataset@snapshot";
+  const dataset = checkDatasetName(name.slice(0, at));
+  if (dataset) return `dataset part: ${dataset}`;
+  const snapshot = checkSnapshotName(name.slice(at + 1));
+  if (snapshot) return `snapshot part: ${snapshot}`;
+  if (name.length > maxDatasetNameLength) return `must be at most ${maxDatasetNameLength} characters (it has ${name.length})`;
+  return undefined;
+}
+
+/**
+ * Checks a hold tag: zfs hold reserves tags starting with '.' for libzfs (zfs_main.c), the kernel
+ * refuses one longer than MAXNAMELEN (dsl_userhold.c: E2BIG); a leading '-' would read as an option,
+ * and `zfs holds` prints one hold a line with TABs between the fields.
+ */
+export function checkHoldTag(tag: string): string | undefined {
+  if (tag.length === 0) return "must not be empty";
+  if (tag.length > 256) return `must be at most 256 characters (it has ${tag.length})`;
+  if (tag.startsWith(".")) return "must not start with '.': zfs reserves those tags for itself";
+  if (tag.startsWith("-")) return "must not start with '-'";
+  if (/[\0-\x1f\x7f]/.test(tag)) return "must not contain control characters (TAB, newline, ...)";
+  return undefined;
+}
+
 /** The canonical name of a native property, resolving zfs(8)'s short aliases. */
 export function canonicalProperty(name: string): string {
   return propertyAliases[name] ?? name;

@@ -54,6 +54,30 @@ export class SshConnection {
     });
   }
 
+  /**
+   * Opens an exec channel for a command whose input or output is a byte stream and hands it to `use`;
+   * the channel holds one of the connection's slots until `use` settles (host/stream.ts pipes two of
+   * them). A connection found dead before the command was sent is dialled again once; any other
+   * transport problem opening it throws TransportError.
+   */
+  stream<T>(line: string, use: (channel: ClientChannel) => Promise<T>): Promise<T> {
+    return this.slots.run(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const client = await this.connect();
+        let channel: ClientChannel;
+        try {
+          channel = await this.openChannel(client, line);
+        } catch (err) {
+          const lost = err instanceof ChannelError ? err.lost : undefined;
+          if (lost !== undefined) this.drop(client);
+          if (lost === "unsent" && attempt === 1) continue;
+          throw err instanceof ChannelError ? new TransportError(this.label, err.message) : err;
+        }
+        return use(channel);
+      }
+    });
+  }
+
   /** Closes the connection; a later exec opens a new one. */
   close(): void {
     this.client?.end();
@@ -130,6 +154,24 @@ export class SshConnection {
       } catch (err) {
         settled = true;
         reject(new TransportError(this.label, `cannot connect: ${(err as Error).message}`, { cause: err }));
+      }
+    });
+  }
+
+  /** Opens an exec channel running `line`; ChannelError says whether the connection was lost. */
+  private openChannel(client: Client, line: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      try {
+        client.exec(line, (err, channel) => {
+          if (err) {
+            const live = err.message.startsWith("(SSH) Channel open failure");
+            return reject(new ChannelError(`cannot open an exec channel: ${err.message}`, live ? undefined : "unsent"));
+          }
+          this.channelsOpened++;
+          resolve(channel);
+        });
+      } catch (err) {
+        reject(new ChannelError(`cannot open an exec channel: ${(err as Error).message}`, "unsent"));
       }
     });
   }

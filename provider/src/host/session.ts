@@ -5,6 +5,7 @@ import type { ProviderConfig } from "../core/config.ts";
 import { conflictMarker } from "../freebsd/files.ts";
 import { batchScript, parseBatch, timedOutStatus, type BatchCommand, type CommandResult } from "./batch.ts";
 import { SshConnection } from "./connection.ts";
+import { pipeStream, type PipeOutcome } from "./stream.ts";
 import { quoteArgv } from "./quote.ts";
 import { redactor } from "./secrets.ts";
 
@@ -99,6 +100,29 @@ export class HostSession {
     if (!result) throw new CommandFailedError(this.label, cmd, -1, "the command did not run");
     if (!succeeded(cmd, result)) throw commandFailure(this.label, cmd, result, options);
     return result;
+  }
+
+  /** The shell line running a command as the configured user (through `become`). */
+  commandLine(cmd: Command): string {
+    return quoteArgv([...this.become, ...cmd.argv]);
+  }
+
+  /**
+   * Runs `send` on this host and `receive` on `to`, the first's standard output piped into the second's
+   * standard input through this process (host/stream.ts); resolves with both exit statuses.
+   */
+  pipeTo(to: HostSession, send: Command, receive: Command, options: RunOptions & { onProgress?: (bytes: number) => void }): Promise<PipeOutcome> {
+    const redact = redactor(options.secrets);
+    options.onCommand?.(redact(`${quoteArgv(send.argv)} (on ${this.label}) | ${quoteArgv(receive.argv)}`));
+    return pipeStream(
+      { connection: this.connection, line: this.commandLine(send) },
+      { connection: to.connection, line: to.commandLine(receive) },
+      {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      },
+    );
   }
 
   /** Closes the connection. */

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { formatPath } from "./paths.ts";
-import { applySecrets, revealSecrets, Unknown, type Path } from "./values.ts";
+import { applySecrets, mapObject, revealSecrets, Unknown, type Path } from "./values.ts";
 
 // Check: validate inputs with the resource's zod schema, apply defaults, keep secrets and unknowns.
 
@@ -15,18 +15,18 @@ export interface CheckResult {
 }
 
 /** Paths at which a value is unknown. */
-function unknownPaths(v: unknown, path: Path = []): Path[] {
-  if (v === Unknown) return [path];
-  if (Array.isArray(v)) return v.flatMap((x, i) => unknownPaths(x, [...path, i]));
-  if (v !== null && typeof v === "object") return Object.entries(v).flatMap(([k, x]) => unknownPaths(x, [...path, k]));
-  return [];
+function unknownPaths(v: unknown, path: Path = [], found: Path[] = []): Path[] {
+  if (v === Unknown) found.push(path);
+  else if (Array.isArray(v)) v.forEach((x, i) => unknownPaths(x, [...path, i], found));
+  else if (v !== null && typeof v === "object") for (const k of Object.keys(v)) unknownPaths((v as Record<string, unknown>)[k], [...path, k], found);
+  return found;
 }
 
 /** Replaces unknowns by undefined so the schema can check everything else. */
 function withoutUnknowns(v: unknown): unknown {
   if (v === Unknown) return undefined;
   if (Array.isArray(v)) return v.map(withoutUnknowns);
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutUnknowns(x)]));
+  if (v !== null && typeof v === "object") return mapObject(v, withoutUnknowns);
   return v;
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from "../core/command.ts";
+import type { ProviderConfig } from "../core/config.ts";
 import { ConflictError, NothingCreatedError, PartialFailureError, RefusedError, UnknownStateError } from "../core/errors.ts";
 import type { RunOptions } from "../host/session.ts";
 import type { Host, WriteOutcome } from "../inventory/host.ts";
@@ -21,6 +22,8 @@ export interface Operation {
   host: Host;
   opts: RunOptions;
   ctx: Context;
+  /** Another host, by its connection settings (a replica's source); connections are kept by the provider. */
+  remote?: (config: ProviderConfig) => Host;
 }
 
 /** A result to hand back to the engine: id, outputs and inputs, secrets re-applied. */
@@ -71,13 +74,26 @@ function secretOutputs(def: ResourceDefinition, inputSecrets: readonly Path[]): 
   return inputSecrets.flatMap((p) => [p, ...(def.derivedSecrets?.(p) ?? [])]);
 }
 
+/** The secret input paths of a request plus those the resource always keeps secret. */
+export function secretInputsOf(def: ResourceDefinition, secrets: readonly Path[]): Path[] {
+  return [...secrets, ...(def.secretInputs ?? []).map((p) => [...p])];
+}
+
 /** Builds an outcome from what was read, keeping secret every path that was secret. */
 export function outcomeOf(def: ResourceDefinition, found: Found<Props, Props>, secrets: readonly Path[]): Outcome {
+  const all = secretInputsOf(def, secrets);
   return {
     id: found.id,
-    properties: applySecrets(found.state, secretOutputs(def, secrets)),
-    inputs: applySecrets(found.inputs, secrets),
+    properties: applySecrets(found.state, secretOutputs(def, all)),
+    inputs: applySecrets(found.inputs, all),
   };
+}
+
+/** An executed resource's partial failure, its object's state and inputs given their secrets. */
+function partialWithSecrets(def: ResourceDefinition, err: unknown, secrets: readonly Path[]): unknown {
+  if (!(err instanceof PartialFailureError)) return err;
+  const out = outcomeOf(def, { id: err.id, state: err.state, inputs: err.inputs }, secrets);
+  return new PartialFailureError(out.id, out.properties, out.inputs, err.cause as Error);
 }
 
 /** Outputs a preview of a create can promise: inputs echoed, everything computed unknown. */
@@ -176,14 +192,42 @@ export async function readObject(def: ResourceDefinition, op: Operation, ref: Re
   return outcomeOf(def, def.describe(record, view, ref, op.ctx), secrets);
 }
 
-/** A Runner over the host, for resources that execute things themselves. */
-function runnerOf(op: Operation): Runner {
-  return { read: (requests) => op.host.read(requests, op.opts), exec: (cmd) => op.host.exec(cmd, op.opts) };
+/** The host behind each runner (a pipe needs both sessions). */
+const hosts = new WeakMap<Runner, Host>();
+
+/** A Runner over a host, for resources that execute things themselves. */
+export function runnerOf(op: Operation, host: Host = op.host): Runner {
+  const runner: Runner = {
+    label: host.label,
+    read: (requests) => host.read(requests, op.opts),
+    // Past a cancel, and with the read-back grace past the deadline: what was done must reach the state.
+    readBack: (requests) => host.read(requests, {
+      ...op.opts, signal: undefined, deadline: Math.max(op.opts.deadline ?? 0, Date.now() + readBackGraceMs),
+    }),
+    exec: (cmd) => host.exec(cmd, op.opts),
+    remote: (config) => {
+      if (!op.remote) throw new Error("this operation reaches no other host");
+      return runnerOf(op, op.remote(config));
+    },
+    pipe: (from, send, receive, onProgress) => {
+      const source = hosts.get(from);
+      if (!source) throw new Error("pipe: the sending runner is not one of this operation's");
+      return source.session.pipeTo(host.session, send, receive, { ...op.opts, ...(onProgress ? { onProgress } : {}) });
+    },
+  };
+  hosts.set(runner, host);
+  return runner;
 }
 
 /** Creates an object from checked inputs; its own earlier object (its marker) is adopted, a stranger's refused. */
 export async function createObject(def: ResourceDefinition, op: Operation, inputs: Props, secrets: readonly Path[]): Promise<Outcome> {
-  if (def.kind === "executed") return outcomeOf(def, await def.create(inputs, runnerOf(op), op.ctx), secrets);
+  if (def.kind === "executed") {
+    try {
+      return outcomeOf(def, await def.create(inputs, runnerOf(op), op.ctx), secrets);
+    } catch (err) {
+      throw partialWithSecrets(def, err, secrets);
+    }
+  }
   const ref: Ref = { id: def.idOf(inputs), inputs };
   const requests = def.reads(ref, "create", inputs);
   let view = await op.host.read(requests, op.opts);
@@ -213,7 +257,13 @@ export async function createObject(def: ResourceDefinition, op: Operation, input
 export async function updateObject(
   def: ResourceDefinition, op: Operation, current: Existing<Props, Props>, news: Props, secrets: readonly Path[],
 ): Promise<Outcome> {
-  if (def.kind === "executed") return outcomeOf(def, await def.update(current, news, runnerOf(op), op.ctx), secrets);
+  if (def.kind === "executed") {
+    try {
+      return outcomeOf(def, await def.update(current, news, runnerOf(op), op.ctx), secrets);
+    } catch (err) {
+      throw partialWithSecrets(def, err, secrets);
+    }
+  }
   const before: Ref = { id: current.id, state: current.state, inputs: current.inputs };
   const after: Ref = { id: def.idOf(news), state: current.state, inputs: news };
   const requests = def.reads(before, "update", news);

@@ -1,10 +1,12 @@
 import { createRequire } from "node:module";
 import * as grpc from "@grpc/grpc-js";
+import { withStructCodec } from "./struct-fields.ts";
 
 // The gRPC server, up before anything else is loaded: the engine waits for the port line, so the
 // protobuf modules, zod schemas, ssh2 and the resources load on the first call (Handshake), not
 // before the port is printed. Every method is registered with Pulumi's generated service
-// definition, read when the first request arrives.
+// definition, read when the first request arrives; the Struct fields of the hot RPCs go through the
+// lean codec instead (struct-fields.ts).
 
 /** The RPCs the plugin serves, by the key of their handler (and of the generated definition). */
 export const servedRpcs = {
@@ -22,12 +24,14 @@ interface MethodDefinition {
   responseSerialize(value: unknown): Buffer;
 }
 
-/** Pulumi's generated definition of the ResourceProvider service, loaded once. */
+/** Pulumi's generated definition of the ResourceProvider service with the lean Struct codec, loaded once. */
 let definition: Record<HandlerKey, MethodDefinition> | undefined;
 function methods(): Record<HandlerKey, MethodDefinition> {
-  const require = createRequire(import.meta.url);
-  definition ??= require("@pulumi/pulumi/proto/provider_grpc_pb.js").ResourceProviderService;
-  return definition!;
+  if (!definition) {
+    const require = createRequire(import.meta.url);
+    definition = withStructCodec(require("@pulumi/pulumi/proto/provider_grpc_pb.js").ResourceProviderService as Record<HandlerKey, MethodDefinition>);
+  }
+  return definition;
 }
 
 /** Listens on 127.0.0.1; the handlers are loaded by `load` when the first call arrives. */

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ProviderConfig } from "../core/config.ts";
-import { ValidationError } from "../core/errors.ts";
+import { RefusedError, ValidationError } from "../core/errors.ts";
 import { redactor } from "../host/secrets.ts";
 import { HostSession, type RunOptions } from "../host/session.ts";
 import { Host } from "../inventory/host.ts";
@@ -11,16 +11,20 @@ import { checkInputs, type CheckFailure, type CheckResult } from "./check.ts";
 import { checkConfig, resolveConfig } from "./config.ts";
 import { applyIgnoreChanges, diffInputs, type DiffResult } from "./diff.ts";
 import {
-  createObject, deleteObject, previewCreate, previewUpdate, readObject, updateObject, type Operation, type Outcome,
+  createObject, deleteObject, previewCreate, previewUpdate, readObject, runnerOf, secretInputsOf, updateObject, type Operation,
+  type Outcome,
 } from "./lifecycle.ts";
 import type { EngineLog } from "./log.ts";
-import { containsUnknown, revealSecrets, secretTexts } from "./values.ts";
+import { applySecrets, containsUnknown, revealSecrets, secretTexts } from "./values.ts";
+import { Kind } from "./diff.ts";
 
 type Bag = Record<string, unknown>;
 
 /** Diff, as the server decodes it. */
 export interface DiffRequest {
   token: string;
+  urn?: string;
+  id?: string;
   olds: Bag;
   oldInputs: Bag | undefined;
   news: Bag;
@@ -87,6 +91,10 @@ export class Provider {
   private config: ProviderConfig | undefined;
   /** The connection to the configured host; a Configure with any other setting gets a new one. */
   private host: Host | undefined;
+  /** Connections to other hosts that resources name by their settings (a replica's source), by those settings. */
+  private readonly remotes = new Map<string, Host>();
+  /** Why an update found at Diff cannot be carried out, by URN: its preview fails with it. */
+  private readonly refusals = new Map<string, string>();
   private abort = new AbortController();
   readonly log: EngineLog;
   private readonly env: NodeJS.ProcessEnv;
@@ -121,10 +129,12 @@ export class Provider {
     this.config = resolved.config;
   }
 
-  /** Closes the host connection (on shutdown, or when the config changes). */
+  /** Closes the host connection and those to other hosts (on shutdown, or when the config changes). */
   close(): void {
     this.host?.close();
     this.host = undefined;
+    for (const remote of this.remotes.values()) remote.close();
+    this.remotes.clear();
   }
 
   /** Check: validate inputs before anything touches a host; with old inputs, refuse changes that would lose data. */
@@ -133,25 +143,48 @@ export class Provider {
     const redact = redactor(secretTexts(news, olds));
     const shown = (result: CheckResult): CheckResult =>
       ({ inputs: result.inputs, failures: result.failures.map((f) => ({ property: f.property, reason: redact(f.reason) })) });
-    const result = checkInputs(def.inputs, news);
+    const checked = checkInputs(def.inputs, news);
+    // Inputs the resource always keeps secret (a source host's key) are secret in the state whatever the program said.
+    const result = checked.failures.length > 0 || !def.secretInputs ? checked
+      : { ...checked, inputs: applySecrets(checked.inputs, secretInputsOf(def, [])) };
     if (result.failures.length > 0 || !def.checkChange || !olds || Object.keys(olds).length === 0) return shown(result);
     if (containsUnknown(result.inputs)) return result;
     const plain = (b: Bag) => revealSecrets(b).plain as Bag;
     return shown({ inputs: result.inputs, failures: def.checkChange(plain(olds), plain(result.inputs)) });
   }
 
-  /** Diff: old inputs against new inputs, each change classified by the resource's rules. */
-  diff(req: DiffRequest): DiffResult {
+  /**
+   * Diff: old inputs against new inputs, each change classified by the resource's rules; for a resource
+   * that reads its hosts at Diff (a replica), the changes they show although the inputs are the same.
+   */
+  async diff(req: DiffRequest): Promise<DiffResult> {
     const def = this.definition(req.token);
     const before = req.oldInputs ?? pick(req.olds, Object.keys(req.news));
     const after = req.ignoreChanges.length > 0 ? applyIgnoreChanges(before, req.news, req.ignoreChanges) : req.news;
-    return diffInputs(before, after, (p) => def.rule?.(p) ?? "update", def.deleteBeforeReplace ?? false);
+    const result = diffInputs(before, after, (p) => def.rule?.(p) ?? "update", def.deleteBeforeReplace ?? false);
+    if (def.kind !== "executed" || !def.changes || !req.urn || !req.id || result.replaces.length > 0 || containsUnknown(after)) return result;
+    const op = this.operation("read", 0, req.urn, [req.olds, before, after]);
+    const current = { id: req.id, state: revealSecrets(req.olds).plain as Bag, inputs: revealSecrets(before).plain as Bag };
+    const changes = await this.shielded(op, () => def.changes!(current, revealSecrets(after).plain as Bag, runnerOf(op), op.ctx));
+    this.refusals.delete(req.urn);
+    const redact = redactor(op.opts.secrets);
+    for (const change of changes) {
+      result.detailed[change.property] ??= { kind: Kind.UPDATE, inputDiff: false };
+      if (!result.diffs.includes(change.property)) result.diffs.push(change.property);
+      result.changed = true;
+      this.log.log("info", redact(change.reason), req.urn);
+      if (change.refusal) this.refusals.set(req.urn, redact(change.refusal));
+    }
+    return result;
   }
 
   /** Create: in preview only predicts outputs; otherwise plans, runs and reads back. */
   async create(req: CreateRequest): Promise<Outcome> {
     const def = this.definition(req.token);
-    if (req.preview) return { id: "", properties: previewCreate(def, req.inputs), inputs: req.inputs };
+    if (req.preview) {
+      await this.previewFromHost(def, req.urn, req.timeout, req.inputs, undefined);
+      return { id: "", properties: previewCreate(def, req.inputs), inputs: req.inputs };
+    }
     const op = this.operation("create", req.timeout, req.urn, [req.inputs]);
     const { plain, secrets } = revealSecrets(req.inputs);
     return this.shielded(op, () => createObject(def, op, plain as Bag, secrets));
@@ -171,7 +204,12 @@ export class Provider {
     const def = this.definition(req.token);
     const before = req.oldInputs ?? pick(req.olds, Object.keys(req.news));
     this.announce(def, req.urn, req.id, req.olds, before, req.news);
-    if (req.preview) return { id: req.id, properties: previewUpdate(def, req.olds, req.news), inputs: req.news };
+    const refusal = this.refusals.get(req.urn);
+    if (req.preview && refusal) throw new RefusedError(refusal);
+    if (req.preview) {
+      await this.previewFromHost(def, req.urn, req.timeout, req.news, { id: req.id, olds: req.olds, oldInputs: before });
+      return { id: req.id, properties: previewUpdate(def, req.olds, req.news), inputs: req.news };
+    }
     const op = this.operation("update", req.timeout, req.urn, [req.olds, before, req.news]);
     const { plain, secrets } = revealSecrets(req.news);
     const current = { id: req.id, state: revealSecrets(req.olds).plain as Bag, inputs: revealSecrets(before).plain as Bag };
@@ -215,10 +253,37 @@ export class Provider {
     }
   }
 
+  /**
+   * In a preview, lets a resource read the host and say (or refuse) what its create or update will do
+   * there: the rollback that destroys later snapshots, named. Nothing is written.
+   */
+  private async previewFromHost(
+    def: ResourceDefinition, urn: string, timeout: number, news: Bag, old: { id: string; olds: Bag; oldInputs: Bag } | undefined,
+  ): Promise<void> {
+    // A preview with unknown provider config (an explicit provider fed by outputs) has no host to read.
+    if (!def.preview || !this.config || containsUnknown(news) || (old && containsUnknown(old.olds))) return;
+    const op = this.operation("read", timeout, urn, [news, old?.olds, old?.oldInputs]);
+    const plain = (b: Bag) => revealSecrets(b).plain as Bag;
+    const current = old && { id: old.id, state: plain(old.olds), inputs: plain(old.oldInputs) };
+    const notes = await this.shielded(op, () => def.preview!(plain(news), current, (requests) => op.host.read(requests, op.opts), op.ctx));
+    for (const note of notes) op.ctx.warn(note);
+  }
+
   private definition(token: string): ResourceDefinition {
     const def = resourceFor(token);
     if (!def) throw new ValidationError("type", `unknown resource type ${token}`);
     return def;
+  }
+
+  /** The connection to another host with these settings, opened once per plugin process. */
+  private remoteHost(config: ProviderConfig): Host {
+    const key = JSON.stringify(config);
+    let host = this.remotes.get(key);
+    if (!host) {
+      host = new Host(new HostSession(config));
+      this.remotes.set(key, host);
+    }
+    return host;
   }
 
   private session(): Host {
@@ -242,7 +307,8 @@ export class Provider {
       onCommand: (line) => this.log.log("debug", `${this.config?.host ?? "host"}: ${line}`, urn),
     };
     const warn = (message: string) => this.log.log("warning", redact(message), urn);
-    return { host: this.session(), opts, ctx: { urn, warn } };
+    const info = (message: string) => this.log.log("info", redact(message), urn);
+    return { host: this.session(), opts, ctx: { urn, warn, info }, remote: (config) => this.remoteHost(config) };
   }
 
   /** Runs an operation; whatever it throws leaves with the operation's secrets redacted from its message. */

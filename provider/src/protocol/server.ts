@@ -7,10 +7,11 @@ import type { Outcome } from "./lifecycle.ts";
 import type { EngineLog } from "./log.ts";
 import { Empty, pluginPb, providerPb } from "./proto.ts";
 import { ConfigureError, type Provider } from "./provider.ts";
-import { fromStruct, toStruct, type StructMessage } from "./values.ts";
+import { hasStruct, reply, structOf, type StructReply, type StructRequest } from "./struct-fields.ts";
 
 // The gRPC ResourceProvider service: translates messages to and from Provider calls. Every
-// handler answers exactly once, errors included, so the engine never hangs.
+// handler answers exactly once, errors included, so the engine never hangs. The Struct fields of
+// requests and replies (struct-fields.ts) are read and written as plain values beside the message.
 
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
 
@@ -46,9 +47,6 @@ function describeKey(name: string): string {
   return name === "host" ? "the address of the FreeBSD host (or set FREEBSD_HOST)" : name;
 }
 
-const struct = (s: unknown) => fromStruct(s as StructMessage | undefined);
-const wire = (v: Record<string, unknown>) => toStruct(v) as never;
-
 function checkFailures(failures: CheckResult["failures"]): pb.CheckFailure[] {
   return failures.map((f) => {
     const failure = new providerPb.CheckFailure();
@@ -58,11 +56,10 @@ function checkFailures(failures: CheckResult["failures"]): pb.CheckFailure[] {
   });
 }
 
-function checkResponse(result: CheckResult): pb.CheckResponse {
+function checkReply(rpc: "check" | "checkConfig", result: CheckResult): StructReply<pb.CheckResponse> {
   const response = new providerPb.CheckResponse();
-  response.setInputs(wire(result.inputs));
   response.setFailuresList(checkFailures(result.failures));
-  return response;
+  return reply(rpc, response, { inputs: result.inputs });
 }
 
 function diffResponse(result: DiffResult): pb.DiffResponse {
@@ -109,17 +106,17 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
       response.setSchema(meta.schema());
       return response;
     }),
-    checkConfig: unary<pb.CheckRequest, pb.CheckResponse>("CheckConfig", log, (req) =>
-      checkResponse(provider.checkConfig(struct(req.getNews()))),
+    checkConfig: unary<StructRequest<pb.CheckRequest, "checkConfig">, StructReply<pb.CheckResponse>>("CheckConfig", log, (req) =>
+      checkReply("checkConfig", provider.checkConfig(structOf(req, "news"))),
     ),
-    diffConfig: unary<pb.DiffRequest, pb.DiffResponse>("DiffConfig", log, (req) =>
-      diffResponse(provider.diffConfig(struct(req.getOldInputs() ?? req.getOlds()), struct(req.getNews()))),
+    diffConfig: unary<StructRequest<pb.DiffRequest, "diffConfig">, pb.DiffResponse>("DiffConfig", log, (req) =>
+      diffResponse(provider.diffConfig(structOf(req, hasStruct(req, "oldInputs") ? "oldInputs" : "olds"), structOf(req, "news"))),
     ),
-    configure: unary<pb.ConfigureRequest, pb.ConfigureResponse>("Configure", log, (req) => {
-      let args = struct(req.getArgs());
-      if (!req.hasArgs()) {
+    configure: unary<StructRequest<pb.ConfigureRequest, "configure">, pb.ConfigureResponse>("Configure", log, (req) => {
+      let args = structOf(req, "args");
+      if (!hasStruct(req, "args")) {
         args = {};
-        req.getVariablesMap().forEach((value, key) => (args[key.replace(/^freebsd:(config:)?/, "")] = value));
+        req.message.getVariablesMap().forEach((value, key) => (args[key.replace(/^freebsd:(config:)?/, "")] = value));
       }
       provider.configure(args);
       const response = new providerPb.ConfigureResponse();
@@ -129,64 +126,64 @@ export function serviceHandlers(provider: Provider, log: EngineLog, meta: { vers
       response.setAcceptoutputs(false);
       return response;
     }),
-    check: unary<pb.CheckRequest, pb.CheckResponse>("Check", log, (req) =>
-      checkResponse(provider.check(tokenOf(req), req.hasOlds() ? struct(req.getOlds()) : undefined, struct(req.getNews()))),
+    check: unary<StructRequest<pb.CheckRequest, "check">, StructReply<pb.CheckResponse>>("Check", log, (req) =>
+      checkReply("check", provider.check(tokenOf(req.message), hasStruct(req, "olds") ? structOf(req, "olds") : undefined, structOf(req, "news"))),
     ),
-    diff: unary<pb.DiffRequest, pb.DiffResponse>("Diff", log, (req) =>
+    diff: unary<StructRequest<pb.DiffRequest, "diff">, pb.DiffResponse>("Diff", log, async (req) =>
       diffResponse(
-        provider.diff({
-          token: tokenOf(req),
-          olds: struct(req.getOlds()),
-          oldInputs: req.hasOldInputs() ? struct(req.getOldInputs()) : undefined,
-          news: struct(req.getNews()),
-          ignoreChanges: req.getIgnorechangesList(),
+        await provider.diff({
+          token: tokenOf(req.message),
+          urn: req.message.getUrn(),
+          id: req.message.getId(),
+          olds: structOf(req, "olds"),
+          oldInputs: hasStruct(req, "oldInputs") ? structOf(req, "oldInputs") : undefined,
+          news: structOf(req, "news"),
+          ignoreChanges: req.message.getIgnorechangesList(),
         }),
       ),
     ),
-    create: unary<pb.CreateRequest, pb.CreateResponse>("Create", log, async (req) => {
+    create: unary<StructRequest<pb.CreateRequest, "create">, StructReply<pb.CreateResponse>>("Create", log, async (req) => {
+      const m = req.message;
       const out = await provider.create({
-        token: tokenOf(req), urn: req.getUrn(), inputs: struct(req.getProperties()), preview: req.getPreview(), timeout: req.getTimeout(),
+        token: tokenOf(m), urn: m.getUrn(), inputs: structOf(req, "properties"), preview: m.getPreview(), timeout: m.getTimeout(),
       });
       const response = new providerPb.CreateResponse();
       response.setId(out.id);
-      response.setProperties(wire(out.properties));
-      return response;
+      return reply("create", response, { properties: out.properties });
     }),
-    read: unary<pb.ReadRequest, pb.ReadResponse>("Read", log, async (req) => {
+    read: unary<StructRequest<pb.ReadRequest, "read">, StructReply<pb.ReadResponse>>("Read", log, async (req) => {
+      const m = req.message;
       const out: Outcome | undefined = await provider.read({
-        token: tokenOf(req), urn: req.getUrn(), id: req.getId(), state: struct(req.getProperties()),
-        inputs: req.hasInputs() ? struct(req.getInputs()) : undefined, timeout: req.getTimeout(),
+        token: tokenOf(m), urn: m.getUrn(), id: m.getId(), state: structOf(req, "properties"),
+        inputs: hasStruct(req, "inputs") ? structOf(req, "inputs") : undefined, timeout: m.getTimeout(),
       });
       const response = new providerPb.ReadResponse();
-      if (!out) return response; // gone: empty id, properties and inputs unset
+      if (!out) return reply("read", response, {}); // gone: empty id, properties and inputs unset
       response.setId(out.id);
-      response.setProperties(wire(out.properties));
-      response.setInputs(wire(out.inputs));
-      return response;
+      return reply("read", response, { properties: out.properties, inputs: out.inputs });
     }),
-    update: unary<pb.UpdateRequest, pb.UpdateResponse>("Update", log, async (req) => {
+    update: unary<StructRequest<pb.UpdateRequest, "update">, StructReply<pb.UpdateResponse>>("Update", log, async (req) => {
+      const m = req.message;
       const out = await provider.update({
-        token: tokenOf(req), urn: req.getUrn(), id: req.getId(), olds: struct(req.getOlds()),
-        oldInputs: req.hasOldInputs() ? struct(req.getOldInputs()) : undefined, news: struct(req.getNews()),
-        preview: req.getPreview(), timeout: req.getTimeout(),
+        token: tokenOf(m), urn: m.getUrn(), id: m.getId(), olds: structOf(req, "olds"),
+        oldInputs: hasStruct(req, "oldInputs") ? structOf(req, "oldInputs") : undefined, news: structOf(req, "news"),
+        preview: m.getPreview(), timeout: m.getTimeout(),
       });
-      const response = new providerPb.UpdateResponse();
-      response.setProperties(wire(out.properties));
-      return response;
+      return reply("update", new providerPb.UpdateResponse(), { properties: out.properties });
     }),
-    delete: unary<pb.DeleteRequest, unknown>("Delete", log, async (req) => {
+    delete: unary<StructRequest<pb.DeleteRequest, "delete">, unknown>("Delete", log, async (req) => {
+      const m = req.message;
       await provider.delete({
-        token: tokenOf(req), urn: req.getUrn(), id: req.getId(), olds: struct(req.getProperties()),
-        oldInputs: req.hasOldInputs() ? struct(req.getOldInputs()) : undefined, timeout: req.getTimeout(),
+        token: tokenOf(m), urn: m.getUrn(), id: m.getId(), olds: structOf(req, "properties"),
+        oldInputs: hasStruct(req, "oldInputs") ? structOf(req, "oldInputs") : undefined, timeout: m.getTimeout(),
       });
       return new Empty();
     }),
-    invoke: unary<pb.InvokeRequest, pb.InvokeResponse>("Invoke", log, async (req) => {
-      const out = await provider.invoke(req.getTok(), struct(req.getArgs()));
+    invoke: unary<StructRequest<pb.InvokeRequest, "invoke">, StructReply<pb.InvokeResponse>>("Invoke", log, async (req) => {
+      const out = await provider.invoke(req.message.getTok(), structOf(req, "args"));
       const response = new providerPb.InvokeResponse();
-      if (out.failures.length === 0) response.setReturn(wire(out.outputs));
       response.setFailuresList(checkFailures(out.failures));
-      return response;
+      return reply("invoke", response, out.failures.length === 0 ? { return: out.outputs } : {});
     }),
     cancel: unary<unknown, unknown>("Cancel", log, () => {
       provider.cancel();

@@ -1,14 +1,20 @@
 import { createRequire } from "node:module";
 
-// The value codec: google.protobuf.Struct <-> JS values, with Pulumi's secret wrappers and unknown
-// sentinels turned into markers (pulumi-provider-protocol.md §3), and back.
+// The value codec: JS values as they come out of google.protobuf.Structs, with Pulumi's secret wrappers
+// and unknown sentinels turned into markers (pulumi-provider-protocol.md §3), and back. The Structs of
+// the hot RPCs are read and written by struct-decode.ts and struct-encode.ts; fromStruct and toStruct serve the rest.
 
 const require = createRequire(import.meta.url);
-const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/proto/provider_pb.js"));
-/** google-protobuf's Struct, from the same copy @pulumi/pulumi's generated modules use. */
-export const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb.js") as {
-  Struct: { fromJavaScript(v: Record<string, unknown>): StructMessage };
-};
+type JspbStruct = { fromJavaScript(v: Record<string, unknown>): StructMessage };
+let jspbStruct: JspbStruct | undefined;
+/** google-protobuf's Struct, from the same copy @pulumi/pulumi's generated modules use; loaded when first used. */
+function jspb(): JspbStruct {
+  if (!jspbStruct) {
+    const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/proto/provider_pb.js"));
+    jspbStruct = (pulumiRequire("google-protobuf/google/protobuf/struct_pb.js") as { Struct: JspbStruct }).Struct;
+  }
+  return jspbStruct;
+}
 
 export interface StructMessage {
   toJavaScript(): Record<string, unknown>;
@@ -38,6 +44,21 @@ export class Secret {
 /** The marker for a value not known until the resource exists. */
 export const Unknown: unique symbol = Symbol("unknown");
 
+/**
+ * Object.fromEntries(Object.entries(obj).map(([k, x]) => [k, f(x, k)])), without the arrays of
+ * entries: the walks below run on every request, mostly before V8 has optimized them, where those cost.
+ */
+export function mapObject(obj: object, f: (value: unknown, key: string) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj)) {
+    const value = f((obj as Record<string, unknown>)[key], key);
+    // Object.fromEntries makes "__proto__" an own property; an assignment would set the prototype.
+    if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out;
+}
+
 /** Decodes a wire value: secret wrappers become Secret, sentinels become Unknown. */
 export function decodeValue(v: unknown): unknown {
   if (typeof v === "string") return unknownSentinels.has(v) ? Unknown : v;
@@ -46,7 +67,7 @@ export function decodeValue(v: unknown): unknown {
     const obj = v as Record<string, unknown>;
     if (obj[sigKey] === secretSig) return new Secret(decodeValue(obj["value"]));
     if (typeof obj[sigKey] === "string") return obj; // resource references and assets pass through
-    return Object.fromEntries(Object.entries(obj).map(([k, x]) => [k, decodeValue(x)]));
+    return mapObject(obj, decodeValue);
   }
   return v;
 }
@@ -58,7 +79,10 @@ export function encodeValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(encodeValue);
   if (v !== null && typeof v === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = encodeValue(x);
+    for (const k of Object.keys(v)) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out[k] = encodeValue(x);
+    }
     return out;
   }
   return v;
@@ -71,7 +95,7 @@ export function fromStruct(s: StructMessage | undefined): Record<string, unknown
 
 /** Encodes a property bag into a Struct message. */
 export function toStruct(v: Record<string, unknown>): StructMessage {
-  return Struct.fromJavaScript(encodeValue(v) as Record<string, unknown>);
+  return jspb().fromJavaScript(encodeValue(v) as Record<string, unknown>);
 }
 
 /** True when a decoded value contains an unknown anywhere. */
@@ -95,7 +119,7 @@ export function revealSecrets(v: unknown, path: Path = [], found: Path[] = []): 
     }
     if (Array.isArray(x)) return x.map((item, i) => walk(item, [...p, i]));
     if (x !== null && typeof x === "object") {
-      return Object.fromEntries(Object.entries(x).map(([k, item]) => [k, walk(item, [...p, k])]));
+      return mapObject(x, (item, k) => walk(item, [...p, k]));
     }
     return x;
   };

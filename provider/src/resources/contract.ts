@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import type { Command } from "../core/command.ts";
+import type { ProviderConfig } from "../core/config.ts";
 import type { CommandResult } from "../host/batch.ts";
+import type { PipeOutcome } from "../host/stream.ts";
 import type { SectionRequest } from "../inventory/section.ts";
 import type { HostView } from "../inventory/view.ts";
 
@@ -23,6 +25,8 @@ export interface Context {
   urn: string;
   /** A warning for the engine's log against this resource (e.g. a stranger found under a managed name). */
   warn(message: string): void;
+  /** An info line for the engine's log against this resource (progress of a long transfer). */
+  info?(message: string): void;
 }
 
 /** One input that a change may not make: the property path and the rule, as Check reports them. */
@@ -69,12 +73,20 @@ interface Common<I extends Props, S extends Props> {
   deleteBeforeReplace?: boolean;
   /** The rule for a change at an input path such as ["properties", "casesensitivity"]. */
   rule?(path: readonly string[]): FieldRule;
+  /** Input paths that are always secret, whether or not the program marked them (and so are the same outputs). */
+  secretInputs?: readonly (readonly string[])[];
   /** Output paths that must also be secret when the input at `path` is (the same path always is). */
   derivedSecrets?(path: readonly (string | number)[]): (string | number)[][];
   /** Refuses a change from the old checked inputs to the new ones at Check (a change that would lose data). */
   checkChange?(olds: Props, news: I): ChangeFailure[];
   /** What an update will do that is worth saying in a preview (a restart, a file moved). */
   describeUpdate?(current: Existing<S, I>, news: I): string[];
+  /**
+   * What a create (`current` undefined) or an update will do that only the host can tell, said in a
+   * preview as warnings; a RefusedError refuses the plan there, before anything runs. It reads the
+   * host (batched with every other read), never writes. Not called while inputs are still unknown.
+   */
+  preview?(news: I, current: Existing<S, I> | undefined, read: Runner["read"], ctx: Context): Promise<string[]>;
   /** The natural id an object created from these inputs will have. */
   idOf(inputs: I): string;
 }
@@ -100,8 +112,29 @@ export interface PlannedResource<I extends Props = Props, S extends Props = Prop
 
 /** What an executed resource runs with: reads of the host and commands whose output it keeps. */
 export interface Runner {
+  /** The host's label (`user@host:port`), for messages. */
+  readonly label: string;
   read(requests: readonly SectionRequest[]): Promise<HostView>;
+  /** Reads the host after a step failed, was cancelled or ran out of time, so the state records what it left. */
+  readBack(requests: readonly SectionRequest[]): Promise<HostView>;
   exec(cmd: Command): Promise<CommandResult>;
+  /** A runner on another host, reached with its own connection settings (checked provider config; a replica's source). */
+  remote(config: ProviderConfig): Runner;
+  /**
+   * Runs `send` on `from` and `receive` on this runner's host, the first's standard output piped into
+   * the second's standard input through the provider, never whole in memory; `onProgress` is told the
+   * bytes through so far. Resolves with both exit statuses; a lost connection, the deadline or a cancel throws.
+   */
+  pipe(from: Runner, send: Command, receive: Command, onProgress?: (bytes: number) => void): Promise<PipeOutcome>;
+}
+
+/** A change on the host that the inputs do not show (found at Diff by reading the hosts), and why. */
+export interface LiveChange {
+  /** The output it changes, shown as the diff's property. */
+  property: string;
+  reason: string;
+  /** When set, an update cannot carry the change out: the preview fails with this (nothing runs). */
+  refusal?: string;
 }
 
 /** A resource whose outputs come from running something rather than from the host's state. */
@@ -111,6 +144,8 @@ export interface ExecutedResource<I extends Props = Props, S extends Props = Pro
   reads(ref: Ref): SectionRequest[];
   /** The object as last run, or undefined when what it ran in is gone. */
   read(view: HostView, ref: Ref, ctx: Context): Found<S, I> | undefined;
+  /** Changes the hosts show that an update would carry out although the inputs are the same (read at Diff). */
+  changes?(current: Existing<S, I>, news: I, runner: Runner, ctx: Context): Promise<LiveChange[]>;
   create(inputs: I, runner: Runner, ctx: Context): Promise<Found<S, I>>;
   update(current: Existing<S, I>, news: I, runner: Runner, ctx: Context): Promise<Found<S, I>>;
   delete(current: Existing<S, I>, runner: Runner, ctx: Context): Promise<void>;

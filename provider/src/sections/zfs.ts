@@ -1,13 +1,14 @@
-import { zfsGetAll, zfsListGuids, zfsListSnapshots, zpoolList } from "../freebsd/zfs-commands.ts";
+import { zfsGetAll, zfsGetSnapshotsLocal, zfsHoldsOf, zfsListGuids, zfsListSnapshots, zpoolList } from "../freebsd/zfs-commands.ts";
 import {
-  missingDatasets, parseGuidList, parseSnapshotList, parseZfsGet, parseZpoolList,
+  missingDatasets, missingHoldsDatasets, parseGuidList, parseHolds, parseSnapshotList, parseZfsGet, parseZpoolList,
   type DatasetRecord, type PoolRecord, type SnapshotRecord,
 } from "../freebsd/zfs-output.ts";
 import { Named } from "../inventory/named.ts";
 import type { Scope, Section, SectionOutput } from "../inventory/section.ts";
 
 // The ZFS sections: pools, the datasets a stack names (every property), the names and GUIDs below
-// named datasets (children, and the datasets renamed out of band), and the snapshots below them.
+// named datasets (children, and the datasets renamed out of band), the snapshots below them, and of
+// named snapshots their local properties and their holds.
 
 const names = (scope: Scope): string[] => (scope === "all" ? [] : [...scope].sort());
 
@@ -52,4 +53,54 @@ export const snapshots: Section<Map<string, SnapshotRecord>> = {
   key: "zfs.snapshots",
   command: (scope) => zfsListSnapshots(names(scope)),
   parse: (out, scope) => parseSnapshotList(found(out, scope, "zfs list -t snapshot")),
+};
+
+/** The locally set properties (user properties, the marker) of the named snapshots (`zfs get -s local`). */
+export const snapshotProps: Section<Named<DatasetRecord>> = {
+  key: "zfs.snapshotProps",
+  command: (scope) => zfsGetSnapshotsLocal(names(scope)),
+  parse: (out, scope) => {
+    if (scope === "all") throw new Error("zfs.snapshotProps reads named snapshots only");
+    const records = parseZfsGet(found(out, scope, "zfs get"));
+    // A snapshot with no local property prints nothing: every named one that exists has a record.
+    return new Named("snapshot", scope, records);
+  },
+};
+
+/** Holds as `zfs holds -r` read them: the tags of a snapshot it covered (none when it has none). */
+export interface HoldsRead {
+  /** Tags and when each was placed; throws for a snapshot the read did not cover. */
+  tags(snapshot: string): ReadonlyMap<string, number>;
+}
+
+/** Whether `zfs holds -r DS@NAME` covers a snapshot: DS@NAME itself and NAME on every dataset below DS. */
+function holdsCover(scope: ReadonlySet<string>, snap: string): boolean {
+  for (const s of scope) {
+    const at = s.indexOf("@");
+    if (snap === s || (snap.startsWith(`${s.slice(0, at)}/`) && snap.endsWith(s.slice(at)))) return true;
+  }
+  return false;
+}
+
+/** The holds of the named snapshots and of the snapshots of their names below (`zfs holds -r`). */
+export const snapshotHolds: Section<HoldsRead> = {
+  key: "zfs.holds",
+  command: (scope) => zfsHoldsOf(names(scope)),
+  parse: (out, scope) => {
+    if (scope === "all") throw new Error("zfs.holds reads named snapshots only");
+    // A named snapshot whose dataset is gone is no failure: its dataset is reported missing (exit 1).
+    const datasetsOf = new Set([...scope].map((snap) => snap.slice(0, snap.indexOf("@"))));
+    const missing = missingHoldsDatasets(out.stderr);
+    const tolerated = missing !== undefined && missing.every((name) => datasetsOf.has(name));
+    if (!(out.code === 0 && missing !== undefined) && !(out.code === 1 && tolerated)) {
+      throw new Error(`zfs holds exited ${out.code}: ${out.stderr.trim() || "(no stderr)"}`);
+    }
+    const holds = parseHolds(out.stdout);
+    return {
+      tags(snapshot) {
+        if (!holdsCover(scope, snapshot)) throw new Error(`the holds of ${snapshot} were not read: the resource must name it among its reads`);
+        return holds.get(snapshot) ?? new Map();
+      },
+    };
+  },
 };

@@ -4,7 +4,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import type { DiskState, KernelState } from "./types.ts";
-import type { StatePaths } from "./paths.ts";
+import { SANDBOX_STATE, statePaths, type StatePaths } from "./paths.ts";
 
 const FLOCK = "/usr/bin/flock";
 
@@ -37,7 +37,23 @@ export function withLock<T>(paths: StatePaths, shared: boolean, fn: () => T): T 
 
 /** Reads the persistent model. */
 export function loadDisk(paths: StatePaths): DiskState {
-  return JSON.parse(readFileSync(paths.disk, "utf8")) as DiskState;
+  const disk = JSON.parse(readFileSync(paths.disk, "utf8")) as DiskState;
+  loadedRelease = disk.host.osrelease;
+  return disk;
+}
+
+let loadedRelease: string | undefined;
+
+/**
+ * The release of the host this process works on: the last model loaded, else (a tool that has not
+ * loaded it yet, inside the sandbox) the one at SANDBOX_STATE; undefined when there is none.
+ */
+export function hostRelease(): string | undefined {
+  if (loadedRelease === undefined) {
+    const disk = statePaths(SANDBOX_STATE).disk;
+    if (existsSync(disk)) loadedRelease = (JSON.parse(readFileSync(disk, "utf8")) as DiskState).host.osrelease;
+  }
+  return loadedRelease;
 }
 
 /** Reads the runtime model, or an empty one when the host has just booted. */

@@ -4,6 +4,8 @@
 import type { JailTable } from "../jail/model.ts";
 import type { NetState } from "../net/types.ts";
 import type { RctlState } from "../rctl/kernel.ts";
+import type { FillExtent } from "../zfs/fill.ts";
+import type { PartialReceive } from "../zfs/recv-state.ts";
 
 export type DatasetType = "filesystem" | "volume" | "snapshot";
 
@@ -59,10 +61,16 @@ export interface DatasetRecord {
   snapshotsChanged?: number;
   /** Snapshots: space unique to this snapshot. */
   unique?: number;
-  /** Set while `zfs destroy -d` deferred the destruction of a cloned snapshot. */
+  /** Set while `zfs destroy -d` deferred the destruction of a cloned or held snapshot. */
   deferDestroy?: boolean;
+  /** Snapshots: user holds (`zfs hold`), tag -> epoch seconds when it was placed; `userrefs` is their count. */
+  holds?: Record<string, number>;
   /** Received snapshots: the sender's guid when this host already used it (guid keys the stash), shown as guid. */
   streamGuid?: string;
+  /** Synthetic data the dataset holds without the simulator storing it (zfs/fill.ts); snapshots keep theirs. */
+  fill?: FillExtent[];
+  /** File systems and volumes: a receive cut short under `zfs receive -s` (zfs/recv-state.ts). */
+  recv?: PartialReceive;
 }
 
 /** What the simulated machine reports about itself (uname, sysctl, freebsd-version). */

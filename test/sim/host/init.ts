@@ -12,6 +12,7 @@ import { bootModel, bootRest, type BootRun } from "./boot.ts";
 import type { RcStep } from "./rc-order.ts";
 import { buildToolCode } from "./code-cache.ts";
 import { SIM_CODE_DIR } from "./sandbox.ts";
+import { releaseFacts } from "../release/releases.ts";
 
 export interface PoolSpec {
   name: string;
@@ -26,6 +27,8 @@ export interface InitOptions {
   pools?: PoolSpec[];
   ncpu?: number;
   physmem?: number;
+  /** The release the host runs: `14.3-RELEASE` (default) or `15.0-RELEASE` (release/releases.ts). */
+  release?: string;
 }
 
 const DAY = 86400;
@@ -65,9 +68,11 @@ function poolRecord(name: string, sizeBytes: number, vdev: string, props: Record
 
 /** The persistent model of a freshly installed host. */
 export function freshDisk(opts: InitOptions, now: number): DiskState {
+  const release = opts.release ?? "14.3-RELEASE";
+  const facts = releaseFacts(release);
   const host: HostInfo = {
-    osrelease: "14.3-RELEASE", osreldate: 1403000, ncpu: opts.ncpu ?? 4, physmem: opts.physmem ?? 8_589_934_592,
-    machine: "amd64", kernVersion: "FreeBSD 14.3-RELEASE releng/14.3-n271432-8c9ce319fef7 GENERIC",
+    osrelease: release, osreldate: facts.osreldate, ncpu: opts.ncpu ?? 4, physmem: opts.physmem ?? 8_589_934_592,
+    machine: "amd64", kernVersion: facts.kernVersion,
   };
   const installed = now - DAY;
   const disk: DiskState = { version: 1, host, txg: 0, txgTime: now, nextObjsetId: 54, pools: {}, datasets: {} };
@@ -94,7 +99,7 @@ export function initHost(stateDir: string, opts: InitOptions = {}): boolean {
   const rest = withLock(paths, false, () => {
     if (existsSync(paths.disk)) return undefined;
     const now = Math.floor(Date.now() / 1000);
-    writeRootfs(paths, opts.hostname ?? "freebsd");
+    writeRootfs(paths, opts.hostname ?? "freebsd", opts.release ?? "14.3-RELEASE");
     const disk = freshDisk(opts, now);
     const kernel: KernelState = { version: 1, bootTime: now, zfsMounts: {}, mounts: [] };
     const left = boot(paths, disk, kernel, now);

@@ -9,6 +9,8 @@ import { TOOLS } from "../tools/table.ts";
 import { installGnuTar } from "../tools/tar.ts";
 import { linkDebianPrograms } from "./debian-programs.ts";
 import { writeJailBaseFiles } from "../jail/base-files.ts";
+import { majorOf, releaseFacts } from "../release/releases.ts";
+import { PKG_REPOS_15 } from "../release/pkg-conf.ts";
 
 /** FreeBSD /bin utilities provided by Debian's /usr/bin through symlinks. */
 const BIN_LINKS = ["cat", "chflags", "chmod", "cp", "date", "dd", "df", "echo", "expr", "hostname", "kill", "ln", "ls",
@@ -52,7 +54,7 @@ export function writeWrappers(paths: StatePaths): void {
 }
 
 /** Creates the directory skeleton, /etc and the symlinks of a fresh host. */
-export function writeRootfs(paths: StatePaths, hostname: string): void {
+export function writeRootfs(paths: StatePaths, hostname: string, release = "14.3-RELEASE"): void {
   const r = (p: string): string => join(paths.root, p);
   for (const d of ["bin", "sbin", "boot/kernel", "dev", "proc", "root", "etc/rc.conf.d", "etc/jail.conf.d",
     "etc/ssh", "usr/bin", "usr/lib", "usr/lib64", "usr/sbin", "usr/share", "usr/libexec/freebsd-sim",
@@ -83,9 +85,10 @@ export function writeRootfs(paths: StatePaths, hostname: string): void {
   writeFile(r("etc/rctl.conf"), "# $FreeBSD$\n#\n# see rctl.conf(5) and rctl(8)\n#\n");
   writeFile(r("etc/sysctl.conf"), "# $FreeBSD$\n#\n#  This file is read when going to multi-user and its contents piped thru\n#  ``sysctl'' to adjust kernel values.  ``man 5 sysctl.conf'' for details.\n#\n");
   writeFile(r("boot/loader.conf"), 'kern.geom.label.disk_ident.enable="0"\nkern.geom.label.gptid.enable="0"\nzfs_load="YES"\n');
-  writeFile(r("boot/kernel/kernel"), "\x7fELF\n@(#)FreeBSD 14.3-RELEASE releng/14.3-n271432-8c9ce319fef7 GENERIC\n", 0o555);
+  writeFile(r("boot/kernel/kernel"), `\x7fELF\n@(#)${releaseFacts(release).kernVersion}\n`, 0o555);
+  if (majorOf(release) >= 15) writeFile(r("etc/pkg/FreeBSD.conf"), PKG_REPOS_15);
   writeFile(r("root/.profile"), "PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin:~/bin\nexport PATH\nHOME=/root\nexport HOME\nTERM=${TERM:-xterm}\nexport TERM\n");
-  writeJailBaseFiles(paths);
+  writeJailBaseFiles(paths, release);
 }
 
 /** The hostname rc.conf sets (rc.d/hostname's load_rc_config: rc.conf sourced with sh, last assignment wins). */

@@ -1,13 +1,13 @@
 // Base-system files the jail tools rely on: /etc/defaults/rc.conf (FreeBSD 14.3's defaults for the
 // knobs the simulator reads, and source_rc_confs() as the real file defines it), /etc/rc.d/jail,
 // and /usr/freebsd-dist/base.txz, a userland to extract into a jail's root
-// (`tar -xf /usr/freebsd-dist/base.txz -C /jails/www`), as bsdinstall leaves it on install media.
+// (`tar -xf /usr/freebsd-dist/base.txz -C /jails/www`), as install media carry it, with its MANIFEST.
 
-import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { StatePaths } from "../core/paths.ts";
+import { buildDistSets } from "../release/dist-sets.ts";
+import { loadDisk } from "../core/store.ts";
 
 /** /etc/defaults/rc.conf: the sections of FreeBSD 14.3's file for the knobs the simulator uses. */
 export const DEFAULTS_RC_CONF = `#!/bin/sh
@@ -105,39 +105,17 @@ function writeIfMissing(path: string, text: string, mode = 0o644): void {
   chmodSync(path, mode);
 }
 
-const BASE_DIRS = ["bin", "sbin", "etc/defaults", "etc/rc.d", "etc/rc.conf.d", "dev", "proc", "root", "tmp", "usr/bin",
-  "usr/lib", "usr/lib64", "usr/sbin", "usr/share", "usr/libexec/freebsd-sim", "usr/local/bin", "usr/local/etc",
-  "var/db", "var/log", "var/run", "var/tmp", "var/empty"];
-
-/** Builds base.txz from the host's own userland skeleton (its /bin, /sbin and /usr/sbin wrappers, /etc basics). */
-function buildBaseTxz(paths: StatePaths, out: string): void {
-  const tmp = mkdtempSync(join(tmpdir(), "freebsd-base-"));
-  try {
-    for (const d of BASE_DIRS) mkdirSync(join(tmp, d), { recursive: true });
-    symlinkSync("usr/lib", join(tmp, "lib"));
-    symlinkSync("usr/lib64", join(tmp, "lib64"));
-    for (const d of ["bin", "sbin", "usr/sbin"]) cpSync(join(paths.root, d), join(tmp, d), { recursive: true, verbatimSymlinks: true });
-    for (const f of ["etc/passwd", "etc/group", "etc/master.passwd", "etc/shells", "etc/defaults/rc.conf"]) {
-      if (existsSync(join(paths.root, f))) cpSync(join(paths.root, f), join(tmp, f));
-    }
-    writeFileSync(join(tmp, "etc/hosts"), "::1\t\t\tlocalhost localhost.my.domain\n127.0.0.1\t\tlocalhost localhost.my.domain\n");
-    writeFileSync(join(tmp, "etc/rc"), "#!/bin/sh\n# The simulated base system starts no daemons.\nexit 0\n", { mode: 0o644 });
-    writeFileSync(join(tmp, "etc/rc.shutdown"), "#!/bin/sh\nexit 0\n", { mode: 0o644 });
-    writeFileSync(join(tmp, "etc/rc.conf"), "", { mode: 0o644 });
-    chmodSync(join(tmp, "tmp"), 0o1777);
-    mkdirSync(dirname(out), { recursive: true });
-    const res = spawnSync("tar", ["-cJf", out, "-C", tmp, "."], { stdio: "ignore" });
-    if (res.status !== 0) rmSync(out, { force: true });
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-/** Writes the jail-related base files a host lacks (run at every start, after the tool wrappers). */
-export function writeJailBaseFiles(paths: StatePaths): void {
+/**
+ * Writes the jail-related base files a host lacks (run at every start, after the tool wrappers):
+ * /etc/defaults/rc.conf, and install media's /usr/freebsd-dist (base, kernel and lib32 sets of the
+ * host's own release, with their MANIFEST; release/dist-sets.ts).
+ */
+export function writeJailBaseFiles(paths: StatePaths, release?: string): void {
   const r = (p: string): string => join(paths.root, p);
+  release ??= existsSync(paths.disk) ? loadDisk(paths).host.osrelease : "14.3-RELEASE";
   writeIfMissing(r("etc/defaults/rc.conf"), DEFAULTS_RC_CONF);
-  const base = r("usr/freebsd-dist/base.txz");
-  // The archive copies the host's userland, so it waits until the root file system is written.
-  if (!existsSync(base) && existsSync(r("etc/passwd"))) buildBaseTxz(paths, base);
+  // The archives copy the host's userland, so they wait until the root file system is written.
+  if (!existsSync(r("usr/freebsd-dist/MANIFEST")) && existsSync(r("etc/passwd"))) {
+    buildDistSets(paths, release, ["base", "kernel", "lib32"], r("usr/freebsd-dist"));
+  }
 }

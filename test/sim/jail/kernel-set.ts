@@ -5,7 +5,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import type { DiskState, KernelState } from "../core/types.ts";
 import { hostPath, type StatePaths } from "../core/paths.ts";
-import { JAIL_FILESYSTEMS, PARAMS, type ParamDef } from "./params.ts";
+import { JAIL_FILESYSTEMS, jailParams, type ParamDef } from "./params.ts";
 import { SYS_DISABLE, SYS_INHERIT, SYS_NEW, type JailValue } from "./values.ts";
 import { addJail, dropJail, jailById, jailByName, jailTable, nextCpuset, nextJid, type JailRecord } from "./model.ts";
 import { onJailRenamed, releaseVnetInterfaces } from "./net-hooks.ts";
@@ -56,7 +56,11 @@ function defaults(disk: DiskState, kernel: KernelState, jid: number, vnet: boole
     ip6: vnet ? SYS_INHERIT : SYS_DISABLE, "ip6.addr": [], "ip6.saddrsel": 1,
     sysvmsg: SYS_DISABLE, sysvsem: SYS_DISABLE, sysvshm: SYS_DISABLE, zfs: SYS_INHERIT, "zfs.mount_snapshot": 0,
   };
-  for (const d of PARAMS) if (d.name.startsWith("allow.")) v[d.name] = 0;
+  for (const d of jailParams()) {
+    if (d.name.startsWith("allow.")) v[d.name] = 0;
+    // Why: meta and env (15.0, kern_jailmeta.c) read as empty strings until set.
+    if (d.name === "meta" || d.name === "env") v[d.name] = "";
+  }
   // Why: kern_jail.c jail_default_allow = SET_HOSTNAME | RESERVED_PORTS | UNPRIV_DEBUG | SUSER.
   for (const a of ["set_hostname", "reserved_ports", "unprivileged_proc_debug", "suser"]) v[`allow.${a}`] = 1;
   for (const fs of JAIL_FILESYSTEMS) v[`allow.mount.${fs}`] = 0;

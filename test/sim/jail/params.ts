@@ -19,6 +19,8 @@ export interface ParamDef {
   descr: string;
 }
 
+import { hostRelease } from "../core/store.ts";
+
 const MAXHOSTNAMELEN = 256;
 const MAXPATHLEN = 1024;
 const HOSTUUIDLEN = 64;
@@ -31,7 +33,7 @@ const allow = (name: string, descr: string): ParamDef => p(`allow.${name}`, "boo
 /** File systems registered as jail-friendly at boot (allow.mount.<fs>), in registration order (inferred). */
 export const JAIL_FILESYSTEMS = ["devfs", "fdescfs", "nullfs", "procfs", "tmpfs", "zfs"];
 
-/** Every parameter in OID order. */
+/** Every parameter of 14.3 in OID order. */
 export const PARAMS: readonly ParamDef[] = [
   p("jid", "int", "rdtun", "Jail ID"),
   p("parent", "int", "rd", "Jail parent ID"),
@@ -83,7 +85,42 @@ export const PARAMS: readonly ParamDef[] = [
   p("zfs.mount_snapshot", "int", "rw", "Allow mounting snapshots in the .zfs directory for unjailed datasets"),
 ];
 
-const BY_NAME = new Map(PARAMS.map((d) => [d.name, d]));
+/**
+ * 15.0's catalogue: 14.3's, with allow.routing, allow.unprivileged_parent_tampering and
+ * allow.setaudit among the allow flags (their descriptions are inferred), and meta and env from
+ * kern_jailmeta.c (strings of security.jail.meta_maxbufsize = 4096 bytes, "A,keyvalue"; their OIDs
+ * registered after kern_jail.c's, before the SysV and ZFS ones: inferred from link order).
+ */
+export const PARAMS_15: readonly ParamDef[] = (() => {
+  const out: ParamDef[] = [];
+  for (const d of PARAMS) {
+    if (d.name === "sysvmsg") {
+      out.push(p("meta", "string", "rw", "Jail meta information hidden from the jail", { maxLen: 4096 }));
+      out.push(p("env", "string", "rw", "Jail meta information readable by the jail", { maxLen: 4096 }));
+    }
+    out.push(d);
+    if (d.name === "allow.settime") {
+      out.push(allow("routing", "Jail may modify routing tables"));
+      out.push(allow("unprivileged_parent_tampering", "Unprivileged parent jail processes may tamper with same-uid processes"));
+      out.push(allow("setaudit", "Jail may set and get audit session state"));
+    }
+  }
+  return out;
+})();
+
+/** The catalogue of the host's release (core/store.ts hostRelease: 15.x has PARAMS_15). */
+export function jailParams(): readonly ParamDef[] {
+  return Number((hostRelease() ?? "14").split(".")[0]) >= 15 ? PARAMS_15 : PARAMS;
+}
+
+const byName = new Map<readonly ParamDef[], Map<string, ParamDef>>();
+
+function paramNamed(name: string): ParamDef | undefined {
+  const params = jailParams();
+  let map = byName.get(params);
+  if (!map) byName.set(params, (map = new Map(params.map((d) => [d.name, d]))));
+  return map.get(name);
+}
 
 /** A parameter as named by a caller: its definition and whether it was the `no` form of a boolean. */
 export interface ParamRef {
@@ -108,10 +145,10 @@ export function addNo(name: string): string {
 
 /** jailparam_type(): finds a parameter, accepting `no` forms of booleans only. */
 export function lookupParam(name: string): ParamRef | undefined {
-  const def = BY_NAME.get(name);
+  const def = paramNamed(name);
   if (def) return { def, negated: false };
   const base = stripNo(name);
-  const bdef = base === undefined ? undefined : BY_NAME.get(base);
+  const bdef = base === undefined ? undefined : paramNamed(base);
   // Why: a `no` name is accepted only when it strips to a boolean (jailparam_type, JP_NOBOOL).
   if (bdef && bdef.kind === "bool") return { def: bdef, negated: true };
   return undefined;
@@ -124,7 +161,7 @@ export function paramOid(def: ParamDef): string {
 
 /** jailparam_all() sorted as jls sorts `all`: top-level names first, then dotted ones, by strcmp. */
 export function allParamsSorted(): ParamDef[] {
-  return [...PARAMS].sort((a, b) => {
+  return [...jailParams()].sort((a, b) => {
     const ad = a.name.includes(".");
     const bd = b.name.includes(".");
     if (ad !== bd) return ad ? 1 : -1;

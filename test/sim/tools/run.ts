@@ -8,7 +8,6 @@ import { writeFd } from "../core/fd.ts";
 import { SANDBOX_STATE, statePaths, type StatePaths } from "../core/paths.ts";
 import { acquireLock, loadDisk, loadKernel, releaseLock, saveDisk, saveKernel } from "../core/store.ts";
 import { makeCtx, type ZfsCtx } from "../zfs/context.ts";
-import { preloadStdin } from "../zfs/stdin.ts";
 import { claimTool } from "../transport/faults.ts";
 import { findTool, type ModelTool } from "./table.ts";
 
@@ -80,9 +79,15 @@ async function main(): Promise<void> {
     const run = await spec.load();
     process.exit(run(args, statePaths(state)));
   }
+  // zfs send and receive stream: they hold the state lock only around the model, never while data flows.
+  if (tool === "zfs") {
+    const { isStreamingZfs, runStreamingZfs } = await import("../zfs/stream-tool.ts");
+    if (isStreamingZfs(args)) {
+      logArgv(statePaths(state), argv);
+      process.exit(runStreamingZfs(state, args));
+    }
+  }
   const entry = spec?.locking === "model" ? await spec.load() : undefined;
-  // A `zfs receive` reads its stream before locking, so `zfs send | zfs receive` on one host cannot deadlock.
-  preloadStdin(tool, args);
   const res = runTool(state, tool, args, entry);
   writeFd(1, res.stdout);
   writeFd(2, res.stderr);

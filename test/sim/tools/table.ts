@@ -98,6 +98,10 @@ export const TOOL_TABLE: readonly ToolSpec[] = [
   { name: "lockf", path: "/usr/sbin/lockf", locking: "none", load: async () => (await import("./lockf.ts")).lockfMain },
   { name: "fetch", path: "/usr/sbin/fetch", locking: "none", load: async () => (await import("./fetch.ts")).fetchMain },
   { name: "tar", path: "/usr/bin/tar", locking: "none", load: async () => (await import("./tar.ts")).tarMain },
+  // sha256(1) is sbin/md5 linked as /sbin/sha256; pkg(8) is the package's /usr/local/sbin/pkg (the
+  // base system's /usr/sbin/pkg only bootstraps it), with pkgbase on 15.0 (release/pkgbase.ts).
+  { name: "sha256", path: "/sbin/sha256", locking: "none", load: async () => (await import("./sha256.ts")).sha256Main },
+  { name: "pkg", path: "/usr/local/sbin/pkg", locking: "none", load: async () => (await import("../release/pkg.ts")).pkgMain },
   // jail(8) and its companions, in /usr/sbin as on FreeBSD; rc.d/jail is the rc script itself.
   { name: "jail", path: "/usr/sbin/jail", locking: "self", load: async () => {
     const { jailMain } = await import("../jail/jail-main.ts");

@@ -81,6 +81,7 @@ function cloneSnapshot(ctx: ZfsCtx, snap: string, target: string, settings: Map<
     volblocksize: head.volblocksize, refer: source.refer, logicalrefer: source.logicalrefer, origin: source.guid,
   });
   rec.written = 0;
+  if (source.fill) rec.fill = [...source.fill];
   ctx.disk.datasets[target] = rec;
   touch(ctx);
   if (type === "filesystem") copyTree(snapshotDir(ctx, snap), contentDir(ctx, target), []);

@@ -1,11 +1,11 @@
 // zfs destroy (zfs_do_destroy with destroy_check_dependent/destroy_callback/gather_snapshots).
 
-import { childrenOf, clonesOf, err, mustDs, out, snapshotsOf, type ZfsCtx } from "./context.ts";
+import { childrenOf, err, mustDs, out, snapshotsOf, type ZfsCtx } from "./context.ts";
 import { getopt } from "../core/getopt.ts";
 import { usage } from "./usage.ts";
 import { openDataset } from "./open.ts";
 import { T_DATASET, T_FS, T_SNAP, T_VOL } from "./prop-table.ts";
-import { dependentsOf, isDirectDescendant, removeDataset } from "./dependents.ts";
+import { dependentsOf, destroySnapshotBatch, isDirectDescendant, removeDataset } from "./dependents.ts";
 import { unmountDataset } from "./mount.ts";
 import { nicebytes } from "./nicenum.ts";
 
@@ -94,9 +94,20 @@ function destroyDataset(ctx: ZfsCtx, name: string, f: Flags): number {
   }
   if (!f.clones && checkDependents(ctx, name, f)) return 1;
   let error = false;
+  // destroy_callback batches contiguous snapshots and destroys them with one ioctl before the next
+  // file system or volume (destroy_batched): a batch that fails (a held snapshot) leaves that
+  // dataset in place too, and a recursive destroy goes on past it.
+  let batch: string[] = [];
   for (const dep of [...dependentsOf(ctx, name), name]) {
     if (!ctx.disk.datasets[dep]) continue;
-    if (!destroyOne(ctx, dep, f)) {
+    if (mustDs(ctx, dep).type === "snapshot" && !f.dryrun) {
+      if (f.verbose) out(ctx, f.parsable ? `destroy\t${dep}` : `will destroy ${dep}`);
+      batch.push(dep);
+      continue;
+    }
+    const flushed = destroySnapshotBatch(ctx, batch, false);
+    batch = [];
+    if (!flushed || !destroyOne(ctx, dep, f)) {
       if (!f.recurse || dep === name) return 1;
       error = true;
     }
@@ -112,14 +123,10 @@ function destroyOne(ctx: ZfsCtx, name: string, f: Flags): boolean {
   const rec = mustDs(ctx, name);
   if (!name.includes("/") && !name.includes("@") && rec.type === "filesystem") return true;
   if (f.dryrun) return true;
-  if (rec.type !== "snapshot") {
-    const busy = unmountDataset(ctx, name);
-    if (busy) {
-      err(ctx, busy);
-      return false;
-    }
-  } else if (clonesOf(ctx, name).length > 0) {
-    err(ctx, `cannot destroy snapshot ${name}: snapshot is cloned`);
+  if (rec.type === "snapshot") return destroySnapshotBatch(ctx, [name], false);
+  const busy = unmountDataset(ctx, name);
+  if (busy) {
+    err(ctx, busy);
     return false;
   }
   removeDataset(ctx, name);
@@ -178,8 +185,8 @@ function destroySnapshots(ctx: ZfsCtx, arg: string, f: Flags): number {
     out(ctx, f.parsable ? `reclaim\t${reclaim}` : f.dryrun ? `would reclaim ${nicebytes(reclaim)}` : `will reclaim ${nicebytes(reclaim)}`);
   }
   if (f.dryrun) return 0;
-  let rv = 0;
   if (f.clones) {
+    let rv = 0;
     for (const snap of selected) {
       for (const dep of dependentsOf(ctx, snap)) {
         if (ctx.disk.datasets[dep] && !destroyOne(ctx, dep, { ...f, verbose: false, recurse: true })) rv = 1;
@@ -187,19 +194,5 @@ function destroySnapshots(ctx: ZfsCtx, arg: string, f: Flags): number {
     }
     if (rv) return rv;
   }
-  for (const snap of selected) {
-    if (!ctx.disk.datasets[snap]) continue;
-    if (clonesOf(ctx, snap).length > 0) {
-      if (f.defer) {
-        mustDs(ctx, snap).deferDestroy = true;
-        ctx.dirtyDisk = true;
-        continue;
-      }
-      err(ctx, `cannot destroy snapshot ${snap}: snapshot is cloned`);
-      rv = 1;
-      continue;
-    }
-    removeDataset(ctx, snap);
-  }
-  return rv;
+  return destroySnapshotBatch(ctx, selected, f.defer) ? 0 : 1;
 }

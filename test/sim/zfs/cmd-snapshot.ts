@@ -10,7 +10,7 @@ import { T_DATASET, T_FS, T_SNAP, T_VOL } from "./prop-table.ts";
 import { nextTxg, randomGuid } from "../core/store.ts";
 import { contentDir, nestedMountDirs, snapshotDir, unmountDataset } from "./mount.ts";
 import { copyTree, restoreTree } from "./content.ts";
-import { dependentsOf, removeDataset } from "./dependents.ts";
+import { dependentsOf, removeDataset, userrefs } from "./dependents.ts";
 
 /** zfs snapshot [-r] [-o prop=value]... ds@snap ... */
 export function zfsSnapshot(ctx: ZfsCtx, argv: string[]): number {
@@ -81,6 +81,7 @@ function createSnapshots(ctx: ZfsCtx, wanted: string[], settings: Map<string, st
       objsetid: ctx.disk.nextObjsetId++, props: {}, user: Object.fromEntries(parsed.user),
       volsize: head.volsize, volblocksize: head.volblocksize,
       refer: head.refer, logicalrefer: head.logicalrefer, written: head.written, unique: 0,
+      ...(head.fill ? { fill: [...head.fill] } : {}),
     };
     const headName = parentOf(name)!;
     if (head.type === "filesystem") {
@@ -121,6 +122,10 @@ export function zfsRollback(ctx: ZfsCtx, argv: string[]): number {
   const target = mustDs(ctx, snap);
   const newer = snapshotsOf(ctx, fs).filter((s) => mustDs(ctx, s).createtxg > target.createtxg);
   if (!doclones && reportNewer(ctx, snap, newer, recurse)) return 1;
+  // zfs_rollback (libzfs_dataset.c) destroys each newer snapshot after its clones (rollback_destroy),
+  // going on past failures, and rolls back only when all of them went: a held one fails zfs_destroy
+  // with EBUSY ("cannot destroy 'S': dataset is busy") and stays, with the others already gone.
+  let failed = false;
   for (const s of newer) {
     for (const dep of dependentsOf(ctx, s)) {
       if (!ctx.disk.datasets[dep]) continue;
@@ -131,13 +136,21 @@ export function zfsRollback(ctx: ZfsCtx, argv: string[]): number {
       }
       removeDataset(ctx, dep);
     }
+    if (userrefs(ctx, s) > 0) {
+      err(ctx, `cannot destroy '${s}': dataset is busy`);
+      failed = true;
+      continue;
+    }
     removeDataset(ctx, s);
   }
+  if (failed) return 1;
   const rec = mustDs(ctx, fs);
   if (rec.type === "filesystem") restoreTree(contentDir(ctx, fs), snapshotDir(ctx, snap), nestedMountDirs(ctx, fs));
   rec.refer = target.refer;
   rec.logicalrefer = target.logicalrefer;
   rec.written = 0;
+  if (target.fill) rec.fill = [...target.fill];
+  else delete rec.fill;
   if (rec.type === "volume" && target.volsize !== undefined) rec.volsize = target.volsize;
   touch(ctx);
   return 0;

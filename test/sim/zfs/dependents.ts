@@ -2,7 +2,8 @@
 // clones, depth first and post-order), and removing one dataset from the model and the disk.
 
 import { rmSync } from "node:fs";
-import { childrenOf, clonesOf, mustDs, nameOfGuid, parentOf, snapshotsOf, touch, type ZfsCtx } from "./context.ts";
+import { join } from "node:path";
+import { childrenOf, clonesOf, err, mustDs, nameOfGuid, parentOf, snapshotsOf, touch, type ZfsCtx } from "./context.ts";
 import { contentDir, isMounted, removeMountpoint, snapshotDir } from "./mount.ts";
 import { mountpointPath } from "./prop-get.ts";
 
@@ -44,13 +45,51 @@ export function removeDataset(ctx: ZfsCtx, name: string): void {
   } else {
     const mp = rec.type === "filesystem" ? mountpointPath(ctx, name) : "";
     if (!isMounted(ctx, name)) rmSync(contentDir(ctx, name), { recursive: true, force: true });
+    // A partial `zfs receive -s` (zfs/recv-state.ts) goes with its file system.
+    if (rec.recv) rmSync(join(ctx.paths.stash, rec.recv.stage), { recursive: true, force: true });
     removeMountpoint(ctx, mp);
   }
   const origin = rec.origin ? nameOfGuid(ctx, rec.origin) : undefined;
   delete ctx.disk.datasets[name];
   touch(ctx);
-  // A snapshot whose destruction was deferred (zfs destroy -d) goes with its last clone.
-  if (origin && ctx.disk.datasets[origin]?.deferDestroy && clonesOf(ctx, origin).length === 0) {
+  // A snapshot whose destruction was deferred (zfs destroy -d) goes with its last clone, unless still held.
+  if (origin && ctx.disk.datasets[origin]?.deferDestroy && clonesOf(ctx, origin).length === 0 && userrefs(ctx, origin) === 0) {
     removeDataset(ctx, origin);
   }
+}
+
+/** The number of user holds on a snapshot (`userrefs`). */
+export function userrefs(ctx: ZfsCtx, snap: string): number {
+  return Object.keys(ctx.disk.datasets[snap]?.holds ?? {}).length;
+}
+
+/**
+ * Destroys snapshots all or nothing, as lzc_destroy_snaps does (dsl_destroy_snapshots_nvl checks every
+ * snapshot first, dsl_destroy_snapshot_check_impl: a held one is EBUSY, a cloned one EEXIST, unless
+ * deferred). With `defer`, a held or cloned snapshot is marked defer_destroy instead; it goes with its
+ * last hold or clone (dsl_destroy_snapshot_sync). The messages are zfs_destroy_snaps_nvl's.
+ */
+export function destroySnapshotBatch(ctx: ZfsCtx, snaps: readonly string[], defer: boolean): boolean {
+  const failures: string[] = [];
+  for (const snap of snaps) {
+    if (!ctx.disk.datasets[snap] || defer) continue;
+    // EBUSY reaches zfs_standard_error through errno ("dataset is busy"); EEXIST has its own text.
+    if (userrefs(ctx, snap) > 0) failures.push(`cannot destroy snapshot ${snap}: dataset is busy`);
+    else if (clonesOf(ctx, snap).length > 0) failures.push(`cannot destroy snapshot ${snap}: snapshot is cloned`);
+  }
+  if (failures.length > 0) {
+    for (const line of failures) err(ctx, line);
+    return false;
+  }
+  for (const snap of snaps) {
+    const rec = ctx.disk.datasets[snap];
+    if (!rec) continue;
+    if (defer && (userrefs(ctx, snap) > 0 || clonesOf(ctx, snap).length > 0)) {
+      rec.deferDestroy = true;
+      ctx.dirtyDisk = true;
+      continue;
+    }
+    removeDataset(ctx, snap);
+  }
+  return true;
 }

@@ -11,14 +11,18 @@ import { zfsRollback, zfsSnapshot } from "./cmd-snapshot.ts";
 import { zfsRename } from "./cmd-rename.ts";
 import { zfsClone, zfsPromote } from "./cmd-clone.ts";
 import { zfsMount, zfsUnmount } from "./cmd-mount.ts";
-import { zfsSend } from "./cmd-send.ts";
-import { zfsReceive } from "./cmd-receive.ts";
 import { zfsJail, zfsUnjail } from "./cmd-jail.ts";
+import { zfsHold, zfsHolds, zfsRelease } from "./cmd-hold.ts";
 
 /** The version strings `zfs version` prints on FreeBSD 14.3. */
 export const ZFS_VERSION = ["zfs-2.2.7-FreeBSD_ge269af1b3", "zfs-kmod-2.2.7-FreeBSD_ge269af1b3"];
 
 type Handler = (ctx: ZfsCtx, argv: string[]) => number;
+
+function streamingOnly(ctx: ZfsCtx): number {
+  err(ctx, "internal error: zfs send and receive run through tools/run.ts (zfs/stream-tool.ts)");
+  return 1;
+}
 
 const HANDLERS: Record<string, Handler> = {
   create: zfsCreate,
@@ -34,10 +38,14 @@ const HANDLERS: Record<string, Handler> = {
   promote: zfsPromote,
   mount: zfsMount,
   unmount: zfsUnmount,
+  hold: zfsHold,
+  release: zfsRelease,
+  holds: zfsHolds,
   jail: zfsJail,
   unjail: zfsUnjail,
-  send: zfsSend,
-  receive: zfsReceive,
+  // send and receive stream their data and meet the lock themselves: tools/run.ts runs them (stream-tool.ts).
+  send: streamingOnly,
+  receive: streamingOnly,
   version: (ctx) => {
     for (const line of ZFS_VERSION) out(ctx, line);
     return 0;
@@ -47,7 +55,7 @@ const HANDLERS: Record<string, Handler> = {
 const ALIASES: Record<string, string> = { umount: "unmount", recv: "receive", snap: "snapshot" };
 
 /** Subcommands that only read state (they run under a shared lock). */
-export const READ_ONLY = new Set(["get", "list", "send", "version", "help", "-?", "--help", "-V", "--version"]);
+export const READ_ONLY = new Set(["get", "list", "holds", "send", "version", "help", "-?", "--help", "-V", "--version"]);
 
 /** Runs `zfs argv...` against the context and returns the exit status. */
 export function zfsMain(ctx: ZfsCtx, argv: string[]): number {

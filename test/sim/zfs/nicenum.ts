@@ -65,3 +65,12 @@ export function ctimeShort(epochSeconds: number, withSeconds = false): string {
   const time = withSeconds ? `${hour}:${min}:${sec}` : `${hour}:${min}`;
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${day} ${time} ${d.getUTCFullYear()}`;
 }
+
+/** strftime("%a %b %e %H:%M %Y") in the host's time zone (UTC in the simulator): `zfs holds`' TIMESTAMP column. */
+export function holdTime(epochSeconds: number): string {
+  const d = new Date(epochSeconds * 1000);
+  const day = String(d.getUTCDate()).padStart(2, " ");
+  const hour = String(d.getUTCHours()).padStart(2, "0");
+  const min = String(d.getUTCMinutes()).padStart(2, "0");
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${day} ${hour}:${min} ${d.getUTCFullYear()}`;
+}

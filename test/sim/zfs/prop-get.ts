@@ -6,6 +6,8 @@ import { canonicalIndex, isInheritable, T_SNAP, typeBit, type PropDef } from "./
 import { clonesOf, descendantsOf, mustDs, nameOfGuid, parentOf, snapshotsOf, type ZfsCtx } from "./context.ts";
 import { availableOf, spaceOf } from "./space.ts";
 import { ctimeShort, nicebytes, nicenum, ratio } from "./nicenum.ts";
+import { writtenOf } from "./written.ts";
+import { isInconsistent, resumeTokenOf } from "./recv-state.ts";
 
 export type SourceKind = "none" | "default" | "local" | "inherited" | "temporary" | "received";
 
@@ -152,7 +154,7 @@ export function getNative(ctx: ZfsCtx, name: string, def: PropDef, literal: bool
       return none(sizeText(spaceOf(ctx, name)[def.name], literal));
     case "available": return none(sizeText(availableOf(ctx, name), literal));
     case "referenced": return none(sizeText(rec.refer, literal));
-    case "written": return none(numText(rec.written, literal));
+    case "written": return none(numText(writtenOf(ctx, name), literal));
     case "logicalused": return none(numText(spaceOf(ctx, name).logicalused, literal));
     case "logicalreferenced": return none(numText(rec.logicalrefer, literal));
     case "snapshots_changed":
@@ -164,9 +166,15 @@ export function getNative(ctx: ZfsCtx, name: string, def: PropDef, literal: bool
     }
     case "volsize": return rec.volsize === undefined ? null : { value: numText(rec.volsize, literal), source: "local" };
     case "volblocksize": return rec.volblocksize === undefined ? null : none(numText(rec.volblocksize, literal));
-    case "userrefs": return none("0");
+    case "userrefs": return none(String(Object.keys(rec.holds ?? {}).length));
     case "defer_destroy": return none(rec.deferDestroy ? "on" : "off");
-    case "keystatus": case "encryptionroot": case "receive_resume_token": case "redact_snaps":
+    case "receive_resume_token": {
+      // Only present with a partial `zfs receive -s` (dsl_dataset_stats): `zfs get all` then leaves it out.
+      const token = rec.type === "snapshot" ? undefined : resumeTokenOf(rec);
+      return token === undefined ? null : none(token);
+    }
+    case "inconsistent": return none(isInconsistent(rec) ? "1" : "0");
+    case "keystatus": case "encryptionroot": case "redact_snaps":
       return null;
   }
   if (!def.visible) return null;

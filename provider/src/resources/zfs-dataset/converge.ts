@@ -57,7 +57,7 @@ export function planConverge(record: DatasetRecord, news: DatasetInputs, view: H
   // a change of mountpoint or canmount makes `zfs set` do that itself (libzfs changelist_postfix).
   if (!("mountpoint" in sets) && !("canmount" in sets) && shouldBeMounted(record)) commands.push(zfsMount(news.name));
   // What the host has set locally and Read would count as the user's, but the inputs no longer say.
-  const onHost = managedProperties(record, news.properties, view.get(datasets).get(parentOf(record.name)));
+  const onHost = managedProperties(record, news.properties, view.get(datasets).get(parentOf(record.name)), news.cloneFrom !== undefined);
   for (const prop of Object.keys(onHost)) {
     if (prop in news.properties || createOnly(prop) || record.properties[prop]?.source !== "local") continue;
     const reset = resetValues[prop];

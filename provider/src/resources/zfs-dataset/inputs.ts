@@ -3,6 +3,7 @@ import type { DatasetRecord, PropertyValue } from "../../freebsd/zfs-output.ts";
 import { parseExact } from "../../freebsd/zfs-output.ts";
 import { derivedProperties, keptDerived, type Values } from "../../freebsd/zfs-derived.ts";
 import { resetValues } from "../../freebsd/zfs-names.ts";
+import { nativeProperties } from "../../freebsd/zfs-properties.ts";
 import { presentValue, sameValue } from "../../freebsd/zfs-values.ts";
 import { markerProperty } from "./owner.ts";
 import type { DatasetInputs, DatasetOutputs } from "./schema.ts";
@@ -47,21 +48,47 @@ function valuesOf(record: DatasetRecord | undefined): Values {
   return values;
 }
 
+/** The snapshot a dataset is a clone of now (`origin`), or undefined when it is none. */
+export function originOf(record: DatasetRecord): string | undefined {
+  const origin = record.properties["origin"]?.value;
+  return origin === undefined || origin === "" || origin === "-" ? undefined : origin;
+}
+
 /**
  * The properties a create must declare to reproduce the dataset: its managed local ones, and those
  * zfs fixes at creation that it did not derive by itself (zfs-derived.ts) from them and from `parent`.
+ * A clone's (`clone`) come from its origin, which `zfs clone` cannot change: none of them is declared.
  */
 export function managedProperties(
-  record: DatasetRecord, knownProps: Record<string, string> | undefined, parent: DatasetRecord | undefined,
+  record: DatasetRecord, knownProps: Record<string, string> | undefined, parent: DatasetRecord | undefined, clone = false,
 ): Record<string, string> {
   const type = record.properties["type"]?.value === "volume" ? "volume" : "filesystem";
   const plain: Record<string, string> = {};
-  for (const [prop, pv] of Object.entries(record.properties)) {
+  // Every dataset of a refresh passes here with its ~70 properties: keys, not an array per entry.
+  for (const prop of Object.keys(record.properties)) {
+    const pv = record.properties[prop]!;
     if (derivedProperties.includes(prop) || !isManaged(prop, pv, type, knownProps)) continue;
+    if (clone && nativeProperties[prop]?.settable === "create") continue;
     plain[prop] = pv.value;
   }
+  if (clone) return plain;
   const declared = new Set(Object.keys(knownProps ?? {}));
   return { ...plain, ...keptDerived(record.name, valuesOf(record), declared, plain, valuesOf(parent), type) };
+}
+
+/**
+ * What the dataset was cloned from and whether it was promoted. `cloneFrom` is a fact of its creation,
+ * kept from the known inputs (a promote takes the origin away); read from `origin` only on import. A
+ * clone whose origin is gone was promoted, by this resource or by hand: `promote: true`, never a new cloneFrom.
+ */
+function cloneInputs(record: DatasetRecord, known: Props | undefined): { cloneFrom?: string; promote?: boolean } {
+  const origin = originOf(record);
+  const knows = typeof known?.["name"] === "string";
+  const cloneFrom = knows ? (typeof known!["cloneFrom"] === "string" ? known!["cloneFrom"] : undefined) : origin;
+  const knownPromote = typeof known?.["promote"] === "boolean" ? known["promote"] : undefined;
+  if (cloneFrom === undefined) return knownPromote === undefined ? {} : { promote: knownPromote };
+  const promoted = origin === undefined;
+  return promoted || knownPromote !== undefined ? { cloneFrom, promote: promoted } : { cloneFrom };
 }
 
 /** The parent of a dataset name (`zroot/a/b` -> `zroot/a`). */
@@ -73,8 +100,9 @@ export function parentOf(name: string): string {
 export function inputsOf(record: DatasetRecord, known: Props | undefined, parent: DatasetRecord | undefined): DatasetInputs {
   const knownProps = (known?.["properties"] ?? undefined) as Record<string, string> | undefined;
   const type = record.properties["type"]?.value === "volume" ? "volume" : "filesystem";
+  const clone = cloneInputs(record, known);
   const properties: Record<string, string> = {};
-  for (const [prop, value] of Object.entries(managedProperties(record, knownProps, parent))) {
+  for (const [prop, value] of Object.entries(managedProperties(record, knownProps, parent, clone.cloneFrom !== undefined))) {
     properties[prop] = spelled(prop, value, knownProps?.[prop]);
   }
   const inputs: DatasetInputs = {
@@ -82,10 +110,13 @@ export function inputsOf(record: DatasetRecord, known: Props | undefined, parent
     type,
     properties,
     createParents: known?.["createParents"] === true,
+    ...clone,
     forceDestroy: known?.["forceDestroy"] === true,
     reportAllProperties: known?.["reportAllProperties"] === true,
   };
-  if (type === "volume") {
+  // A volume clone has its origin's size unless the inputs set one.
+  const sized = clone.cloneFrom === undefined || known?.["volsize"] !== undefined || typeof known?.["name"] !== "string";
+  if (type === "volume" && sized) {
     const volsize = record.properties["volsize"]?.value ?? "0";
     inputs.volsize = spelled("volsize", volsize, known?.["volsize"] as string | undefined);
     const knownBlock = known?.["volblocksize"] as string | undefined;
@@ -108,5 +139,6 @@ export function outputsOf(record: DatasetRecord, inputs: DatasetInputs): Dataset
     referenced: parseExact(prop("referenced")?.value ?? "0"),
     mountpoint: prop("mountpoint")?.value ?? "-",
     creation: new Date(creation * 1000).toISOString(),
+    ...(originOf(record) === undefined ? {} : { origin: originOf(record) }),
   };
 }

@@ -1,14 +1,15 @@
 import type { Command } from "../../core/command.ts";
 import { RefusedError } from "../../core/errors.ts";
-import { zfsCreate, zfsDestroy, zfsRename } from "../../freebsd/zfs-commands.ts";
+import { zfsClone, zfsCreate, zfsDestroy, zfsPromote, zfsRename, zfsSet } from "../../freebsd/zfs-commands.ts";
 import type { DatasetRecord } from "../../freebsd/zfs-output.ts";
 import type { HostView } from "../../inventory/view.ts";
 import { datasets, datasetTree, snapshots } from "../../sections/zfs.ts";
 import type { Context, Existing } from "../contract.ts";
 import { planConverge } from "./converge.ts";
-import { parentOf } from "./inputs.ts";
+import { originOf, parentOf } from "./inputs.ts";
 import { markerOf, markerProperty, requirePool } from "./owner.ts";
 import type { DatasetInputs, DatasetOutputs } from "./schema.ts";
+import { formatSize, parseSize } from "../../freebsd/zfs-values.ts";
 
 // The command plans of freebsd:zfs:Dataset: pure functions of the inputs and what the host has.
 
@@ -34,9 +35,45 @@ function checkPlace(view: HostView, name: string, createParents: boolean, verb: 
   }
 }
 
+/**
+ * Commands that create the dataset as a clone of `cloneFrom` (`zfs clone`, properties as `-o`), then
+ * grow a volume clone to its `volsize` and promote it when asked. Refused when the snapshot is missing,
+ * is of the other type, or the volume would shrink (a clone holds its origin's data).
+ */
+function planClone(inputs: DatasetInputs & { cloneFrom: string }, view: HostView, ctx: Context): Command[] {
+  const snap = view.get(snapshots).get(inputs.cloneFrom);
+  if (!snap) {
+    throw new RefusedError(
+      `cannot clone ${inputs.cloneFrom} to ${inputs.name}: that snapshot does not exist on ${view.host}; create it first ` +
+        `(a freebsd:zfs:Snapshot the dataset depends on)`,
+    );
+  }
+  const source = view.get(datasets).get(snap.dataset);
+  const type = source?.properties["type"]?.value ?? "filesystem";
+  if (type !== inputs.type) {
+    throw new RefusedError(`cannot clone ${inputs.cloneFrom} to ${inputs.name}: it is a snapshot of a ${type}, so its clone is a ${type}; set type: ${type}`);
+  }
+  const properties = { ...inputs.properties, [markerProperty]: ctx.urn };
+  const commands = [zfsClone(inputs.cloneFrom, inputs.name, { parents: inputs.createParents, properties })];
+  if (inputs.type === "volume" && inputs.volsize !== undefined) {
+    const has = Number(source?.properties["volsize"]?.value ?? "0");
+    const wanted = parseSize(inputs.volsize) ?? 0;
+    if (wanted < has && !inputs.forceDestroy) {
+      throw new RefusedError(
+        `cannot clone ${inputs.cloneFrom} to ${inputs.name} with volsize ${inputs.volsize}: the origin is ${formatSize(has)}, and a ` +
+          `smaller clone loses the data past the new size. Leave volsize out (the clone has the origin's size) or set forceDestroy: true`,
+      );
+    }
+    if (wanted !== has) commands.push(zfsSet(inputs.name, { volsize: inputs.volsize }));
+  }
+  if (inputs.promote) commands.push(zfsPromote(inputs.name));
+  return commands;
+}
+
 /** Commands that create the dataset, marked with the resource's URN. */
 export function planCreate(inputs: DatasetInputs, view: HostView, ctx: Context): Command[] {
   checkPlace(view, inputs.name, inputs.createParents, "create");
+  if (inputs.cloneFrom !== undefined) return planClone({ ...inputs, cloneFrom: inputs.cloneFrom }, view, ctx);
   const properties = { ...inputs.properties, [markerProperty]: ctx.urn };
   const options: Parameters<typeof zfsCreate>[1] = { parents: inputs.createParents, properties };
   if (inputs.type === "volume") {
@@ -46,14 +83,34 @@ export function planCreate(inputs: DatasetInputs, view: HostView, ctx: Context):
   return [zfsCreate(inputs.name, options)];
 }
 
-/** Commands that bring the dataset to the new inputs in place: rename, set, inherit. */
+/**
+ * The promote a clone's inputs ask for; refuses to take one back (a promote done by hand shows as
+ * `promote: true`), naming the dataset that now depends on this one.
+ */
+function planPromote(record: DatasetRecord, news: DatasetInputs, view: HostView): Command[] {
+  if (news.cloneFrom === undefined) return [];
+  const origin = originOf(record);
+  if (news.promote && origin !== undefined) return [zfsPromote(news.name)];
+  if (news.promote || origin !== undefined) return [];
+  const mine = (s: { dataset: string }) => s.dataset === record.name;
+  const dependents = view.covers(snapshots, record.name)
+    ? [...view.get(snapshots).values()].filter(mine).flatMap((s) => s.clones.map((c) => `${c} (a clone of ${s.name})`))
+    : [];
+  throw new RefusedError(
+    `${record.name} on ${view.host} was promoted (zfs promote): it no longer depends on ${news.cloneFrom}; the snapshots up to ` +
+      `it moved to ${record.name}${dependents.length > 0 ? ` and ${some(dependents)} now depend on them` : ""}. This resource cannot ` +
+      `undo a promote (promoting the origin's dataset back would); set promote: true to keep it as it is`,
+  );
+}
+
+/** Commands that bring the dataset to the new inputs in place: rename, set, inherit, promote. */
 export function planUpdate(record: DatasetRecord, _current: Current, news: DatasetInputs, view: HostView): Command[] {
   const commands: Command[] = [];
   if (record.name !== news.name) {
     checkPlace(view, news.name, news.createParents, "rename to");
     commands.push(zfsRename(record.name, news.name, { parents: news.createParents }));
   }
-  return [...commands, ...planConverge(record, news, view)];
+  return [...commands, ...planConverge(record, news, view), ...planPromote(record, news, view)];
 }
 
 /** Names a few items of a list for a message. */

@@ -19,8 +19,14 @@ export function datasetReads(ref: Ref, purpose: Purpose, news?: DatasetInputs): 
   for (const name of [ref.inputs?.["name"], ref.state?.["name"], news?.name]) {
     if (typeof name === "string" && name.includes("/")) for (const n of lineOf(name)) names.add(n);
   }
+  // A clone's plans need its origin snapshot (and the dataset it belongs to), and the snapshots of the
+  // clone itself (after a promote, the datasets that depend on them).
+  const clone = [news?.cloneFrom, ref.inputs?.["cloneFrom"], ref.state?.["cloneFrom"]].find((c): c is string => typeof c === "string" && c.includes("@"));
+  const origin = clone === undefined ? undefined : clone.slice(0, clone.indexOf("@"));
+  if (origin !== undefined && origin.includes("/")) for (const n of lineOf(origin)) names.add(n);
   const requests = [want(pools), want(datasets, names)];
   if (purpose === "delete") requests.push(want(datasetTree, [ref.id]), want(snapshots, [ref.id]));
+  if (origin !== undefined && purpose !== "read") requests.push(want(snapshots, [origin, ref.id, ...(news ? [news.name] : [])]));
   return requests;
 }
 

@@ -8,7 +8,7 @@ import { createOnlyProperties, type DatasetInputs } from "./schema.ts";
 /** The rule for a change at an input path. */
 export function datasetRule(path: readonly string[]): FieldRule {
   const [top, key] = path;
-  if (top === "type" || top === "volblocksize") return "replace";
+  if (top === "type" || top === "volblocksize" || top === "cloneFrom") return "replace";
   if (top === "properties" && key !== undefined && createOnlyProperties.includes(key)) return "replace";
   return "update";
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkDatasetName, checkPropertyName, checkPropertyValue } from "../../freebsd/zfs-names.ts";
+import { checkDatasetName, checkFullSnapshotName, checkPropertyName, checkPropertyValue } from "../../freebsd/zfs-names.ts";
 import { nativeProperties, propertyAliases } from "../../freebsd/zfs-properties.ts";
 import { parseSize } from "../../freebsd/zfs-values.ts";
 import { markerProperty } from "./owner.ts";
@@ -34,7 +34,24 @@ export const datasetInputs = z
     createParents: z
       .boolean()
       .default(false)
-      .describe("Create missing parent datasets (`zfs create -p`, `zfs rename -p`)."),
+      .describe("Create missing parent datasets (`zfs create -p`, `zfs clone -p`, `zfs rename -p`)."),
+    cloneFrom: z
+      .string()
+      .optional()
+      .describe(
+        "Create the dataset as a clone of this snapshot (`pool/dataset@snapshot`, in the same pool) with `zfs clone`: it starts " +
+          "with the snapshot's files and shares their blocks (a thin jail's root from a release's `@base`). Its `properties` are " +
+          "set with `-o`; what zfs fixes at creation (`casesensitivity`, `encryption`, `volblocksize`, ...) comes from the origin. " +
+          "Changing it replaces the dataset, refused unless forceDestroy is set. While the clone exists the snapshot cannot be destroyed.",
+      ),
+    promote: z
+      .boolean()
+      .optional()
+      .describe(
+        "With `cloneFrom`: promote the clone (`zfs promote`), so that it no longer depends on its origin: the origin's snapshots up " +
+          "to `cloneFrom` move to it and the origin's dataset becomes its clone. A promote cannot be undone here (a promote done " +
+          "by hand reads as `promote: true`); turning it off again is refused.",
+      ),
     forceDestroy: z
       .boolean()
       .default(false)
@@ -55,7 +72,16 @@ export const datasetInputs = z
     const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
     const nameProblem = checkDatasetName(inputs.name);
     if (nameProblem) fail(["name"], nameProblem);
-    if (inputs.type === "volume" && inputs.volsize === undefined) fail(["volsize"], "is required for a volume");
+    if (inputs.cloneFrom !== undefined) {
+      const problem = checkFullSnapshotName(inputs.cloneFrom);
+      if (problem) fail(["cloneFrom"], problem);
+      // zfs_clone (libzfs_dataset.c): "source and target pools differ".
+      else if (inputs.cloneFrom.split("/")[0] !== inputs.name.split("/")[0]) fail(["cloneFrom"], `must be a snapshot in the pool of ${inputs.name}: zfs clones only within a pool`);
+      if (inputs.volblocksize !== undefined) fail(["volblocksize"], "is the origin's for a clone (cloneFrom); zfs clone cannot change it");
+    } else if (inputs.promote !== undefined) {
+      fail(["promote"], "applies only to a clone (cloneFrom)");
+    }
+    if (inputs.type === "volume" && inputs.volsize === undefined && inputs.cloneFrom === undefined) fail(["volsize"], "is required for a volume");
     if (inputs.type === "filesystem") {
       if (inputs.volsize !== undefined) fail(["volsize"], "applies only to volumes (type: volume)");
       if (inputs.volblocksize !== undefined) fail(["volblocksize"], "applies only to volumes (type: volume)");
@@ -81,6 +107,10 @@ export const datasetInputs = z
       }
       if (prop === markerProperty) {
         fail(["properties", prop], "is reserved: the provider marks the datasets it creates with it (the resource's URN)");
+        continue;
+      }
+      if (inputs.cloneFrom !== undefined && nativeProperties[prop]?.settable === "create") {
+        fail(["properties", prop], "is fixed when a dataset is created, and a clone (cloneFrom) takes it from its origin; zfs clone cannot change it");
         continue;
       }
       const valueProblem = checkPropertyValue(prop, value, inputs.type);
@@ -133,6 +163,9 @@ export const datasetOutputs = z.object({
   volblocksize: z.string().optional().describe("Block size of the volume."),
   properties: z.record(z.string(), z.string()).describe("The locally set properties, as managed."),
   createParents: z.boolean().describe("Whether missing parents are created."),
+  cloneFrom: z.string().optional().describe("The snapshot the dataset was created as a clone of."),
+  promote: z.boolean().optional().describe("Whether the clone was promoted (it no longer depends on its origin)."),
+  origin: z.string().optional().describe("The snapshot the dataset is a clone of now (zfs's `origin`); absent when it is not a clone, as after a promote."),
   forceDestroy: z.boolean().describe("Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink."),
   reportAllProperties: z.boolean().describe("Whether `allProperties` is reported."),
   allProperties: z

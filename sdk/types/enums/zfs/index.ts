@@ -8,3 +8,11 @@ export const DatasetType = {
 } as const;
 
 export type DatasetType = (typeof DatasetType)[keyof typeof DatasetType];
+
+export const ReplicaState = {
+    Ok: "ok",
+    Interrupted: "interrupted",
+    Diverged: "diverged",
+} as const;
+
+export type ReplicaState = (typeof ReplicaState)[keyof typeof ReplicaState];
