@@ -55,6 +55,8 @@ function driverFor(dir: string, host: SimHost): Driver {
   const config = {
     "freebsd:host": host.host, "freebsd:port": String(host.port), "freebsd:privateKey": secret(host.privateKey),
     "freebsd:hostKey": host.hostKeyFingerprint,
+    // The simulated host has no way out: the release's sets come from its install media.
+    releaseMirror: "/usr/freebsd-dist",
   };
   const cli = pulumiOnPath();
   if (cli) {
@@ -92,6 +94,8 @@ try {
   console.log(`${dim("root@freebsd:~ #")} reboot`);
   host.reboot();
   const pulumi = driverFor(dir, host);
+  console.log(dim("Stack config: freebsd:host, freebsd:port, freebsd:privateKey (secret) and freebsd:hostKey of the simulated host, and"));
+  console.log(dim("releaseMirror=/usr/freebsd-dist: the release's sets from the host's install media, as it has no way out."));
 
   step("pulumi preview: examples/multi-tenant-vnet, two tenants; the jails' paths and interfaces are not known yet");
   await pulumi("preview");

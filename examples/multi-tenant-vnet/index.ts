@@ -13,6 +13,10 @@ const config = new pulumi.Config();
 // The host's address on the bridge (the tenants' gateway), and a host interface to bridge them to.
 const gateway = config.get("gateway") ?? "10.77.0.1/24";
 const uplink = config.get("uplink");
+// The FreeBSD release of the tenants' userland, and where its distribution sets come from (a mirror,
+// or a directory of the host such as /usr/freebsd-dist).
+const release = config.get("release") ?? "14.3-RELEASE";
+const mirror = config.get("releaseMirror") ?? `https://download.freebsd.org/releases/amd64/amd64/${release}`;
 
 // The shared bridge; each tenant's epair joins it with its host end.
 const bridge = new freebsd.network.Bridge("tenants", {
@@ -28,11 +32,20 @@ const roots = new freebsd.zfs.Dataset("tenant-roots", {
     properties: { mountpoint: "/usr/jails/tenants", compression: "lz4", atime: "off" },
 });
 
+// The base system, fetched, checked against its MANIFEST and extracted once, then snapshotted @base:
+// every tenant's root is a clone of that snapshot (a thin jail, made in a second).
+const base = new freebsd.jail.Release("base", {
+    version: release,
+    dataset: pulumi.interpolate`${roots.name}/${release}`,
+    source: { mirror, sets: ["base"] },
+});
+
 export const tenantJails: Record<string, pulumi.Output<{ path: string; interface: string; address: string }>> = {};
 
 for (const tenant of tenants) {
     const root = new freebsd.zfs.Dataset(`${tenant.name}-root`, {
         name: pulumi.interpolate`${roots.name}/${tenant.name}`,
+        cloneFrom: base.snapshot,
         properties: { quota: tenant.quota },
     });
 
@@ -57,12 +70,6 @@ for (const tenant of tenants) {
         sysvmsg: "new",
         mountDevfs: true,
         exec: { start: "/bin/sh /etc/rc", stop: "/bin/sh /etc/rc.shutdown" },
-        parameters: {
-            // Until freebsd.jail.Release is available, the root gets its userland from the host's
-            // base.txz (as bsdinstall leaves it in /usr/freebsd-dist) when it has none yet: jail(8)
-            // runs exec.prepare on the host before it mounts anything in the root.
-            "exec.prepare": pulumi.interpolate`test -x ${root.mountpoint}/bin/sh || tar -xf /usr/freebsd-dist/base.txz -C ${root.mountpoint}`,
-        },
     });
 
     // Its address, in its own rc.conf (rc.d/netif sets it at every start) and live now.

@@ -7,6 +7,10 @@ const address = config.get("address") ?? "lo0|127.0.1.80/32";
 // The root's compression and quota (`pulumi config set quota 20G` changes it in place).
 const compression = config.get("compression") ?? "zstd";
 const quota = config.get("quota") ?? "10G";
+// The FreeBSD release of the jail's userland, and where its distribution sets come from (a mirror, or
+// a directory of the host such as /usr/freebsd-dist).
+const release = config.get("release") ?? "14.3-RELEASE";
+const mirror = config.get("releaseMirror") ?? `https://download.freebsd.org/releases/amd64/amd64/${release}`;
 
 // The parent of jail roots, and the web jail's own dataset under it.
 const jails = new freebsd.zfs.Dataset("jails", {
@@ -14,8 +18,17 @@ const jails = new freebsd.zfs.Dataset("jails", {
     properties: { mountpoint: "/usr/jails", atime: "off" },
 });
 
+// The base system, fetched, checked against its MANIFEST, extracted and snapshotted @base.
+const base = new freebsd.jail.Release("base", {
+    version: release,
+    dataset: pulumi.interpolate`${jails.name}/${release}`,
+    source: { mirror, sets: ["base"] },
+});
+
+// The jail's own root: a clone of the release's snapshot, compressed and under a quota.
 const root = new freebsd.zfs.Dataset("web-root", {
     name: pulumi.interpolate`${jails.name}/web`,
+    cloneFrom: base.snapshot,
     properties: { compression, quota },
 });
 
@@ -26,12 +39,6 @@ const web = new freebsd.jail.Jail("web", {
     ip4: [address],
     mountDevfs: true,
     exec: { start: "/bin/sh /etc/rc", stop: "/bin/sh /etc/rc.shutdown" },
-    parameters: {
-        // Until freebsd.jail.Release is available, the root gets its userland from the host's
-        // base.txz (as bsdinstall leaves it in /usr/freebsd-dist) when it has none yet: jail(8)
-        // runs exec.prepare on the host before it mounts anything in the root.
-        "exec.prepare": pulumi.interpolate`test -x ${root.mountpoint}/bin/sh || tar -xf /usr/freebsd-dist/base.txz -C ${root.mountpoint}`,
-    },
 });
 
 export const path = web.path;

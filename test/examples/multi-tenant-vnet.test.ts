@@ -25,7 +25,7 @@ beforeAll(async () => {
   host = await startHost({ racct: true });
   before = await hostSnapshot(host);
   program = copyProgram("examples/multi-tenant-vnet");
-  stack = programStack({ dir: program.dir, config: hostConfig(host) });
+  stack = programStack({ dir: program.dir, config: { ...hostConfig(host), releaseMirror: "/usr/freebsd-dist" } });
 }, 120_000);
 afterAll(async () => {
   await host?.stop();
@@ -33,18 +33,18 @@ afterAll(async () => {
 });
 
 describe("examples/multi-tenant-vnet through the program runner", () => {
-  it("previews a fresh stack: all creates, each jail's path and interface unknown, nothing on the host", async () => {
+  it("previews a fresh stack: all creates, each jail's path and interface and its root's origin unknown, nothing on the host", async () => {
     const p = await stack.preview();
-    expect(ops(p.steps)).toEqual(Array(17).fill("create"));
+    expect(ops(p.steps)).toEqual(Array(18).fill("create"));
     const jail = p.steps.find((s) => s.urn.endsWith("freebsd:jail:Jail::alpha"))!;
     expect(isUnknown(jail.inputs!["path"])).toBe(true);
     expect((jail.inputs!["vnetInterfaces"] as Value[]).some(isUnknown)).toBe(true);
-    expect(isUnknown((jail.inputs!["parameters"] as Record<string, Value>)["exec.prepare"])).toBe(true);
+    expect(isUnknown(p.steps.find((s) => s.urn.endsWith("freebsd:zfs:Dataset::alpha-root"))!.inputs!["cloneFrom"])).toBe(true);
     expect(snapshotChanges(before, await hostSnapshot(host))).toEqual({});
     expect(stack.state.stack.resources).toEqual([]);
   }, 120_000);
 
-  it("up creates every tenant: the dataset's mountpoint is the jail's path, the epair's jail end its interface", async () => {
+  it("up creates every tenant: its root a clone of the release, the root's mountpoint the jail's path, the epair's jail end its interface", async () => {
     const u = await stack.up({ skipPreview: true });
     expect(u.error).toBeUndefined();
     expect(ops(u.steps).every((op) => op === "create")).toBe(true);
@@ -52,6 +52,7 @@ describe("examples/multi-tenant-vnet through the program runner", () => {
       const mountpoint = resource("freebsd:zfs:Dataset", `${t}-root`).outputs["mountpoint"];
       const jailInterface = resource("freebsd:network:Epair", t).outputs["jailInterface"];
       expect(mountpoint).toBe(`/usr/jails/tenants/${t}`);
+      expect(resource("freebsd:zfs:Dataset", `${t}-root`).inputs["cloneFrom"]).toBe("zroot/tenants/14.3-RELEASE@base");
       expect(jailInterface).toBe(`${t}b`);
       expect(resource("freebsd:jail:Jail", t).inputs).toMatchObject({ path: mountpoint, vnetInterfaces: [jailInterface], sysvshm: "new", allow: { sysvipc: false } });
     }
@@ -64,6 +65,7 @@ describe("examples/multi-tenant-vnet through the program runner", () => {
     ]);
     expect(await mustExec(host, "ifconfig tenants0")).toMatch(/member: alphaa[\s\S]*inet 10\.77\.0\.1 |inet 10\.77\.0\.1 [\s\S]*member: alphaa/);
     expect(await mustExec(host, "test -x /usr/jails/tenants/beta/bin/sh && echo userland")).toBe("userland\n");
+    expect(await mustExec(host, "zfs get -H -o value origin zroot/tenants/beta")).toBe("zroot/tenants/14.3-RELEASE@base\n");
     expect(unwrapSecrets(stack.outputs["tenantJails"]!)).toEqual({
       alpha: { address: "10.77.0.11/24", interface: "alphab", path: "/usr/jails/tenants/alpha" },
       beta: { address: "10.77.0.12/24", interface: "betab", path: "/usr/jails/tenants/beta" },

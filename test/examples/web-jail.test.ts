@@ -4,7 +4,8 @@ import { isUnknown, type ResourceState } from "pulumi-engine-harness";
 import type { ProgramStack } from "../engine/program/program-stack.ts";
 import { hostConfig, hostSnapshot, mustExec, programStack, snapshotChanges, startHost, root } from "./program-host.ts";
 
-// examples/web-jail end to end through the program runner against a simulated host: preview, up, a
+// examples/web-jail end to end through the program runner against a simulated host (the release's
+// sets from the host's /usr/freebsd-dist, as it has no way out): preview, up, a
 // refresh with no drift, the quota changed in config and applied in place (the jail untouched), and
 // destroy leaving the host as it was.
 
@@ -17,21 +18,21 @@ const ops = (steps: { op: string; type: string }[]) => steps.filter((s) => !s.ty
 beforeAll(async () => {
   host = await startHost();
   before = await hostSnapshot(host);
-  stack = programStack({ dir: `${root}/examples/web-jail`, config: hostConfig(host) });
+  stack = programStack({ dir: `${root}/examples/web-jail`, config: { ...hostConfig(host), releaseMirror: "/usr/freebsd-dist" } });
 }, 120_000);
 afterAll(async () => host?.stop());
 
 describe("examples/web-jail through the program runner", () => {
-  it("previews four creates, the jail's root unknown until its dataset exists, and changes nothing", async () => {
+  it("previews five creates, the jail's root unknown until its dataset exists, and changes nothing", async () => {
     const p = await stack.preview();
-    expect(ops(p.steps)).toEqual(["create", "create", "create", "create"]);
+    expect(ops(p.steps)).toEqual(Array(5).fill("create"));
     expect(isUnknown(p.steps.find((s) => s.name === "web" && s.type === "freebsd:jail:Jail")!.inputs!["path"])).toBe(true);
     expect(snapshotChanges(before, await hostSnapshot(host))).toEqual({});
   }, 120_000);
 
-  it("up makes the dataset, compressed and under its quota, and the jail on it, running", async () => {
+  it("up makes the release, the jail's dataset as its clone, compressed and under its quota, and the jail on it", async () => {
     await stack.up({ skipPreview: true });
-    expect(await mustExec(host, "zfs get -H -o property,value compression,quota zroot/jails/web")).toBe("compression\tzstd\nquota\t10G\n");
+    expect(await mustExec(host, "zfs get -H -o property,value compression,quota,origin zroot/jails/web")).toBe("compression\tzstd\nquota\t10G\norigin\tzroot/jails/14.3-RELEASE@base\n");
     expect(resource("web").inputs["path"]).toBe("/usr/jails/web");
     expect((await mustExec(host, "jls name ip4.addr path")).trim()).toBe("web 127.0.1.80 /usr/jails/web");
     expect(stack.outputs).toMatchObject({ path: "/usr/jails/web", configFile: "/etc/jail.conf.d/web.conf" });
