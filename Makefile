@@ -32,7 +32,7 @@ build: install
 
 typecheck: build
 	tsc -p tsconfig.json
-	tsc -p examples/datasets/tsconfig.json --noEmit
+	tsc -p tsconfig.examples.json
 
 test: build system typecheck
 	vitest run

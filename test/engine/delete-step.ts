@@ -1,4 +1,4 @@
-// Deleting a resource as the engine's DeleteStep does: protection, previews, retainOnDelete.
+// Deleting a resource as the engine's DeleteStep does: protection, previews, retainOnDelete, external.
 import type { Deployment } from "./deployment.ts";
 import type { ResourceState } from "./stack-types.ts";
 
@@ -8,7 +8,8 @@ export async function deleteResource(d: Deployment, old: ResourceState, opts: { 
   if (!opts.replacing && old.protect) {
     d.fail(`resource "${old.urn}" cannot be deleted\nbecause it is protected. To unprotect the resource, either remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\`, or use the command:\n\`pulumi state unprotect '${old.urn}'\``);
   }
-  if (d.dryRun || old.retainOnDelete) return;
+  // An external resource (read with Resource.get) is not Pulumi's to delete: it only leaves the state.
+  if (d.dryRun || old.retainOnDelete || old.external) return;
   const prov = await d.providerFor(old.provider);
   try {
     await prov.delete({ urn: old.urn, id: old.id, inputs: old.inputs, outputs: old.outputs });

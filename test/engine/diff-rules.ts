@@ -1,6 +1,6 @@
 // How the engine arrives at the diff of a resource (step_generator.go diff, diffResource and
 // applyReplaceOnChanges): provider change, the provider's Diff, its fallbacks, replaceOnChanges.
-import type { Deployment } from "./deployment.ts";
+import type { Deployment, ProviderBinding } from "./deployment.ts";
 import { DiffUnavailableError } from "./errors.ts";
 import { diffInputs, type PropertyDiff } from "./object-diff.ts";
 import { applyIgnoreChanges, parsePropertyPath, pathContains } from "./property-path.ts";
@@ -13,13 +13,14 @@ import type { ValueMap } from "./value-model.ts";
 const INIT_ERROR_KEY = "#initerror";
 
 // The diff of a registered resource against its old state, after the engine's adjustments.
-export async function diffOf(d: Deployment, reg: { urn: string; spec: ResourceSpec }, old: ResourceState, inputs: ValueMap): Promise<DiffSummary> {
+export async function diffOf(d: Deployment, reg: { urn: string; spec: ResourceSpec; provider: ProviderBinding }, old: ResourceState,
+  inputs: ValueMap): Promise<DiffSummary> {
   let diff: DiffSummary;
-  if (await providerChanged(d, old)) {
+  if (await providerChanged(d, old, reg.provider)) {
     diff = { ...none(), changes: "some", replaces: ["provider"] };
   } else {
     try {
-      diff = await diffResource(d.provider, reg.urn, old.id, old.inputs, old.outputs, inputs, d.dryRun, reg.spec.options?.ignoreChanges ?? []);
+      diff = await diffResource(reg.provider.client, reg.urn, old.id, old.inputs, old.outputs, inputs, d.dryRun, reg.spec.options?.ignoreChanges ?? []);
     } catch (e) {
       if (!(e instanceof DiffUnavailableError)) throw e;
       d.diag("warning", e.message, reg.urn);

@@ -13,11 +13,11 @@ export interface ImportedState {
 }
 
 // Reads a resource by id alone and fails as the engine does when it is absent or has no inputs.
-export async function readForImport(d: Deployment, urn: string, importId: string, timeout = 0): Promise<ImportedState> {
+export async function readForImport(d: Deployment, urn: string, importId: string, timeout = 0, client = d.provider): Promise<ImportedState> {
   let res;
   let initErrors: string[] = [];
   try {
-    res = await d.provider.read({ urn, id: importId, timeout });
+    res = await client.read({ urn, id: importId, timeout });
   } catch (e) {
     if (!(e instanceof ProviderError && e.initFailed)) d.fail(`${urn}: reading for import failed: ${(e as Error).message}`, e);
     initErrors = e.initFailed.reasons;
@@ -32,10 +32,10 @@ export async function readForImport(d: Deployment, urn: string, importId: string
 
 // The `import` option: read the resource, record it, and return it as the old state to diff against.
 export async function importResource(d: Deployment, reg: Registration, importId: string): Promise<ResourceState> {
-  const read = await readForImport(d, reg.urn, importId, reg.spec.options?.customTimeouts?.read);
+  const read = await readForImport(d, reg.urn, importId, reg.spec.options?.customTimeouts?.read, reg.provider.client);
   const o = reg.spec.options ?? {};
   const state: ResourceState = {
-    urn: reg.urn, name: reg.name, type: reg.spec.type, ...read, provider: d.providerRef, importId,
+    urn: reg.urn, name: reg.name, type: reg.spec.type, ...read, provider: reg.provider.ref, importId,
     protect: o.protect ?? false, retainOnDelete: o.retainOnDelete ?? false, ignoreChanges: o.ignoreChanges ?? [],
   };
   d.put(state);

@@ -7,11 +7,13 @@ import enginePb from "@pulumi/pulumi/proto/engine_pb.js";
 import engineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb.js";
 import errorsPb from "@pulumi/pulumi/proto/errors_pb.js";
 import statusPb from "@pulumi/pulumi/proto/status_pb.js";
+import resourcePb from "@pulumi/pulumi/proto/resource_pb.js";
+import resourceGrpc from "@pulumi/pulumi/proto/resource_grpc_pb.js";
 import structPb from "google-protobuf/google/protobuf/struct_pb.js";
 import emptyPb from "google-protobuf/google/protobuf/empty_pb.js";
 import anyPb from "google-protobuf/google/protobuf/any_pb.js";
 
-export { providerPb, providerGrpc, pluginPb, enginePb, engineGrpc, errorsPb, statusPb, structPb, emptyPb, anyPb };
+export { providerPb, providerGrpc, pluginPb, enginePb, engineGrpc, errorsPb, statusPb, resourcePb, resourceGrpc, structPb, emptyPb, anyPb };
 
 export type Struct = InstanceType<typeof structPb.Struct>;
 export type ProtoValue = InstanceType<typeof structPb.Value>;

@@ -1,6 +1,6 @@
 // What the engine does with one registered resource during a preview or an update
 // (step_generator.go continueStepsFromImport/continueStepsFromDiff, step.go Create/Update steps).
-import type { Deployment } from "./deployment.ts";
+import type { Deployment, ProviderBinding } from "./deployment.ts";
 import { diffOf } from "./diff-rules.ts";
 import { ProviderError } from "./errors.ts";
 import { applyIgnoreChanges } from "./property-path.ts";
@@ -11,19 +11,30 @@ import { containsUnknowns, type ValueMap } from "./value-model.ts";
 import { deleteResource } from "./delete-step.ts";
 import { importResource } from "./import-step.ts";
 
-/** A resource being registered: its name, URN, program spec and old state. */
+/** A resource being registered: its name, URN, program spec, provider and old state. */
 export interface Registration {
   name: string;
   urn: string;
   spec: ResourceSpec;
   old: ResourceState | undefined;
+  /** The provider it is registered with. */
+  provider: ProviderBinding;
   /** URNs of the resources it depends on. */
   dependencies?: string[];
 }
 
+/** Where a resource is registered, when not at the top of the stack with the default provider. */
+export interface Placement {
+  /** Its URN (a child's has its parent's type in it); default a top-level URN. */
+  urn?: string;
+  /** Its provider; default the deployment's default provider. */
+  provider?: ProviderBinding;
+}
+
 // Registers one resource of the program: import, create, update, replace or same.
-export async function registerResource(d: Deployment, name: string, spec: ResourceSpec, dependencies: string[] = []): Promise<void> {
-  const urn = makeUrn(d.identity.stack, d.identity.project, spec.type, name);
+export async function registerResource(d: Deployment, name: string, spec: ResourceSpec, dependencies: string[] = [], at: Placement = {}): Promise<void> {
+  const urn = at.urn ?? makeUrn(d.identity.stack, d.identity.project, spec.type, name);
+  const provider = at.provider ?? d.defaultBinding();
   if (!d.dryRun && containsUnknowns(spec.inputs)) {
     d.fail(`resource '${name}' has unknown inputs in an update; the SDK resolves every input before registering it`);
   }
@@ -32,10 +43,10 @@ export async function registerResource(d: Deployment, name: string, spec: Resour
   let imported = false;
   if (importId !== undefined && (old === undefined || (old.importId ?? old.id) !== importId)) {
     if (old !== undefined) d.fail(`harness: importing over the existing resource ${urn} (an import-replacement) is not modelled`);
-    old = await importResource(d, { name, urn, spec, old }, importId);
+    old = await importResource(d, { name, urn, spec, old, provider }, importId);
     imported = true;
   }
-  const reg: Registration = { name, urn, spec, old, dependencies };
+  const reg: Registration = { name, urn, spec, old, provider, dependencies };
   const inputs = await checkInputs(d, reg);
   if (old === undefined) return createResource(d, reg, inputs, "create");
   return diffAndApply(d, reg, old, inputs, imported);
@@ -55,7 +66,7 @@ async function checkInputs(d: Deployment, reg: Registration): Promise<ValueMap> 
 }
 
 async function checkWith(d: Deployment, reg: Registration, olds: ValueMap | undefined, news: ValueMap): Promise<ValueMap> {
-  const res = await d.provider.check({ urn: reg.urn, olds, news, allowUnknowns: d.dryRun, randomSeed: d.seed(reg.urn) });
+  const res = await reg.provider.client.check({ urn: reg.urn, olds, news, allowUnknowns: d.dryRun, randomSeed: d.seed(reg.urn) });
   if (res.failures.length > 0) d.failChecks(reg.urn, res.failures, news);
   if (res.inputs === undefined) d.fail(`Check(${reg.name}) returned no inputs: the engine would pass nil inputs on and fail`);
   return res.inputs;
@@ -77,7 +88,7 @@ async function diffAndApply(d: Deployment, reg: Registration, old: ResourceState
   }
   if (old.initErrors.length > 0) return updateResource(d, reg, old, inputs, diff, imported);
   if (imported) return; // the import step already reported and recorded it
-  d.put({ ...old, inputs, provider: d.providerRef, ...stateOptions(reg) });
+  d.put({ ...old, inputs, provider: reg.provider.ref, ...stateOptions(reg) });
   d.record({ ...stepBase(reg), op: "same", diff, id: old.id, inputs, outputs: old.outputs });
 }
 
@@ -85,7 +96,7 @@ async function diffAndApply(d: Deployment, reg: Registration, old: ResourceState
 async function createResource(d: Deployment, reg: Registration, inputs: ValueMap, op: "create" | "replace", diff?: DiffSummary): Promise<void> {
   const timeout = reg.spec.options?.customTimeouts?.create;
   try {
-    const res = await d.provider.create({ urn: reg.urn, properties: inputs, preview: d.dryRun, ...(timeout ? { timeout } : {}) });
+    const res = await reg.provider.client.create({ urn: reg.urn, properties: inputs, preview: d.dryRun, ...(timeout ? { timeout } : {}) });
     const outputs = res.properties ?? {};
     d.put({ ...newState(d, reg, res.id, inputs, outputs), initErrors: [] });
     d.record({ ...stepBase(reg), op, ...(diff ? { diff } : {}), id: res.id, inputs, outputs });
@@ -104,17 +115,17 @@ async function updateResource(d: Deployment, reg: Registration, old: ResourceSta
   const timeout = reg.spec.options?.customTimeouts?.update;
   const step = { ...stepBase(reg), op: "update" as const, diff, id: old.id, inputs, ...(imported ? { imported } : {}) };
   try {
-    const res = await d.provider.update({ // the step's provider is the new one (UpdateStep.Provider)
+    const res = await reg.provider.client.update({ // the step's provider is the new one (UpdateStep.Provider)
       urn: reg.urn, id: old.id, oldInputs: old.inputs, oldOutputs: old.outputs, newInputs: inputs, preview: d.dryRun,
       ignoreChanges: reg.spec.options?.ignoreChanges ?? [], ...(timeout ? { timeout } : {}),
     });
     const outputs = res.properties ?? {};
-    d.put({ ...old, ...stateOptions(reg), provider: d.providerRef, inputs, outputs, initErrors: [] });
+    d.put({ ...old, ...stateOptions(reg), provider: reg.provider.ref, inputs, outputs, initErrors: [] });
     d.record({ ...step, outputs });
   } catch (e) {
     if (e instanceof ProviderError && e.initFailed) {
       const outputs = e.initFailed.properties ?? {};
-      d.put({ ...old, ...stateOptions(reg), provider: d.providerRef, inputs, outputs, initErrors: e.initFailed.reasons });
+      d.put({ ...old, ...stateOptions(reg), provider: reg.provider.ref, inputs, outputs, initErrors: e.initFailed.reasons });
       d.record({ ...step, outputs });
     }
     d.fail(`${reg.urn}: updating failed: ${(e as Error).message}`, e);
@@ -129,6 +140,12 @@ async function replaceResource(d: Deployment, reg: Registration, old: ResourceSt
   const inputs = await checkWith(d, reg, undefined, reg.spec.inputs);
   const deleteFirst = reg.spec.options?.deleteBeforeReplace ?? diff.deleteBeforeReplace;
   if (deleteFirst && !old.pendingReplacement) {
+    const dependents = d.news.resources.filter((r) => r.dependencies?.includes(old.urn)).map((r) => r.name);
+    if (dependents.length > 0 && d.refusesDependentReplacements) {
+      d.fail(`harness: replacing ${reg.urn} delete-before-create while ${dependents.join(", ")} depend${dependents.length === 1 ? "s" : ""} on it: ` +
+        "the engine would first replace or delete the dependents whose inputs come from it (dependent replacements), which is not modelled; " +
+        "remove the dependents in one update and replace the resource in the next");
+    }
     await deleteResource(d, old, { replacing: true });
     d.put({ ...old, pendingReplacement: true });
   }
@@ -138,7 +155,7 @@ async function replaceResource(d: Deployment, reg: Registration, old: ResourceSt
 
 function newState(d: Deployment, reg: Registration, id: string, inputs: ValueMap, outputs: ValueMap): ResourceState {
   return {
-    urn: reg.urn, name: reg.name, type: reg.spec.type, id, inputs, outputs, initErrors: [], provider: d.providerRef,
+    urn: reg.urn, name: reg.name, type: reg.spec.type, id, inputs, outputs, initErrors: [], provider: reg.provider.ref,
     ...stateOptions(reg),
   };
 }

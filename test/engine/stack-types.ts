@@ -52,9 +52,13 @@ export interface ResourceState {
   ignoreChanges: string[];
   /** URNs of the resources it depends on (from dependsOn), so a parallel destroy deletes it before them. */
   dependencies?: string[];
+  /** Read with `Resource.get` (ReadResource), not managed: deleting it only drops it from state. */
+  external?: boolean;
+  /** The URN of its parent (a program's resources are children of the stack or of a component). */
+  parent?: string;
 }
 
-/** The default provider's own state (its checked config is both inputs and outputs). */
+/** A provider resource's own state (its checked config is both inputs and outputs). */
 export interface ProviderState {
   urn: string;
   id: string;
@@ -64,7 +68,10 @@ export interface ProviderState {
 
 /** The whole stack state. */
 export interface StackState {
+  /** The default provider of the stack model (`Stack`). */
   provider: ProviderState | undefined;
+  /** Other provider resources: explicit ones, and (for a program run) default ones too. */
+  providers?: ProviderState[];
   resources: ResourceState[];
 }
 

@@ -51,6 +51,18 @@ describe("parameters", () => {
   });
 });
 
+describe("a command-list parameter given as one string", () => {
+  it("reads back in its input's spelling (jail.conf parses it as a list), a list staying a list", () => {
+    const prepare = "test -x /usr/jails/web/bin/sh || tar -xf /usr/freebsd-dist/base.txz -C /usr/jails/web";
+    for (const value of [prepare, [prepare, "true"]]) {
+      const given = inputs({ parameters: { "exec.prepare": value } });
+      const inv = inventory({ files: new Map([["/etc/jail.conf.d/web.conf", renderJail(given)]]) });
+      const found = read(jail, inv, "web", { inputs: given as never })!;
+      expect(found.inputs.parameters).toEqual({ "exec.prepare": value });
+    }
+  });
+});
+
 describe("planCreate", () => {
   it("checks the path, delegates, writes the file, enables it at boot and starts it", () => {
     const plan = planCreate(jail, inputs({ datasets: ["zroot/data"] }), inventory());

@@ -33,8 +33,30 @@ export interface Outcome {
   inputs: Record<string, unknown>;
 }
 
-/** How many times a plan is made again after a write found its file changed underneath it. */
+/**
+ * How many times in a row a plan is made again after its write found the file changed underneath
+ * it, and the next plan came out the same (nobody else's write got in). Writes released together
+ * reach the host in one script, so of N writers of one file only the first succeeds each round: a
+ * round whose new plan differs (another writer got in) is progress and does not count, up to
+ * `conflictRounds` in all.
+ */
 const conflictAttempts = 6;
+const conflictRounds = 256;
+
+/** The retry budget of one write against files that others change at the same time. */
+class ConflictBudget {
+  private last = "";
+  private stalled = 0;
+  private rounds = 0;
+
+  /** Whether to plan again after a conflict of the write of `commands`. */
+  again(commands: readonly Command[]): boolean {
+    const plan = JSON.stringify(commands);
+    this.stalled = plan === this.last ? this.stalled + 1 : 1;
+    this.last = plan;
+    return ++this.rounds < conflictRounds && this.stalled < conflictAttempts;
+  }
+}
 
 /** How many extra reads a find may ask for (a dataset renamed out of band: its GUID, then its record). */
 const readRounds = 3;
@@ -44,7 +66,7 @@ const readBackGraceMs = 60_000;
 
 /** A short random wait before planning again, growing with the attempt, so concurrent writers interleave. */
 function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * attempt));
+  return new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 80 * Math.min(attempt, conflictAttempts)));
 }
 
 /** Output paths that must be secret because the input at that path was (same path, and the resource's own mapping). */
@@ -84,8 +106,9 @@ export function previewCreate(def: ResourceDefinition, inputs: Record<string, un
 
 /** Outputs a preview of an update can promise: old state, new inputs, computed values unknown unless stable. */
 export function previewUpdate(def: ResourceDefinition, olds: Record<string, unknown>, news: Record<string, unknown>): Record<string, unknown> {
+  const stable = new Set([...(def.stableOutputs ?? []), ...(def.stableIn?.(olds, news) ?? [])]);
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(olds)) out[key] = def.stableOutputs?.includes(key) ? value : Unknown;
+  for (const [key, value] of Object.entries(olds)) out[key] = stable.has(key) ? value : Unknown;
   return { ...out, ...news };
 }
 
@@ -208,12 +231,13 @@ export async function createObject(def: ResourceDefinition, op: Operation, input
   const ref: Ref = { id: def.idOf(inputs), inputs };
   const requests = def.reads(ref, "create", inputs);
   let view = await op.host.read(requests, op.opts);
+  const budget = new ConflictBudget();
   for (let attempt = 1; ; attempt++) {
     const { commands, adopted } = planCreateOn(def, view, inputs, op.ctx);
     if (adopted && commands.length === 0) return outcomeOf(def, adopted, secrets);
     const outcome = await writeAndRead(op, commands, requests);
     view = outcome.view;
-    if (outcome.failure instanceof ConflictError && attempt < conflictAttempts) {
+    if (outcome.failure instanceof ConflictError && budget.again(commands)) {
       await backoff(attempt);
       continue;
     }
@@ -244,12 +268,13 @@ export async function updateObject(
   const after: Ref = { id: def.idOf(news), state: current.state, inputs: news };
   const requests = def.reads(before, "update", news);
   let { view, record } = await locate(def, op, before, await op.host.read(requests, op.opts));
+  const budget = new ConflictBudget();
   for (let attempt = 1; ; attempt++) {
     if (record === undefined) throw new RefusedError(`${def.token} ${current.id} no longer exists on ${op.host.label}; run pulumi refresh`);
     const commands = def.planUpdate(record, current, news, view, op.ctx);
     if (commands.length === 0) return outcomeOf(def, def.describe(record, view, after, op.ctx), secrets);
     const outcome = await writeAndRead(op, commands, requests);
-    if (outcome.failure instanceof ConflictError && attempt < conflictAttempts) {
+    if (outcome.failure instanceof ConflictError && budget.again(commands)) {
       await backoff(attempt);
       ({ view, record } = await locate(def, op, before, outcome.view));
       continue;
@@ -273,13 +298,14 @@ export async function deleteObject(def: ResourceDefinition, op: Operation, curre
   const ref: Ref = { id: current.id, state: current.state, inputs: current.inputs };
   const requests = def.reads(ref, "delete");
   let { view, record } = await locate(def, op, ref, await op.host.read(requests, op.opts));
+  const budget = new ConflictBudget();
   for (let attempt = 1; ; attempt++) {
     if (record === undefined) return;
     const commands = def.planDelete(record, current, view, op.ctx);
     if (commands.length === 0) return;
     const outcome = await op.host.write(commands, requests, op.opts);
     if (!outcome.failure) return;
-    if (!(outcome.failure instanceof ConflictError) || attempt >= conflictAttempts) throw outcome.failure;
+    if (!(outcome.failure instanceof ConflictError) || !budget.again(commands)) throw outcome.failure;
     await backoff(attempt);
     ({ view, record } = await locate(def, op, ref, outcome.view));
   }

@@ -67,6 +67,8 @@ interface Common<I extends Props, S extends Props> {
   outputs: z.ZodType<S>;
   /** Outputs an in-place update never changes, so a preview can keep them known. */
   stableOutputs?: readonly string[];
+  /** Outputs that this update, from the old outputs to the new inputs, leaves as they are (beyond stableOutputs). */
+  stableIn?: (olds: Record<string, unknown>, news: Record<string, unknown>) => readonly string[];
   /** Replacements keep the same physical name, so the old object must go first. */
   deleteBeforeReplace?: boolean;
   /** The rule for a change at an input path such as ["properties", "casesensitivity"]. */

@@ -116,7 +116,7 @@ export function inputsOfParams(
       exec[param.slice(5)] = listOf(value)[0]!;
     } else if (param.startsWith("allow.") && typeof value === "boolean") allow[param.slice(6)] = value;
     else if (input !== undefined) inputs[input] = numericInputs.has(input) ? Number(value) : value;
-    else parameters[param] = value;
+    else parameters[param] = spelledAsKnown(value, known?.parameters?.[param]);
   }
   if (otherCreated.length === 1) exec["created"] = otherCreated[0]!;
   else if (otherCreated.length > 1) parameters["exec.created"] = otherCreated;
@@ -129,6 +129,16 @@ export function inputsOfParams(
 }
 
 const numericInputs = new Set<string>(["enforceStatfs", "securelevel", "devfsRuleset", "childrenMax"]);
+
+/**
+ * A parameter's value in the spelling of its input when both mean the same: jail.conf(5) makes a
+ * command-list parameter (exec.prepare, exec.prestart, ...) a list once parsed, so `"cmd"` written
+ * reads back as `["cmd"]`, which is no drift.
+ */
+function spelledAsKnown(value: JailValue, known: unknown): JailValue {
+  if (typeof known === "string" && Array.isArray(value) && value.length === 1 && value[0] === known) return known;
+  return value;
+}
 
 function listOf(value: JailValue): string[] {
   return Array.isArray(value) ? [...value] : [String(value)];

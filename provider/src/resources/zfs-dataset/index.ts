@@ -3,7 +3,7 @@ import type { DatasetRecord } from "../../freebsd/zfs-output.ts";
 import { claimDataset, findDataset } from "./owner.ts";
 import { planCreate, planDelete, planUpdate } from "./plan.ts";
 import { datasetReads, describeDataset } from "./read.ts";
-import { checkDatasetChange, datasetDerivedSecrets, datasetRule } from "./rules.ts";
+import { checkDatasetChange, datasetDerivedSecrets, datasetRule, datasetStableIn } from "./rules.ts";
 import { datasetInputs, datasetOutputs, type DatasetInputs, type DatasetOutputs } from "./schema.ts";
 
 /** freebsd:zfs:Dataset: a ZFS filesystem or volume. */
@@ -17,6 +17,7 @@ export const zfsDataset: PlannedResource<DatasetInputs, DatasetOutputs, DatasetR
   inputs: datasetInputs,
   outputs: datasetOutputs,
   stableOutputs: ["guid", "creation", "type"],
+  stableIn: datasetStableIn,
   deleteBeforeReplace: true,
   rule: datasetRule,
   derivedSecrets: datasetDerivedSecrets,

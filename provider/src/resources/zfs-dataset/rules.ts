@@ -89,3 +89,14 @@ export function checkDatasetChange(olds: Props, news: DatasetInputs): ChangeFail
   }
   return failures;
 }
+
+/**
+ * The outputs an in-place update keeps: the mountpoint, unless the dataset is renamed (an inherited
+ * mountpoint follows the name) or its own `mountpoint` property changes, so a preview keeps what
+ * reads it (a jail's path) known.
+ */
+export function datasetStableIn(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  const mountpointOf = (props: unknown): unknown => (props as Record<string, unknown> | undefined)?.["mountpoint"];
+  const same = olds["name"] === news["name"] && mountpointOf(olds["properties"]) === mountpointOf(news["properties"]);
+  return same ? ["mountpoint"] : [];
+}
