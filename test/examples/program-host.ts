@@ -64,10 +64,11 @@ export function programStack(opts: Omit<ProgramStackOptions, "stack"> & { stack?
   });
 }
 
-/** What a program can leave on a host: datasets, jails and their files, interfaces, rctl rules, rc.conf. */
+/** What a program can leave on a host: datasets, snapshots, jails and their files, interfaces, rctl rules, rc.conf. */
 export async function hostSnapshot(host: SimHost): Promise<Record<string, string>> {
   const commands: Record<string, string> = {
     datasets: "zfs list -H -o name",
+    snapshots: "zfs list -H -t snapshot -o name",
     jails: "jls name",
     jailFiles: "ls -A /etc/jail.conf.d 2>/dev/null; cat /etc/jail.conf 2>/dev/null",
     interfaces: "ifconfig -l",
