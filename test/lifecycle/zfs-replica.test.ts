@@ -193,6 +193,22 @@ describe("zfs:Replica between two hosts (issue 10)", () => {
     expect(r.steps["again"]!.diff!.replaces).toEqual([]);
   });
 
+  it("previews a pinned sourceSnapshot the source does not have yet as a change (a Snapshot of the same update may take it); the up refuses it until it exists", async () => {
+    // As a program's freebsd:zfs:Snapshot whose name the preview already knows: it is taken first in the up.
+    const pinned = program({ force: true, sourceSnapshot: "s10" });
+    const p = await stack.preview(pinned);
+    expect(p.steps["replica"]!.op).toBe("update");
+    expect(p.steps["replica"]!.diff!.detailedDiff).toMatchObject({ snapshot: { kind: "update", inputDiff: false } });
+    expect(stack.logs("info").some((l) => /^tank\/db@s10 will be sent to backup\/db once it exists: tank\/db on root@127\.0\.0\.1:\d+ has no snapshot s10 yet$/.test(l.message))).toBe(true);
+    const err = await failure(stack.up(pinned, { skipPreview: true }));
+    expect(messages(err)).toMatch(/tank\/db on root@127\.0\.0\.1:\d+ has no snapshot s10/);
+    expect((await snaps(target, "backup/db")).map((l) => l.split("\t")[0]).at(-1)).toBe("backup/db@s9");
+    await mustRun(source, "zfs snapshot tank/db@s10");
+    const r = await stack.up(pinned);
+    expect(r.steps["replica"]!.op).toBe("update");
+    expect(outputs(stack)).toMatchObject({ state: "ok", snapshot: "s10", sourceSnapshot: "s10" });
+  });
+
   it("leaves the replica's data on delete unless forceDestroy", async () => {
     const r = await stack.destroy();
     expect(r.steps["replica"]!.op).toBe("delete");

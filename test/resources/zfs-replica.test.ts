@@ -42,7 +42,7 @@ describe("the next step", () => {
     expect(plan(behind, { sourceSnapshot: "s2" })).toMatchObject({ kind: "incremental", to: snap("s2", "22", 20) });
     expect(plan(behind, { sourceSnapshot: "tank/db@s2" })).toMatchObject({ kind: "incremental", to: snap("s2", "22", 20) });
     expect(plan(replica, { sourceSnapshot: "s2" })).toEqual({ kind: "none" });
-    expect(plan(behind, { sourceSnapshot: "nope" })).toEqual({ kind: "refuse", why: "tank/db on root@src:22 has no snapshot nope" });
+    expect(plan(behind, { sourceSnapshot: "nope" })).toEqual({ kind: "refuse", why: "tank/db on root@src:22 has no snapshot nope", missing: "nope" });
     expect(plan(behind, { sourceSnapshot: "tank/other@s2" })).toMatchObject({ kind: "refuse", why: expect.stringMatching(/not a snapshot of tank\/db/) });
   });
 

@@ -128,6 +128,12 @@ export const zfsReplica: ExecutedResource<ReplicaInputs, ReplicaOutputs> = {
     if (!source) return replica.token ? [{ property: "state", reason: describeStep({ kind: "resume", token: replica.token }, news) }] : [];
     const step = planStep(replica, source, news, { source: pair.source.label, replica: runner.label });
     if (step.kind === "none") return [];
+    // A pinned snapshot the source lacks may be taken earlier in the same update (a freebsd:zfs:Snapshot
+    // the program declares, whose name a preview already knows): a change, not a refusal; the up itself
+    // refuses it if the source still lacks it then.
+    if (step.kind === "refuse" && step.missing !== undefined) {
+      return [{ property: "snapshot", reason: `${news.sourceDataset}@${step.missing.replace(/^.*@/, "")} will be sent to ${news.dataset} once it exists: ${step.why} yet` }];
+    }
     const reason = describeStep(step, news);
     const property = step.kind === "resume" ? "state" : step.kind === "refuse" || step.kind === "rollback" ? "divergence" : "snapshot";
     return [{ property, reason, ...(step.kind === "refuse" ? { refusal: step.why } : {}) }];

@@ -10,7 +10,8 @@ import type { ReplicaInputs } from "./schema.ts";
 /** The next step of a replication. */
 export type Step =
   | { kind: "none" }
-  | { kind: "refuse"; why: string }
+  /** Nothing can be sent; `missing`: the pinned `sourceSnapshot`, which the source does not have (yet). */
+  | { kind: "refuse"; why: string; missing?: string }
   /** Continue the interrupted transfer the replica's resume token describes. */
   | { kind: "resume"; token: string }
   /** Send the target whole (`zfs send SNAP | zfs receive -s -u`); `force` overwrites an empty existing dataset. */
@@ -66,7 +67,7 @@ export function planStep(replica: Side, source: Side, inputs: ReplicaInputs, whe
     return { kind: "refuse", why: `sourceSnapshot ${inputs.sourceSnapshot} is not a snapshot of ${inputs.sourceDataset}` };
   }
   const target = targetOf(source, inputs);
-  if (!target) return { kind: "refuse", why: `${src} has no snapshot ${inputs.sourceSnapshot}` };
+  if (!target) return { kind: "refuse", why: `${src} has no snapshot ${inputs.sourceSnapshot}`, missing: inputs.sourceSnapshot };
   if (!replica.exists) return { kind: "full", to: target, force: false };
   if (replica.snaps.length === 0) {
     if (inputs.force) return { kind: "full", to: target, force: true };
