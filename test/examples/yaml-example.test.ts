@@ -57,8 +57,8 @@ describe("examples/yaml", () => {
     }
   });
 
-  it("calls only functions schema.json has, and refers only to outputs that exist", () => {
-    const outputsOf = new Map<string, Json>();
+  it("calls only functions schema.json has, and refers only to config and outputs that exist", () => {
+    const outputsOf = new Map<string, Json>(Object.keys(project.config ?? {}).map((k) => [k, {}]));
     for (const [name, resource] of resources) outputsOf.set(name, schema.resources[resource.type]?.properties ?? {});
     for (const [name, variable] of variables) {
       const fn = variable["fn::invoke"]?.function;
@@ -69,7 +69,7 @@ describe("examples/yaml", () => {
     const refs = [...text.matchAll(interpolation)];
     expect(refs.length).toBeGreaterThan(0);
     for (const [ref, name, property] of refs) {
-      expect(outputsOf.has(name!), `${ref}: no resource or variable ${name}`).toBe(true);
+      expect(outputsOf.has(name!), `${ref}: no config value, resource or variable ${name}`).toBe(true);
       if (property) expect(outputsOf.get(name!)![property], `${ref}: no output ${property}`).toBeDefined();
     }
   });

@@ -3,10 +3,19 @@
 // --project --root-directory --stack --pwd [--dry-run] --parallel <entry point>`, PULUMI_CONFIG and
 // PULUMI_CONFIG_SECRET_KEYS in its environment, PULUMI_NODEJS_TYPESCRIPT=true unless the project's
 // `typescript` option is false. The run module is the one the program's own @pulumi/pulumi provides.
+// A `runtime: yaml` project runs the same way with the runner's stand-in for Pulumi YAML's language
+// host (yaml-program.ts, loaded by Node itself, types stripped) as the entry point, in the project's directory.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Project } from "./project.ts";
+
+/** The entry point a `runtime: yaml` project runs: the runner's stand-in for Pulumi YAML. */
+export const YAML_PROGRAM = fileURLToPath(new URL("./yaml-program.ts", import.meta.url));
+
+/** The runtimes the runner runs. */
+export const RUNTIMES: readonly string[] = ["nodejs", "yaml"];
 
 /** The exit code with which the SDK says it already showed the user what went wrong (bail). */
 export const EXIT_ALREADY_REPORTED = 32;
@@ -64,7 +73,7 @@ export function runArguments(req: RunRequest, runPath: string): string[] {
   add("pwd", req.project.dir);
   if (req.dryRun) args.push("--dry-run");
   add("parallel", String(req.parallel));
-  args.push(req.project.main);
+  args.push(req.project.runtime === "yaml" ? YAML_PROGRAM : req.project.main);
   return args;
 }
 
@@ -72,7 +81,7 @@ export function runArguments(req: RunRequest, runPath: string): string[] {
 export function runProgram(req: RunRequest): RunningProgram {
   const opts = req.project.options;
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...req.env, ...req.configEnv };
-  if (opts["typescript"] !== false) env["PULUMI_NODEJS_TYPESCRIPT"] = "true";
+  if (opts["typescript"] !== false && req.project.runtime !== "yaml") env["PULUMI_NODEJS_TYPESCRIPT"] = "true";
   if (typeof opts["tsconfigpath"] === "string") env["PULUMI_NODEJS_TSCONFIG_PATH"] = opts["tsconfigpath"];
   const nodeArgs = typeof opts["nodeargs"] === "string" ? opts["nodeargs"].split(/\s+/).filter(Boolean) : [];
   const child = spawn(process.execPath, [...nodeArgs, ...runArguments(req, locateRunModule(req.project.dir))], {

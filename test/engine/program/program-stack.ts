@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { ValueMap } from "../value-model.ts";
 import { programConfigEnv, qualifyConfig, type StackConfig } from "./config.ts";
 import { renderPass } from "./display.ts";
+import { RUNTIMES } from "./language-host.ts";
 import { destroyPass, importPass, programPass, refreshPass, stackOutputs, type PassResult, type PassSettings } from "./operations.ts";
 import { readProject, type Project } from "./project.ts";
 import type { PluginLauncher } from "./providers.ts";
@@ -124,8 +125,8 @@ export class ProgramStack {
 
   // One pass; an update pass's state is saved whatever happened, a failed pass throws.
   private async pass(run: (s: PassSettings) => Promise<PassResult>, dryRun: boolean): Promise<PassResult> {
-    if (this.project.runtime !== "nodejs") {
-      throw new Error(`the program runner runs nodejs programs; runtime '${this.project.runtime}' needs the Pulumi CLI and its language host (pulumi-language-${this.project.runtime})`);
+    if (!RUNTIMES.includes(this.project.runtime)) {
+      throw new Error(`the program runner runs nodejs programs and (a stand-in for) yaml ones; runtime '${this.project.runtime}' needs the Pulumi CLI and its language host (pulumi-language-${this.project.runtime})`);
     }
     const settings: PassSettings = {
       project: this.project, stack: this.opts.stack, dryRun, parallel: this.opts.parallel ?? availableParallelism() * 4,

@@ -11,7 +11,7 @@ export interface Project {
   /** The directory holding Pulumi.yaml. */
   dir: string;
   name: string;
-  /** "nodejs" runs here; any other runtime needs the Pulumi CLI's language host. */
+  /** "nodejs" runs here, "yaml" under the runner's stand-in (yaml-program.ts); any other needs the Pulumi CLI's language host. */
   runtime: string;
   /** runtime.options: typescript (default true), tsconfigpath, nodeargs. */
   options: Record<string, unknown>;
