@@ -1,7 +1,9 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimHost } from "freebsd-sim";
-import { isUnknown, type ResourceState } from "pulumi-engine-harness";
-import type { ProgramStack } from "../engine/program/program-stack.ts";
+import { isSecret, isUnknown, secret, unwrapSecrets, type ResourceState } from "pulumi-engine-harness";
+import { ProgramRunError, type ProgramStack } from "../engine/program/program-stack.ts";
 import { hostConfig, hostSnapshot, mustExec, programStack, snapshotChanges, startHost, root } from "./program-host.ts";
 
 // examples/yaml, a Pulumi YAML program, end to end through the program runner's stand-in for the YAML
@@ -74,4 +76,56 @@ describe("examples/yaml through the program runner's YAML stand-in", () => {
     expect(snapshotChanges(before, await hostSnapshot(host))).toEqual({});
     expect(stack.state.stack.resources).toEqual([]);
   }, 300_000);
+});
+
+describe("the YAML stand-in beyond examples/yaml (test/examples/programs/yaml-features)", () => {
+  it("reads typed and secret config, nested and indexed references, an explicit provider, fn::invoke's return, and the pulumi built-ins", async () => {
+    const features = programStack({ dir: `${root}/test/examples/programs/yaml-features`, config: {
+      sshHost: host.host, sshPort: String(host.port), sshKey: secret(host.privateKey), sshHostKey: host.hostKeyFingerprint, sizes: "[5, 7]",
+    } });
+    const start = await hostSnapshot(host);
+    const preview = await features.preview();
+    expect(isUnknown(preview.steps.find((s) => s.name === "data")!.inputs!["name"])).toBe(false);
+    await features.up({ skipPreview: true });
+    expect(await mustExec(host, "zfs get -H -o value compression,quota zroot/yaml-features-dev")).toBe("lz4\n7G\n");
+    const out = features.outputs;
+    expect(unwrapSecrets(out)).toEqual({
+      kernel: (await mustExec(host, "freebsd-version -k")).trim(), name: "zroot/yaml-features-dev", quota: "7G",
+      mountpointText: "mounted at /zroot/yaml-features-dev (literal ${not} interpolated)", sizes: [5, 7], firstSize: 5, token: "not-a-secret-by-default",
+    });
+    expect(isSecret(out["token"])).toBe(true);
+    expect(isSecret(out["name"])).toBe(false);
+    const data = features.state.stack.resources.find((r) => r.name === "data")!;
+    expect(data.provider).toMatch(/::pulumi:providers:freebsd::sim::/);
+    expect(data.ignoreChanges).toEqual(["properties.atime"]);
+    const file = readFileSync(features.stateFile, "utf8");
+    expect(file).not.toContain("not-a-secret-by-default");
+    expect(file).not.toContain(host.privateKey.split("\n")[1]!);
+    await features.destroy({ skipPreview: true });
+    expect(snapshotChanges(start, await hostSnapshot(host))).toEqual({});
+  }, 180_000);
+
+  it("refuses what it does not model, naming it and its line, before registering anything", async () => {
+    mkdirSync(join(root, ".sim"), { recursive: true });
+    const dir = mkdtempSync(join(root, ".sim", "yaml-"));
+    try {
+      const cases: [string, RegExp][] = [
+        ["variables:\n  joined:\n    fn::join: [\",\", [a, b]]\n", /Pulumi\.yaml:5: fn::join is not modelled by the runner's YAML stand-in/],
+        ["resources:\n  old:\n    type: freebsd:zfs:Dataset\n    get:\n      id: zroot/old\n", /Pulumi\.yaml:6: resource 'old': `get:` \(reading an existing resource\) is not modelled/],
+        ["resources:\n  d:\n    type: freebsd:zfs:Dataset\n    options:\n      aliases: [x]\n", /Pulumi\.yaml:7: resource 'd': the option `aliases` is not modelled/],
+      ];
+      for (const [i, [body, message]] of cases.entries()) {
+        const program = join(dir, String(i));
+        mkdirSync(program);
+        writeFileSync(join(program, "Pulumi.yaml"), `name: refused\nruntime: yaml\n${body}`);
+        const s = programStack({ dir: program, config: { "freebsd:host": "127.0.0.1", "freebsd:port": "9" } });
+        const err = (await s.preview().catch((e: unknown) => e)) as ProgramRunError;
+        expect(err).toBeInstanceOf(ProgramRunError);
+        expect(err.result.logs.filter((l) => l.severity === "error").map((l) => l.message).join("\n")).toMatch(message);
+        expect(err.result.steps.filter((st) => st.type !== "pulumi:pulumi:Stack")).toEqual([]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
