@@ -1,4 +1,5 @@
-// Runs a Pulumi TypeScript program's stack through the program runner, as `pulumi` would:
+// Runs a Pulumi TypeScript program's stack (or a Pulumi YAML one, through the runner's stand-in for its
+// language host) through the program runner, as `pulumi` would:
 //
 //   node test/engine/run-program.ts up|preview|refresh|destroy DIR [--stack dev] [--config k=v]... [--secret k=v]...
 //        [--state FILE] [--parallel N] [--skip-preview] [--color] [--pulumi]
