@@ -113,6 +113,9 @@ describe("the YAML stand-in beyond examples/yaml (test/examples/programs/yaml-fe
         ["variables:\n  joined:\n    fn::join: [\",\", [a, b]]\n", /Pulumi\.yaml:5: fn::join is not modelled by the runner's YAML stand-in/],
         ["resources:\n  old:\n    type: freebsd:zfs:Dataset\n    get:\n      id: zroot/old\n", /Pulumi\.yaml:6: resource 'old': `get:` \(reading an existing resource\) is not modelled/],
         ["resources:\n  d:\n    type: freebsd:zfs:Dataset\n    options:\n      aliases: [x]\n", /Pulumi\.yaml:7: resource 'd': the option `aliases` is not modelled/],
+        // Found before the dataset declared above it registers, as Pulumi YAML checks the whole program first.
+        ["resources:\n  d:\n    type: freebsd:zfs:Dataset\n    properties:\n      name: zroot/d\noutputs:\n  x: ${d.name}-${nothing}\n", /Pulumi\.yaml:9: \$\{nothing\}: 'nothing' is not a config value, variable or resource/],
+        ["variables:\n  a: ${b}\n  b: x${a}\n", /Pulumi\.yaml:\d+: a cycle: (a -> b -> a|b -> a -> b)/],
       ];
       for (const [i, [body, message]] of cases.entries()) {
         const program = join(dir, String(i));

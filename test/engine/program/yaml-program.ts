@@ -35,7 +35,7 @@ class Program {
 
   constructor(t: Template) {
     this.t = t;
-    this.collectReads();
+    this.check();
   }
 
   run(): Record<string, Value> {
@@ -211,25 +211,57 @@ class Program {
     return v;
   }
 
-  // The top-level properties of each resource that the program reads, so they are registered as outputs.
-  private collectReads(): void {
-    const names = new Set(this.t.resources.map((r) => r.name));
-    const walk = (n: Node | undefined): void => {
+  // Checks the whole template before anything registers, as Pulumi YAML does: every reference names a
+  // config value, variable or resource (or a pulumi built-in), every built-in function is fn::invoke,
+  // and no names refer to each other in a cycle. Records, per resource, the top-level properties the
+  // program reads, so they are registered as outputs.
+  private check(): void {
+    const known = new Set([...this.t.config, ...this.t.variables, ...this.t.resources].map((x) => x.name));
+    const resources = new Set(this.t.resources.map((r) => r.name));
+    const deps = new Map<string, { name: string; line: number }[]>();
+    const walk = (n: Node | undefined, owner: string): void => {
       if (n === undefined) return;
-      if (n.kind === "list") n.items.forEach(walk);
-      else if (n.kind === "map") n.entries.forEach((e) => walk(e.value));
-      else if (typeof n.value === "string") {
+      if (n.kind === "list") n.items.forEach((i) => walk(i, owner));
+      else if (n.kind === "map") {
+        const fn = n.entries.find((e) => e.key.toLowerCase().startsWith("fn::"));
+        if (fn && n.entries.length !== 1) this.fail(n.line, `a built-in function (${fn.key}) must be the only key of its map`);
+        if (fn && fn.key.toLowerCase() !== "fn::invoke") this.fail(fn.line, `${fn.key} is not modelled by the runner's YAML stand-in (only fn::invoke is)`);
+        n.entries.forEach((e) => walk(e.value, owner));
+      } else if (typeof n.value === "string") {
         for (const p of parseInterpolation(n.value, n.line, this.fail.bind(this))) {
-          if (typeof p === "string" || !names.has(p.root) || typeof p.path[0] !== "string" || ["id", "urn"].includes(p.path[0])) continue;
+          if (typeof p === "string") continue;
+          if (p.root === "pulumi") {
+            if (p.path.length !== 1 || !PULUMI_BUILTINS.includes(String(p.path[0]))) this.fail(n.line, `\${${p.text}}: pulumi has ${PULUMI_BUILTINS.join(", ")}`);
+            continue;
+          }
+          if (!known.has(p.root)) this.fail(n.line, `\${${p.text}}: '${p.root}' is not a config value, variable or resource of the program`);
+          if (!deps.has(owner)) deps.set(owner, []);
+          deps.get(owner)!.push({ name: p.root, line: n.line });
+          if (!resources.has(p.root) || typeof p.path[0] !== "string" || ["id", "urn"].includes(p.path[0])) continue;
           if (!this.readProps.has(p.root)) this.readProps.set(p.root, new Set());
           this.readProps.get(p.root)!.add(p.path[0]);
         }
       }
     };
-    for (const r of this.t.resources) walk(r.properties);
-    for (const x of [...this.t.variables, ...this.t.outputs]) walk(x.value);
+    for (const r of this.t.resources) {
+      walk(r.properties, r.name);
+      walk(r.options.dependsOn, r.name);
+      walk(r.options.provider, r.name);
+    }
+    for (const v of this.t.variables) walk(v.value, v.name);
+    for (const o of this.t.outputs) walk(o.value, "");
+    const done = new Set<string>();
+    const visit = (name: string, path: string[], line: number): void => {
+      if (path.includes(name)) this.fail(line, `a cycle: ${[...path.slice(path.indexOf(name)), name].join(" -> ")}`);
+      if (done.has(name)) return;
+      for (const d of deps.get(name) ?? []) visit(d.name, [...path, name], d.line);
+      done.add(name);
+    };
+    for (const name of known) visit(name, [], 0);
   }
 }
+
+const PULUMI_BUILTINS = ["stack", "project", "organization", "cwd", "rootDirectory"];
 
 // One step of a property access on a known value (undefined where there is nothing, as Pulumi YAML's null).
 function step(x: unknown, k: string | number): unknown {
