@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, readlinkSync, readdirSync, rmSync, statSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { pathWithoutNode, startProvider } from "pulumi-engine-harness";
+import { connectProvider, pathWithoutNode, startProvider } from "pulumi-engine-harness";
 
 // The standalone plugin of `make dist`, as a user gets it: the tarball for this machine unpacked into
 // a folder of its own, far from the repository, run with no Node.js on its PATH. (`make test-dist`
@@ -52,5 +52,51 @@ describe("the standalone plugin tarball", () => {
       await provider.kill();
     }
     expect(provider.stderr()).not.toMatch(/ExperimentalWarning|single executable/i);
+  });
+});
+
+// The bundle inside the binary (dist/build/main.cjs) keeps the launcher's lazy start (test/protocol/startup.test.ts):
+// esbuild wraps each module in an initializer run when it is first imported. Those initializers are
+// wrapped here to name each module as it runs, and the bundle is run by this Node.
+describe("the bundle in the standalone plugin", () => {
+  it("runs only the gRPC server before the port line; the first call runs the protobuf modules, zod and the resources", async () => {
+    const bundle = readFileSync(join(root, "dist/build/main.cjs"), "utf8");
+    const firstModule = bundle.search(/^var (init_|require_)/m);
+    expect(firstModule, "esbuild's module initializers (var init_x = __esm, var require_x = __commonJS) are not where they were").toBeGreaterThan(0);
+    expect(bundle.slice(0, firstModule)).toMatch(/^var __esm = /m);
+    expect(bundle.slice(0, firstModule)).toMatch(/^var __commonJS = /m);
+    const probe =
+      "{ const seen = new Set(); const ran = (n) => { if (!seen.has(n)) { seen.add(n); process.stderr.write(`ran ${n}\\n`); } };\n" +
+      "  const wrap = (make) => (f, ...rest) => { const name = Object.getOwnPropertyNames(f)[0]; const init = make(f, ...rest); return function () { ran(name); return init.apply(this, arguments); }; };\n" +
+      "  __esm = wrap(__esm); __commonJS = wrap(__commonJS); }\n";
+    const file = join(dir, "probe.cjs");
+    writeFileSync(file, bundle.slice(0, firstModule) + probe + bundle.slice(firstModule));
+    const plugin = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    plugin.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const ran = () => stderr.split("\n").filter((l) => l.startsWith("ran ")).map((l) => l.slice(4));
+    const heavy = (names: string[]) => names.filter((n) => /node_modules\/(ssh2|zod|google-protobuf|protobufjs)\/|\/proto\/(provider|plugin|engine)_pb\.js|\/resources\//.test(n));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        plugin.stdout.once("data", (b: Buffer) => resolve(Number(b.toString().trim())));
+        plugin.once("exit", (code) => reject(new Error(`the bundle exited with ${code}: ${stderr}`)));
+      });
+      expect(port).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 300));
+      const before = ran();
+      expect(before).toContain("provider/src/protocol/listen.ts");
+      expect(before.some((n) => n.includes("@grpc/grpc-js/"))).toBe(true);
+      expect(before.filter((n) => n.startsWith("provider/src/") && n !== "provider/src/protocol/listen.ts")).toEqual([]);
+      expect(heavy(before)).toEqual([]);
+      const client = connectProvider(port);
+      expect((await client.getPluginInfo()).version).toBe(version);
+      const after = heavy(ran());
+      for (const part of ["node_modules/zod/", "node_modules/google-protobuf/", "/proto/provider_pb.js", "provider/src/resources/"]) {
+        expect(after.some((n) => n.includes(part)), `${part} after the first call`).toBe(true);
+      }
+      await client.kill();
+    } finally {
+      plugin.kill();
+    }
   });
 });
