@@ -139,6 +139,7 @@ function buildExecutable(target: Target, blob: string, node: string, dir: string
   }
   chmodSync(exe, 0o755);
   // The fuse is the sentinel Node's SEA support looks for (Node's docs, "Single executable applications").
+  // postject's ELF library warns "Can't find string offset for section name '.note'" on Node's binaries: harmless.
   run(join(root, "node_modules/.bin/postject"), [exe, "NODE_SEA_BLOB", blob, "--sentinel-fuse", "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2"]);
   return exe;
 }
