@@ -251,14 +251,20 @@ describe("refusals", () => {
     expect(bridge).toMatch(/name: averylongbridge0 has 16 characters; it can have at most 15 .*e\.g\. averylongbridge/);
   });
 
-  it("refuse collisions: within the inputs at Check, with what the host has at create, changing nothing", async () => {
+  it("refuse collisions: within the inputs at Check, with what the host has in the preview, changing nothing", async () => {
     const s = new Stack(launcher, { config: target.config });
     expect(await failureOf(s.up({ x: { type: E, inputs: { name: "web2", bridge: "web2a" } } }))).toMatch(/bridge: names the epair itself/);
     expect(await failureOf(s.up({ x: { type: B, inputs: { name: "lan9", members: ["lan9"] } } }))).toMatch(/members\[0\]: is the bridge itself/);
     const rc = await run("sysrc -a -e");
-    // A bridge under the name of an epair's host end, and a second epair of the same name.
-    expect(await failureOf(s.up({ x: { type: B, inputs: { name: "weba" } } }))).toMatch(/already has an interface weba \(an epair end\) \(created by urn:pulumi:.*freebsd:network:Epair::web\)/);
+    const tools = (await sim.toolLog()).length;
+    // A bridge under the name of an epair's host end, and a second epair of the same name: refused by
+    // the preview, which reads the host, so the up never starts.
+    expect(await failureOf(s.preview({ x: { type: B, inputs: { name: "weba" } } }))).toMatch(/already has an interface weba \(an epair end\) \(created by urn:pulumi:.*freebsd:network:Epair::web\)/);
     expect(await failureOf(s.up({ y: { type: E, inputs: { name: "web" } } }))).toMatch(/already has an interface weba .* and an interface webb in the vnet of jail nj1/);
+    expect(s.state.resources.filter((r) => r.type !== "pulumi:providers:freebsd")).toEqual([]);
+    // Only reads ran on the host: no ifconfig, sysrc or file write.
+    const ran = (await sim.toolLog()).slice(tools).map((a) => a.join(" "));
+    expect(ran.filter((l) => /^ifconfig \S+ create|^sysrc \S+=|^(mv|install|tee|rm) /.test(l))).toEqual([]);
     expect(await run("sysrc -a -e")).toBe(rc);
     expect(s.state.resources.filter((r) => r.type !== "pulumi:providers:freebsd")).toEqual([]);
   });

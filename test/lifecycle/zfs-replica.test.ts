@@ -167,15 +167,21 @@ describe("zfs:Replica between two hosts (issue 10)", () => {
     src.fillDataset("tank/db", 96 * 1024 * 1024);
     await mustRun(source, "zfs snapshot tank/db@s9");
     const before = stack.logs("info").length;
+    // The receiver starts 3 s late, so the transfer is still under way when its first progress line
+    // comes (a line at most every 2 s while bytes flow): on a fast machine 96 MiB would otherwise be
+    // across before any line, and the Cancel would come after the transfer.
+    dst.faults.stallTool(/^zfs rec(v|eive) /, { ms: 3000 });
     const run = failure(stack.up(program({ force: true }), { skipPreview: true }));
-    // Cancel once the transfer reports progress (a line every 2 s while bytes flow).
-    for (let i = 0; i < 600; i++) {
-      if (stack.logs("info").slice(before).some((l) => /\.\.@s9 -> backup\/db: .* of about /.test(l.message))) break;
-      await new Promise((r) => setTimeout(r, 100));
+    let progressed = false;
+    for (let i = 0; i < 3000 && !progressed; i++) {
+      progressed = stack.logs("info").slice(before).some((l) => /\.\.@s9 -> backup\/db: .* of about /.test(l.message));
+      if (!progressed) await new Promise((r) => setTimeout(r, 20));
     }
+    expect(progressed).toBe(true);
     await stack.providers.at(-1)!.cancel();
     const err = await run;
     expect(messages(err)).toMatch(/transfer cancelled after \d+ bytes/);
+    expect(dst.faults.fired().map((f) => f.kind)).toContain("stall");
     expect(outputs(stack)).toMatchObject({ state: "interrupted" });
     expect(outputs(stack)["snapshot"]).not.toBe("s9");
     const r = await stack.up(program({ force: true }));

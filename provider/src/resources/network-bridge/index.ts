@@ -1,3 +1,4 @@
+import { RefusedError } from "../../core/errors.ts";
 import type { PlannedResource } from "../contract.ts";
 import { planCreate, planDelete, planUpdate } from "./plan.ts";
 import { bridgeReads, bridgeToken, claimBridge, describeBridge, findBridge, type BridgeRecord } from "./read.ts";
@@ -22,6 +23,14 @@ export const networkBridge: PlannedResource<BridgeInputs, BridgeOutputs, BridgeR
   reads: bridgeReads,
   find: findBridge,
   claim: claimBridge,
+  // A name another resource or the host already uses is refused in the preview, before anything runs
+  // (Check sees neither the host nor the other resources); the create refuses it again if it appears since.
+  async preview(news, current, read, ctx) {
+    if (current) return [];
+    const claim = claimBridge(await read(bridgeReads()), news, ctx);
+    if (claim.kind === "other") throw new RefusedError(claim.why);
+    return [];
+  },
   describe: describeBridge,
   planCreate,
   planUpdate,

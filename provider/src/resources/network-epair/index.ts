@@ -1,3 +1,4 @@
+import { RefusedError } from "../../core/errors.ts";
 import type { PlannedResource } from "../contract.ts";
 import { planCreate, planDelete, planUpdate } from "./plan.ts";
 import { claimEpair, describeEpair, epairReads, epairToken, findEpair, type EpairRecord } from "./read.ts";
@@ -25,6 +26,14 @@ export const networkEpair: PlannedResource<EpairInputs, EpairOutputs, EpairRecor
   reads: epairReads,
   find: findEpair,
   claim: claimEpair,
+  // A name another resource or the host already uses is refused in the preview, before anything runs
+  // (Check sees neither the host nor the other resources); the create refuses it again if it appears since.
+  async preview(news, current, read, ctx) {
+    if (current) return [];
+    const claim = claimEpair(await read(epairReads()), news, ctx);
+    if (claim.kind === "other") throw new RefusedError(claim.why);
+    return [];
+  },
   describe: describeEpair,
   planCreate,
   planUpdate,
