@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const load = async () => {
     const { startPlugin } = await import("./protocol/plugin.ts");
     plugin = startPlugin(engineAddressOf(process.argv.slice(2)));
-    return plugin.handlers;
+    return plugin;
   };
   const { listen } = await import("./protocol/listen.ts");
   const { server, port } = await listen(load);

@@ -6,9 +6,9 @@
 //   ...
 //   await provider.kill();
 import { credentials } from "@grpc/grpc-js";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ProviderClient, type ClientAttachments } from "./client.ts";
 import { FakeEngine } from "./fake-engine.ts";
@@ -20,8 +20,22 @@ export { ProviderError, DiffUnavailableError } from "./errors.ts";
 export type { InitFailedDetail, MissingKeyDetail, PropertyErrorDetail } from "./errors.ts";
 export type * from "./rpc-types.ts";
 
-/** The repository's plugin executable (a wrapper that runs provider/dist/main.js). */
-export const PLUGIN_BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../provider/bin/pulumi-resource-freebsd");
+/** The repository's launcher (provider/bin: a wrapper that runs provider/dist/main.js with Node). */
+export const LAUNCHER_BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../provider/bin/pulumi-resource-freebsd");
+
+/**
+ * The standalone plugin under test, when FREEBSD_PROVIDER_PLUGIN names one (`make test-dist`: the
+ * executable of make dist's tarball, unpacked alone); it is run with no Node on its PATH.
+ */
+export const STANDALONE_BIN = process.env["FREEBSD_PROVIDER_PLUGIN"] || undefined;
+
+/** The plugin executable the tests start: the standalone one when given, else the launcher. */
+export const PLUGIN_BIN = STANDALONE_BIN ?? LAUNCHER_BIN;
+
+/** PATH without any directory that holds a `node`: what a machine without Node.js gives a plugin. */
+export function pathWithoutNode(path: string | undefined): string {
+  return (path ?? "").split(delimiter).filter((dir) => dir !== "" && !existsSync(join(dir, "node"))).join(delimiter);
+}
 
 /** How to start the plugin. */
 export interface StartOptions {
@@ -61,7 +75,7 @@ export async function startProvider(opts: StartOptions = {}): Promise<ProviderCl
       bin,
       args: [...(opts.args ?? ["--logtostderr", "-v=9"]), engine.address],
       cwd,
-      env: { ...process.env, ...opts.env },
+      env: bin === STANDALONE_BIN ? { ...process.env, ...opts.env, PATH: pathWithoutNode(opts.env?.["PATH"] ?? process.env["PATH"]) } : { ...process.env, ...opts.env },
       prefix: "freebsd (resource)",
     });
   } catch (e) {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { PLUGIN_BIN, connectProvider } from "pulumi-engine-harness";
+import { LAUNCHER_BIN, connectProvider } from "pulumi-engine-harness";
 
 // The engine waits for the port line before it can make a single call, and every `pulumi` command
 // starts the plugin again: nothing the first call does not need is loaded before that line.
@@ -25,7 +25,7 @@ const heavy = (urls: string[]) => urls.filter((u) => /node_modules\/(ssh2|zod|go
 describe("plugin start-up", () => {
   it("prints its port before loading ssh2, zod, the protobuf messages and runtimes or any resource; the first call loads them", async () => {
     writeFileSync(loads, "");
-    const plugin = spawn(PLUGIN_BIN, [], { env: { ...process.env, NODE_OPTIONS: `--import ${hook}` }, stdio: ["ignore", "pipe", "pipe"] });
+    const plugin = spawn(LAUNCHER_BIN, [], { env: { ...process.env, NODE_OPTIONS: `--import ${hook}` }, stdio: ["ignore", "pipe", "pipe"] });
     try {
       const port = await new Promise<number>((resolve, reject) => {
         plugin.stdout.once("data", (b: Buffer) => resolve(Number(b.toString().trim())));

@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import protobufjs from "protobufjs/minimal.js";
 import type { Reader } from "protobufjs";
 
 // google.protobuf.Struct bytes straight to plain JS values, on protobufjs's Reader: the value
@@ -9,12 +9,9 @@ import type { Reader } from "protobufjs";
 // type, a length past its message, a string ending inside a UTF-8 sequence) stop the decoder with
 // IrregularBytes: the caller hands those to google-protobuf, which decides as it always did.
 
-const require = createRequire(import.meta.url);
-let runtime: typeof import("protobufjs/minimal.js") | undefined;
-/** protobufjs's minimal runtime, loaded with the first message rather than before the port line. */
-export function protobuf(): typeof import("protobufjs/minimal.js") {
-  runtime ??= require("protobufjs/minimal") as typeof import("protobufjs/minimal.js");
-  return runtime;
+/** protobufjs's minimal runtime: it loads with the codec, on the first call, not before the port line (listen.ts). */
+export function protobuf(): typeof protobufjs {
+  return protobufjs;
 }
 
 /** Bytes the lean decoder does not vouch for; google-protobuf reads them instead. */

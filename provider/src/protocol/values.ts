@@ -1,20 +1,11 @@
-import { createRequire } from "node:module";
+import structPb from "google-protobuf/google/protobuf/struct_pb.js";
 
 // The value codec: JS values as they come out of google.protobuf.Structs, with Pulumi's secret wrappers
 // and unknown sentinels turned into markers (pulumi-provider-protocol.md §3), and back. The Structs of
 // the hot RPCs are read and written by struct-decode.ts and struct-encode.ts; fromStruct and toStruct serve the rest.
 
-const require = createRequire(import.meta.url);
-type JspbStruct = { fromJavaScript(v: Record<string, unknown>): StructMessage };
-let jspbStruct: JspbStruct | undefined;
-/** google-protobuf's Struct, from the same copy @pulumi/pulumi's generated modules use; loaded when first used. */
-function jspb(): JspbStruct {
-  if (!jspbStruct) {
-    const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/proto/provider_pb.js"));
-    jspbStruct = (pulumiRequire("google-protobuf/google/protobuf/struct_pb.js") as { Struct: JspbStruct }).Struct;
-  }
-  return jspbStruct;
-}
+/** google-protobuf's Struct, from the copy @pulumi/pulumi's generated modules use (the workspace's one). */
+const jspbStruct = structPb.Struct as unknown as { fromJavaScript(v: Record<string, unknown>): StructMessage };
 
 export interface StructMessage {
   toJavaScript(): Record<string, unknown>;
@@ -95,7 +86,7 @@ export function fromStruct(s: StructMessage | undefined): Record<string, unknown
 
 /** Encodes a property bag into a Struct message. */
 export function toStruct(v: Record<string, unknown>): StructMessage {
-  return jspb().fromJavaScript(encodeValue(v) as Record<string, unknown>);
+  return jspbStruct.fromJavaScript(encodeValue(v) as Record<string, unknown>);
 }
 
 /** True when a decoded value contains an unknown anywhere. */

@@ -1,7 +1,10 @@
 // Plugin start-up: from spawning it to its port line, and its resident memory once idle, against a
-// bare `node -e` of the same Node that prints a line and idles. Medians over several starts.
+// bare `node -e` of the same Node that prints a line and idles. Medians over several starts. The
+// standalone binary of `make dist` is measured too when it has been built.
 import { spawn } from "node:child_process";
-import { PLUGIN_BIN } from "pulumi-engine-harness";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { LAUNCHER_BIN, STANDALONE_BIN } from "pulumi-engine-harness";
 import { processUsage, type Row } from "../meter.ts";
 
 interface Start {
@@ -41,7 +44,10 @@ export async function benchStartup(runs = 9): Promise<Row[]> {
     figures: { wallMs: s.portMs, cpuMs: s.cpuMs, rssMb: s.idleMb, connections: 0, execs: 0, commands: 0, bytesUp: 0, bytesDown: 0 },
   });
   // The engine passes its address last; nothing listens there until a call needs it.
-  const plugin = await startMany(PLUGIN_BIN, ["127.0.0.1:1"], runs);
+  const plugin = await startMany(LAUNCHER_BIN, ["127.0.0.1:1"], runs);
   const bare = await startMany(process.execPath, ["-e", 'process.stdout.write("1\\n"); setInterval(() => {}, 1000)'], runs);
-  return [row("provider plugin", plugin), row("node -e (same Node)", bare)];
+  const rows = [row("provider plugin (launcher)", plugin), row("node -e (same Node)", bare)];
+  const built = STANDALONE_BIN ?? resolve(import.meta.dirname, `../../../dist/build/linux-${process.arch}/pulumi-resource-freebsd`);
+  if (existsSync(built)) rows.push(row("standalone binary (make dist)", await startMany(built, ["127.0.0.1:1"], runs)));
+  return rows;
 }
