@@ -127,7 +127,7 @@ export function concretePath(site: Site, value: string): (string | number)[] {
 /** Required fields of optional objects, filled in when a case puts a value inside one. */
 const NESTED_BASE: Record<string, Record<string, unknown>> = {
   "freebsd:zfs:Replica source.proxy": { host: "127.0.0.2" },
-  "freebsd:jail:Release source.pkgbase": { repository: "https://pkg.example.org/base" },
+  "freebsd:jail:Release source.pkgbase": { repository: "/var/db/pkgbase-repo" },
   "config proxy": { host: "127.0.0.2" },
 };
 
@@ -245,5 +245,5 @@ export function caseCounts(): { check: number; host: number; seed: number } {
     if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
     return n;
   };
-  return { check: num("FREEBSD_FUZZ_CASES", 2000), host: num("FREEBSD_FUZZ_HOST_CASES", 60), seed: num("FREEBSD_FUZZ_SEED", Date.now() % 2 ** 31) };
+  return { check: num("FREEBSD_FUZZ_CASES", 2000), host: num("FREEBSD_FUZZ_HOST_CASES", 16), seed: num("FREEBSD_FUZZ_SEED", Date.now() % 2 ** 31) };
 }
