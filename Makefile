@@ -9,7 +9,7 @@ NODE_VERSION := $(shell $(NODE_BIN)/node --version)
 NODE_HEADERS := $(abspath $(NODE_BIN)/..)
 NODEDIR_ENV := $(if $(wildcard $(NODE_HEADERS)/include/node/node_version.h),npm_config_nodedir=$(NODE_HEADERS),)
 
-.PHONY: all install system system-sim build typecheck test test-openssh demo bench schema clean
+.PHONY: all install system system-sim build typecheck test test-openssh soak demo bench schema clean
 
 all: build
 
@@ -41,6 +41,11 @@ test: build system typecheck
 # The provider's tests against the simulated host served by Debian's OpenSSH sshd instead of ssh2.
 test-openssh: build system
 	FREEBSD_SIM_SERVER=openssh vitest run test/lifecycle test/sim/ssh.test.ts
+
+# Long runs, not in CI: the injection fuzzing (test/security) at 20,000 Check cases and 200 on the host
+# (make test runs 2,000 and 16). FREEBSD_FUZZ_SEED=N replays a run; each run prints its seed.
+soak: build system
+	FREEBSD_FUZZ_CASES=$${FREEBSD_FUZZ_CASES:-20000} FREEBSD_FUZZ_HOST_CASES=$${FREEBSD_FUZZ_HOST_CASES:-200} vitest run test/security/injection.test.ts
 
 demo: build system-sim
 	node --disable-warning=ExperimentalWarning scripts/demo.ts

@@ -99,7 +99,7 @@ describe("hostile strings at every string input", () => {
     expect(problems.slice(0, 15)).toEqual([]);
     expect(sim.stats.execChannels - before).toBe(0);
     await checkCanary(sim, bait);
-  });
+  }, 180_000 + counts.check * 20);
 
   it(`accepted values are created on the host over SSH, read back equal, their files parsed as FreeBSD does (${counts.host} cases)`, async () => {
     const chosen = await hostCases(counts.host, counts.seed, bait.payloads, provider);
@@ -135,5 +135,5 @@ describe("hostile strings at every string input", () => {
     for (const l of limits) await provider.delete({ urn: l.urn, id: l.id, outputs: l.outputs, inputs: l.inputs });
     expect((await mustRun(target, "rctl")).trim()).toBe("");
     await checkCanary(sim, bait);
-  });
+  }, 180_000 + counts.host * 8_000);
 });
