@@ -65,6 +65,8 @@ const TABLES: Record<string, Row[]> = {
     [{"jail": "j", "create": "true", "environment": {"A": "a\u0000b"}}, [["environment.A", "environment.A: must not contain a NUL byte: an environment value ends at the first one"]]],
   ],
   "freebsd:network:Bridge": [
+    // Longer than SIOCSIFDESCR takes: it failed at create (found by the injection fuzzing).
+    [{ name: "lan0", description: "x".repeat(1024) }, [["description", "description: must be at most 1023 bytes (the kernel's net.ifdescr_maxlen is 1024 with the NUL); it has 1024"]]],
     [{"name": "br;0"}, [["name", "name: must start with a lower-case letter and hold only lower-case letters, digits and '_' (rc.d/netif names its variables after the interface)"]]],
     [{"name": "averyveryverylongname"}, [["name", "name: averyveryverylongname has 21 characters; it can have at most 15 (FreeBSD interface names are at most 15 characters, IFNAMSIZ 16 with the NUL), e.g. averyveryverylo"]]],
     [{"name": "lan0", "description": "a\"b"}, [["description", "description: must not contain \"\\\"\": sysrc writes values into rc.conf unescaped (it is kept in ifconfig_lan0_descr)"]]],
@@ -73,6 +75,7 @@ const TABLES: Record<string, Row[]> = {
     [{"name": "lan0", "mtu": 10}, [["mtu", "mtu: Too small: expected number to be >=576"]]],
   ],
   "freebsd:network:Epair": [
+    [{ name: "ep0", description: "é".repeat(512) }, [["description", "description: must be at most 1023 bytes (the kernel's net.ifdescr_maxlen is 1024 with the NUL); it has 1024"]]],
     [{"name": "ep$0"}, [["name", "name: must start with a lower-case letter and hold only lower-case letters, digits and '_' (rc.d/netif names its variables after the interface)"]]],
     [{"name": "ep0", "hostEther": "zz:00:00:00:00:00"}, [["hostEther", "hostEther: must be six hex octets separated by ':' (e.g. 02:00:5e:10:00:01)"]]],
     [{"name": "ep0", "description": "$(x)"}, [["description", "description: must not contain \"$\": sysrc writes values into rc.conf unescaped (it is kept in ifconfig_ep0a_descr)"]]],

@@ -69,6 +69,8 @@ export const HOST_KINDS: Record<string, HostKind> = {
   "freebsd:network:Bridge": { base: { name: "fzbr0" }, sites: ["name", "description", "addresses.[]"] },
   "freebsd:network:Epair": { base: { name: "fzep0" }, sites: ["name", "description", "hostAddresses.[]", "hostEther", "jailEther"] },
   "freebsd:rctl:Limit": { base: { subject: "jail:fzl", resource: "maxproc", action: "deny", amount: "100" }, sites: ["subject", "amount"] },
+  // A mirror is fetched from: a hostile one fails the create (no such mirror), with nothing run but fetch.
+  "freebsd:jail:Release": { base: { version: "14.3-RELEASE", dataset: "zroot/fz/rel", source: { mirror: "/usr/freebsd-dist" } }, sites: ["source.mirror"] },
 };
 
 /** Hostile values the host kinds accept at Check, spread over their sites in turn. */
@@ -139,6 +141,7 @@ function inputsOf(c: HostCase, i: number): Record<string, unknown> {
     "freebsd:network:Bridge": (b) => (b["name"] = `fzbr${i}`),
     "freebsd:network:Epair": (b) => (b["name"] = `fzep${i}`),
     "freebsd:rctl:Limit": (b) => (b["subject"] = `jail:fzl${i}`),
+    "freebsd:jail:Release": (b) => (b["dataset"] = `zroot/fz/rel${i}`),
   };
   own[c.site.token]?.(base);
   return place(base, c.site, c.site.secret ? secret(c.value) : c.value);

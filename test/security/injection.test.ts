@@ -107,8 +107,13 @@ describe("hostile strings at every string input", () => {
     const problems: string[] = [];
     const limits: HeldLimit[] = [];
     // Regressions found by this suite, run every time: U+2028/U+2029 in an rc.conf value (sysrc's output misread).
-    const regressions = [["freebsd:network:Epair", "a\u2028b"], ["freebsd:network:Bridge", "\u2029"]].map(([token, value]) =>
-      ({ site: sites().find((x) => x.token === token && x.path.join(".") === "description")!, value: value! }));
+    // Two limits, so that the reboot below has rctl.conf lines to read back whatever the sample accepted.
+    const regressions = [
+      ["freebsd:network:Epair", "description", "a\u2028b"], ["freebsd:network:Bridge", "description", "\u2029"],
+      ["freebsd:rctl:Limit", "amount", "512"], ["freebsd:rctl:Limit", "subject", "jail:fz_l-1"],
+      // An empty description (no description to ifconfig) reads back as "" (it read back as none: drift for ever).
+      ["freebsd:network:Bridge", "description", ""], ["freebsd:network:Epair", "description", ""],
+    ].map(([token, path, value]) => ({ site: sites().find((x) => x.token === token && x.path.join(".") === path)!, value: value! }));
     // Rounds of up to 16 released together, at most 3 of them interfaces (each rewrites rc.conf under one lock).
     const rounds: (typeof chosen)[] = [];
     for (const c of [...regressions, ...chosen]) {
@@ -131,6 +136,7 @@ describe("hostile strings at every string input", () => {
     // rctl.conf as rc.d/rctl reads it at boot: exactly the rules of the limits still held, nothing else.
     sim.reboot();
     const rules = (await mustRun(target, "rctl")).split("\n").filter(Boolean).sort();
+    expect(limits.length).toBeGreaterThanOrEqual(2);
     expect(rules).toEqual(limits.map((l) => l.rule).sort());
     for (const l of limits) await provider.delete({ urn: l.urn, id: l.id, outputs: l.outputs, inputs: l.inputs });
     expect((await mustRun(target, "rctl")).trim()).toBe("");

@@ -127,7 +127,7 @@ export function concretePath(site: Site, value: string): (string | number)[] {
 /** Required fields of optional objects, filled in when a case puts a value inside one. */
 const NESTED_BASE: Record<string, Record<string, unknown>> = {
   "freebsd:zfs:Replica source.proxy": { host: "127.0.0.2" },
-  "freebsd:jail:Release source.pkgbase": { repository: "/var/db/pkgbase-repo" },
+  "freebsd:jail:Release source.pkgbase": { repository: "file:///var/db/pkgbase-repo" },
   "config proxy": { host: "127.0.0.2" },
 };
 
