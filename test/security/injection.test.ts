@@ -16,7 +16,7 @@ import { mustRun } from "../lifecycle/target.ts";
 // ones is created on a simulated host over SSH, read back equal, its files parsed by the simulator's
 // own jail(8), sysrc(8) and rc.d/rctl, and deleted. A canary command planted in the strings never
 // runs: no canary file, no canary snapshot in the tool log. Counts: FREEBSD_FUZZ_CASES (Check level,
-// default 2,000) and FREEBSD_FUZZ_HOST_CASES (on the host, default 16); `make soak` raises both.
+// default 2,000) and FREEBSD_FUZZ_HOST_CASES (on the host, default 10); `make soak` raises both.
 
 const counts = caseCounts();
 const id = randomBytes(4).toString("hex");
@@ -114,12 +114,12 @@ describe("hostile strings at every string input", () => {
       // An empty description (no description to ifconfig) reads back as "" (it read back as none: drift for ever).
       ["freebsd:network:Bridge", "description", ""], ["freebsd:network:Epair", "description", ""],
     ].map(([token, path, value]) => ({ site: sites().find((x) => x.token === token && x.path.join(".") === path)!, value: value! }));
-    // Rounds of up to 16 released together, at most 3 of them interfaces (each rewrites rc.conf under one lock).
+    // Rounds of up to 16 released together, at most 5 of them interfaces (each rewrites rc.conf under one lock).
     const rounds: (typeof chosen)[] = [];
     for (const c of [...regressions, ...chosen]) {
       const net = (r: typeof chosen) => r.filter((x) => x.site.token.startsWith("freebsd:network:")).length;
       const isNet = c.site.token.startsWith("freebsd:network:");
-      const round = rounds.find((r) => r.length < 16 && (!isNet || net(r) < 3)) ?? (rounds.push([]), rounds[rounds.length - 1]!);
+      const round = rounds.find((r) => r.length < 16 && (!isNet || net(r) < 5)) ?? (rounds.push([]), rounds[rounds.length - 1]!);
       round.push(c);
     }
     for (const [r, round] of rounds.entries()) {

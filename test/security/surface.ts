@@ -245,5 +245,5 @@ export function caseCounts(): { check: number; host: number; seed: number } {
     if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
     return n;
   };
-  return { check: num("FREEBSD_FUZZ_CASES", 2000), host: num("FREEBSD_FUZZ_HOST_CASES", 16), seed: num("FREEBSD_FUZZ_SEED", Date.now() % 2 ** 31) };
+  return { check: num("FREEBSD_FUZZ_CASES", 2000), host: num("FREEBSD_FUZZ_HOST_CASES", 10), seed: num("FREEBSD_FUZZ_SEED", Date.now() % 2 ** 31) };
 }
