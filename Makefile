@@ -43,7 +43,7 @@ test-openssh: build system
 	FREEBSD_SIM_SERVER=openssh vitest run test/lifecycle test/sim/ssh.test.ts
 
 # Long runs, not in CI: the injection fuzzing (test/security) at 20,000 Check cases and 200 on the host
-# (make test runs 2,000 and 10, plus 6 regressions). FREEBSD_FUZZ_SEED=N replays a run; each run prints its seed.
+# (make test runs 2,000 and 10, plus 7 regressions). FREEBSD_FUZZ_SEED=N replays a run; each run prints its seed.
 soak: build system
 	FREEBSD_FUZZ_CASES=$${FREEBSD_FUZZ_CASES:-20000} FREEBSD_FUZZ_HOST_CASES=$${FREEBSD_FUZZ_HOST_CASES:-200} vitest run test/security/injection.test.ts
 

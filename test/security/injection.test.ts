@@ -113,6 +113,8 @@ describe("hostile strings at every string input", () => {
       ["freebsd:rctl:Limit", "amount", "512"], ["freebsd:rctl:Limit", "subject", "jail:fz_l-1"],
       // An empty description (no description to ifconfig) reads back as "" (it read back as none: drift for ever).
       ["freebsd:network:Bridge", "description", ""], ["freebsd:network:Epair", "description", ""],
+      // A value starting with U+FEFF lost it when the jail's file was read back (TextDecoder drops a BOM).
+      ["freebsd:jail:Jail", "exec.start", "\ufeffecho hi"],
     ].map(([token, path, value]) => ({ site: sites().find((x) => x.token === token && x.path.join(".") === path)!, value: value! }));
     // Rounds of up to 16 released together, at most 5 of them interfaces (each rewrites rc.conf under one lock).
     const rounds: (typeof chosen)[] = [];
