@@ -13,7 +13,7 @@ VERSION := $(shell $(NODE_BIN)/node -p 'require("./package.json").version')
 DIST_ARCH := $(shell $(NODE_BIN)/node -p 'process.arch === "x64" ? "amd64" : process.arch')
 DIST_TARBALL := dist/pulumi-resource-freebsd-v$(VERSION)-linux-$(DIST_ARCH).tar.gz
 
-.PHONY: all install system system-sim build typecheck dist test test-openssh test-dist test-dist-arm64 demo bench schema clean
+.PHONY: all install system system-sim build typecheck dist test test-openssh test-dist test-dist-arm64 soak demo bench schema clean
 
 all: build
 
@@ -81,6 +81,11 @@ test-dist-arm64: dist system-sim
 	printf '#!/bin/sh\nexec /usr/bin/qemu-aarch64 -L /usr/aarch64-linux-gnu %s "$$@"\n' "$$tmp/pulumi-resource-freebsd" > "$$tmp/emulated" && \
 	chmod 755 "$$tmp/emulated" && FREEBSD_PROVIDER_PLUGIN="$$tmp/emulated" vitest run test/lifecycle/every-type.test.ts test/lifecycle/rctl-limit.test.ts; \
 	rc=$$?; rm -rf "$$tmp"; exit $$rc
+
+# Long runs, not in CI: the injection fuzzing (test/security) at 20,000 Check cases and 200 on the host
+# (make test runs 2,000 and 10, plus 7 regressions). FREEBSD_FUZZ_SEED=N replays a run; each run prints its seed.
+soak: build system
+	FREEBSD_FUZZ_CASES=$${FREEBSD_FUZZ_CASES:-20000} FREEBSD_FUZZ_HOST_CASES=$${FREEBSD_FUZZ_HOST_CASES:-200} vitest run test/security/injection.test.ts
 
 demo: build system-sim
 	node --disable-warning=ExperimentalWarning scripts/demo.ts

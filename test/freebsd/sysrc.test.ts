@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  parseSysrcAssignments, parseSysrcValue, splitSysrcList, sysrcAppend, sysrcDelete, sysrcGet, sysrcRemove, sysrcSet, sysrcShow,
+  parseSysrcAll, parseSysrcAssignments, parseSysrcValue, splitSysrcList, sysrcAppend, sysrcDelete, sysrcGet, sysrcRemove, sysrcSet, sysrcShow,
 } from "../../provider/src/freebsd/sysrc.ts";
 
 // Fixtures follow usr.sbin/sysrc/sysrc (freebsd-cli.md section 4); their headers say so.
@@ -68,5 +68,17 @@ describe("sysrc output", () => {
   it("splits list variables into words", () => {
     expect(splitSysrcList(" www  db\ttools ")).toEqual(["www", "db", "tools"]);
     expect(splitSysrcList("")).toEqual([]);
+  });
+});
+
+describe("sysrc output holding Unicode line separators", () => {
+  // U+2028 and U+2029 end no line for sh or sysrc, but `.` in a JavaScript regular expression does not
+  // match them: a description holding one made its line a continuation of the one before (injection fuzzing).
+  it("keeps a value with U+2028/U+2029 on its own variable", () => {
+    const text = 'ifconfig_fz0a="up"\nifconfig_fz0a_descr="a\u2028b\u2029c"\nifconfig_fz0b="ether 02:00:00:00:00:0b up"\n';
+    expect([...parseSysrcAll(text)]).toEqual([
+      ["ifconfig_fz0a", "up"], ["ifconfig_fz0a_descr", "a\u2028b\u2029c"], ["ifconfig_fz0b", "ether 02:00:00:00:00:0b up"],
+    ]);
+    expect([...parseSysrcAssignments('ifconfig_fz0a_descr="x\u2028"\nifconfig_fz0a: up\n')]).toEqual([["ifconfig_fz0a_descr", "x\u2028"], ["ifconfig_fz0a", "up"]]);
   });
 });

@@ -51,6 +51,17 @@ export function setMtu(name: string, mtu: number): Command {
   return command("ifconfig", name, "mtu", String(mtu));
 }
 
+/** The kernel's limit on an interface description: net.ifdescr_maxlen, 1024 bytes with the terminating NUL. */
+export const maxDescriptionBytes = 1023;
+
+/** Why a description cannot be set (SIOCSIFDESCR fails with ENAMETOOLONG past the limit), or undefined. */
+export function checkDescription(text: string): string | undefined {
+  const bytes = Buffer.byteLength(text, "utf8");
+  return bytes > maxDescriptionBytes
+    ? `must be at most ${maxDescriptionBytes} bytes (the kernel's net.ifdescr_maxlen is 1024 with the NUL); it has ${bytes}`
+    : undefined;
+}
+
 /** `ifconfig NAME description TEXT`, or `-description` to clear it. */
 export function setDescription(name: string, text: string | undefined): Command {
   return text === undefined || text === "" ? command("ifconfig", name, "-description") : command("ifconfig", name, "description", text);

@@ -95,7 +95,7 @@ export function tokenizeJailConf(text: string): ConfToken[] {
 /** Decodes a joined string's bytes as UTF-8; jail.conf files are read as UTF-8 text here. */
 export function decodeBytes(bytes: readonly number[], text: string, at: number): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(bytes));
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Uint8Array.from(bytes));
   } catch {
     throw confError(text, at, "a string is not valid UTF-8");
   }

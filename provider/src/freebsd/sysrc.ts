@@ -115,7 +115,7 @@ export function sysrcApplyChecked(changes: readonly CheckedChange[]): Command {
 export function parseSysrcAll(text: string): Map<string, string> {
   const raw: Array<[string, string]> = [];
   for (const line of text.split("\n")) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)="(.*)$/.exec(line);
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)="(.*)$/s.exec(line);
     if (m) raw.push([m[1]!, m[2]!]);
     else if (raw.length > 0) raw[raw.length - 1]![1] += `\n${line}`;
     else if (line !== "") throw new Error(`unexpected sysrc line: ${JSON.stringify(line)}`);
@@ -144,7 +144,7 @@ export function parseSysrcAssignments(text: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const line of text.split("\n")) {
     if (line === "") continue;
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:="(.*)"|: (.*))$/.exec(line);
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:="(.*)"|: (.*))$/s.exec(line);
     if (!m || m[1] === "sysrc") throw new Error(`unexpected sysrc line: ${JSON.stringify(line)}`);
     values.set(m[1]!, m[2] ?? m[3]!);
   }

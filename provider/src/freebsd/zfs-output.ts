@@ -123,7 +123,7 @@ export function missingDatasets(stderr: string): string[] | undefined {
   const names: string[] = [];
   for (const line of stderr.split("\n")) {
     if (line === "") continue;
-    const m = /^cannot open '(.*)': dataset does not exist$/.exec(line);
+    const m = /^cannot open '(.*)': dataset does not exist$/s.exec(line);
     if (!m) return undefined;
     names.push(m[1]!);
   }

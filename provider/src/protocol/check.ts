@@ -45,10 +45,19 @@ export function checkInputs(schema: z.ZodType, news: Record<string, unknown>): C
     ? []
     : parsed.error.issues
         .filter((issue) => !unknowns.some((u) => startsWith(issue.path, u) || startsWith(u, issue.path as Path)))
-        .map((issue) => ({
-          property: formatPath(issue.path as Path) || "(inputs)",
-          reason: `${formatPath(issue.path as Path) || "inputs"}: ${issue.message}`,
-        }));
+        .flatMap((issue) => {
+          // An input the resource does not have is named itself, so the engine shows the failure at it.
+          if (issue.code === "unrecognized_keys") {
+            return issue.keys.map((key) => {
+              const property = formatPath([...(issue.path as Path), key]);
+              return { property, reason: `${property}: is not an input of this resource (check its spelling)` };
+            });
+          }
+          return [{
+            property: formatPath(issue.path as Path) || "(inputs)",
+            reason: `${formatPath(issue.path as Path) || "inputs"}: ${issue.message}`,
+          }];
+        });
   if (unknowns.length === 0 || failures.length > 0) return { inputs: news, failures };
   // Some values are not known yet (preview): keep them, and add the defaults of absent keys.
   const defaults = defaultsOf(schema);

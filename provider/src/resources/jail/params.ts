@@ -71,6 +71,34 @@ export function jailParamsOf(inputs: JailInputs): Array<[string, JailValue]> {
   return [...params];
 }
 
+/** Listed inputs by the parameter they make, each element one value of it. */
+const listInputs: Readonly<Record<string, keyof JailInputs>> = { "vnet.interface": "vnetInterfaces", "ip4.addr": "ip4", "ip6.addr": "ip6" };
+
+/**
+ * The input a parameter of jailParamsOf came from, as the path a Check failure names: `parameters`
+ * wins as it does there; an element of a list is found by `bad` (the rule of one value), the
+ * exec.created line of delegated datasets or CPUs by the input that adds it.
+ */
+export function inputPathOfParam(name: string, inputs: JailInputs, bad: (value: JailValue) => boolean): (string | number)[] {
+  if (inputs.parameters && Object.hasOwn(inputs.parameters, name)) return ["parameters", name];
+  const list = listInputs[name];
+  if (list) {
+    const values = (inputs[list] ?? []) as string[];
+    const i = values.findIndex((v) => bad([v]));
+    return i < 0 ? [list] : [list, i];
+  }
+  const typed = inputOfParam.get(name);
+  if (typed) return [typed];
+  if (name.startsWith("allow.") && inputs.allow && Object.hasOwn(inputs.allow, name.slice(6))) return ["allow", name.slice(6)];
+  if (name.startsWith("exec.")) {
+    const which = name.slice(5) as (typeof execNames)[number];
+    if (inputs.exec?.[which] !== undefined) return ["exec", which];
+    if (name === "exec.created") return inputs.datasets?.length ? ["datasets"] : ["cpus"];
+  }
+  if (name in delegationParams && inputs.datasets?.length) return ["datasets"];
+  return [name];
+}
+
 /** Parameters without the exec.created command that sets the jail's CPUs, which changes live (cpuset -l). */
 export function withoutCpusetCommand(params: ReadonlyArray<readonly [string, JailValue]>, name: string): Array<[string, JailValue]> {
   return params.flatMap(([param, value]): Array<[string, JailValue]> => {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { checkCpuList } from "../../freebsd/cpuset.ts";
 import { checkJailName, checkJailParameter, checkJailParameterName } from "../../freebsd/jail-checks.ts";
 import { checkDatasetName } from "../../freebsd/zfs-names.ts";
-import { jailParamsOf } from "./params.ts";
+import { inputPathOfParam, jailParamsOf } from "./params.ts";
 
 // Inputs and outputs of freebsd:jail:Jail.
 
@@ -104,7 +104,8 @@ export const jailInputs = z
     // Every value as it will be written, checked against jail(8)'s parameter list and types.
     for (const [name, value] of jailParamsOf(inputs)) {
       const rule = checkJailParameter(name, value);
-      if (rule) fail([name], rule);
+      // Named by the input that made it (ip4[0], exec.consolelog), so the engine shows it at that input.
+      if (rule) fail(inputPathOfParam(name, inputs, (v) => checkJailParameter(name, v) !== undefined), rule);
     }
   });
 

@@ -74,7 +74,8 @@ export function describeBridge(record: BridgeRecord, view: HostView, ref: Ref, c
     name: record.name,
     members: ordered(liveMembers.filter((m) => !epairMembers.includes(m)), declared),
     addresses: spelledAddresses(live?.addresses ?? [], known?.addresses),
-    ...(live?.description !== undefined ? { description: live.description } : {}),
+    // An empty description is no description to ifconfig: declared as "", it reads back as "" (else a refresh shows drift no up removes).
+    ...(live?.description !== undefined ? { description: live.description } : known?.description === "" ? { description: "" } : {}),
     up: live !== undefined && isUp(live),
     ...(known?.mtu !== undefined && live ? { mtu: live.mtu } : {}),
     persist: false,

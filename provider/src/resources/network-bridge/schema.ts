@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkInterfaceAddress, checkInterfaceName, maxInterfaceName, parseInterfaceAddress } from "../../freebsd/interface-names.ts";
+import { checkDescription } from "../../freebsd/ifconfig-commands.ts";
 import { checkSysrcValue } from "../../freebsd/sysrc.ts";
 
 // Inputs and outputs of freebsd:network:Bridge.
@@ -67,7 +68,9 @@ export const bridgeInputs = z.strictObject(bridgeShape).superRefine((inputs, ctx
   }
   if (inputs.description !== undefined) {
     const rule = checkSysrcValue(inputs.description);
-    if (rule) fail(["description"], `${rule} (it is kept in ifconfig_${inputs.name}_descr)`);
+    const length = checkDescription(inputs.description);
+    if (length) fail(["description"], length);
+    else if (rule) fail(["description"], `${rule} (it is kept in ifconfig_${inputs.name}_descr)`);
   }
   if (!inputs.up && inputs.addresses.some((a) => parseInterfaceAddress(a)?.family === "inet")) {
     fail(["up"], "cannot be false with IPv4 addresses: adding one brings the interface up (ether_ioctl SIOCSIFADDR sets IFF_UP)");

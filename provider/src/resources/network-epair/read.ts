@@ -110,7 +110,8 @@ export function describeEpair(record: EpairRecord, view: HostView, ref: Ref): Fo
     name: record.name,
     ...(bridge !== undefined ? { bridge } : {}),
     hostAddresses: spelledAddresses(hostEnd?.addresses ?? [], known?.hostAddresses),
-    ...(hostEnd?.description !== undefined ? { description: hostEnd.description } : {}),
+    // An empty description is no description to ifconfig: declared as "", it reads back as "" (else a refresh shows drift no up removes).
+    ...(hostEnd?.description !== undefined ? { description: hostEnd.description } : known?.description === "" ? { description: "" } : {}),
     up: hostEnd !== undefined && isUp(hostEnd),
     ...(known?.mtu !== undefined && hostEnd ? { mtu: hostEnd.mtu } : {}),
     ...(hostEther !== undefined ? { hostEther } : {}),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   checkInterfaceAddress, checkInterfaceName, checkMac, maxInterfaceName, parseInterfaceAddress,
 } from "../../freebsd/interface-names.ts";
+import { checkDescription } from "../../freebsd/ifconfig-commands.ts";
 import { checkSysrcValue } from "../../freebsd/sysrc.ts";
 
 // Inputs and outputs of freebsd:network:Epair.
@@ -79,7 +80,9 @@ export const epairInputs = z.strictObject(epairShape).superRefine((inputs, ctx) 
   }
   if (inputs.description !== undefined) {
     const rule = checkSysrcValue(inputs.description);
-    if (rule) fail(["description"], `${rule} (it is kept in ifconfig_${host}_descr)`);
+    const length = checkDescription(inputs.description);
+    if (length) fail(["description"], length);
+    else if (rule) fail(["description"], `${rule} (it is kept in ifconfig_${host}_descr)`);
   }
   if (!inputs.up && inputs.hostAddresses.some((a) => parseInterfaceAddress(a)?.family === "inet")) {
     fail(["up"], "cannot be false with IPv4 addresses: adding one brings the interface up (ether_ioctl SIOCSIFADDR sets IFF_UP)");
