@@ -9,7 +9,7 @@ NODE_VERSION := $(shell $(NODE_BIN)/node --version)
 NODE_HEADERS := $(abspath $(NODE_BIN)/..)
 NODEDIR_ENV := $(if $(wildcard $(NODE_HEADERS)/include/node/node_version.h),npm_config_nodedir=$(NODE_HEADERS),)
 
-.PHONY: all install system system-sim build typecheck test test-openssh demo bench schema clean
+.PHONY: all install system system-sim build typecheck test test-openssh demo bench schema clean soak-faults
 
 all: build
 
@@ -41,6 +41,10 @@ test: build system typecheck
 # The provider's tests against the simulated host served by Debian's OpenSSH sshd instead of ssh2.
 test-openssh: build system
 	FREEBSD_SIM_SERVER=openssh vitest run test/lifecycle test/sim/ssh.test.ts
+
+# Issue 13's fault suite with every fault of every operation (make test runs a sample): long, not in CI.
+soak-faults: build system-sim
+	FREEBSD_FAULTS=all vitest run test/faults
 
 demo: build system-sim
 	node --disable-warning=ExperimentalWarning scripts/demo.ts

@@ -70,7 +70,7 @@ export async function hostView(sim: SimHost): Promise<string> {
     "echo '# datasets'; zfs list -H -t all -o name,quota,org.example:tag -r " + PREFIX,
     "echo '# jails'; jls -N name host.hostname path ip4.addr",
     "echo '# jail.conf.d'; for f in /etc/jail.conf.d/*; do [ -e \"$f\" ] && { echo \"$f\"; cat \"$f\"; }; done",
-    "echo '# rc.conf'; cat /etc/rc.conf",
+    "echo '# rc.conf'; sort /etc/rc.conf",
     "echo '# rctl.conf'; cat /etc/rctl.conf 2>/dev/null",
     "echo '# rctl'; rctl",
     "echo '# interfaces'; for i in $(ifconfig -l); do ifconfig $i; done",
@@ -80,11 +80,15 @@ export async function hostView(sim: SimHost): Promise<string> {
   return normalize(r.stdout);
 }
 
-/** Leaves out what the provider leaves by design and what changes on its own (emptied rc.conf lists, counters, ids). */
+/**
+ * Leaves out what the provider leaves by design (emptied rc.conf lists, jail_enable once a jail was
+ * made) and what changes on its own (jail ids); rc.conf is sorted (its order means nothing; a
+ * duplicate still shows).
+ */
 function normalize(text: string): string {
   return text
     .split("\n")
-    .filter((l) => !/^[a-z_0-9]+=""$/.test(l))
+    .filter((l) => !/^[a-z_0-9]+=""$/.test(l) && l !== 'jail_enable="YES"')
     .filter((l) => !/^\s*jid\b/.test(l))
     .join("\n");
 }
