@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProvider, Stack, type Program } from "pulumi-engine-harness";
+import { startProvider, Stack, unwrapSecrets, type Program } from "pulumi-engine-harness";
+import { providerConfigSchema } from "../../provider/src/core/config.ts";
+import { HostSession } from "../../provider/src/host/session.ts";
 import { startSimHost, type SimHost } from "freebsd-sim";
 import { mustRun, targetOnSim } from "../lifecycle/target.ts";
 import { everyFault } from "./suite.ts";
@@ -10,7 +12,8 @@ import { everyFault } from "./suite.ts";
 // jails, epairs and limits on one host at the same time: every read-modify-write of rc.conf,
 // jail.conf.d and rctl.conf is under the host lock, so the files stay whole and no entry is lost or
 // doubled (checked entry by entry). The provider batches the creates' commands, so 200 creates take
-// a handful of exec channels: the figures printed say how many.
+// a handful of exec channels (the figures printed say how many); 200 commands through its session at
+// once take an exec channel each, 200 in all, never more than MaxSessions open.
 
 const launcher = (env: Record<string, string>) => startProvider({ env });
 const hosts: SimHost[] = [];
@@ -38,6 +41,25 @@ describe("200 operations at once behind OpenSSH (MaxSessions 10)", () => {
     const listed = (await mustRun(targetOnSim(sim, "zroot/many"), "zfs list -H -o name,org.example:n -r zroot/many")).trim().split("\n").slice(1);
     expect(listed.sort()).toEqual(names.map((n, i) => `${n}\t${i}`).sort());
     console.log(`concurrency: 200 creates at once behind OpenSSH in ${seconds.toFixed(1)} s, ${sim.stats.execChannels} exec channels, ${sim.stats.connections} connections`);
+  }, 300_000);
+  it("runs 200 commands at once through the provider's session (its own exec channel each) with no channel-open failure", async () => {
+    const c = targetOnSim(sim, "zroot/many").config as Record<string, unknown>;
+    const host = new HostSession(providerConfigSchema.parse({
+      host: c["host"], port: Number(c["port"]), privateKey: unwrapSecrets(c["privateKey"] as never), hostKey: c["hostKey"],
+    }));
+    try {
+      sim.resetStats();
+      const started = Date.now();
+      const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) =>
+        host.exec({ argv: ["zfs", "get", "-H", "-o", "value", "org.example:n", `zroot/many/d${i}`] }, { deadline: Date.now() + 240_000 })));
+      const failed = results.flatMap((r) => (r.status === "rejected" ? [String(r.reason)] : []));
+      expect(failed).toEqual([]);
+      expect(results.map((r) => (r as PromiseFulfilledResult<{ stdout: string }>).value.stdout)).toEqual(Array.from({ length: 200 }, (_, i) => `${i}\n`));
+      expect(sim.stats.execChannels).toBe(200);
+      console.log(`concurrency: 200 execs at once behind OpenSSH (MaxSessions 10) in ${((Date.now() - started) / 1000).toFixed(1)} s, none refused`);
+    } finally {
+      host.close();
+    }
   }, 300_000);
 });
 
