@@ -88,7 +88,10 @@ const propsArb: fc.Arbitrary<Props> = fc.record(
 );
 
 class Up implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly props: Props) {}
+  readonly props: Props;
+  constructor(props: Props) {
+    this.props = props;
+  }
   check = () => true;
   async run(m: Model, r: Real): Promise<void> {
     const inputs: ValueMap = { name: r.name, properties: this.props };
@@ -155,7 +158,10 @@ class Import implements fc.AsyncCommand<Model, Real> {
 
 /** Something done by hand on the host. */
 class ByHand implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly what: "file" | "child" | "snapshot" | "clone") {}
+  readonly what: "file" | "child" | "snapshot" | "clone";
+  constructor(what: "file" | "child" | "snapshot" | "clone") {
+    this.what = what;
+  }
   check = (m: Readonly<Model>) => m.exists && (this.what !== "clone" || m.snapshots.length > 0);
   async run(m: Model, r: Real): Promise<void> {
     m.counter++;
