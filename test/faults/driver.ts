@@ -49,12 +49,13 @@ export function allFaults(b: Baseline): Fault[] {
 /**
  * The sample `make test` runs: one fault per operation, its kind turning with the operation (each type
  * gets a drop, a tool failure and a stall across its three operations) and the drop's phase with the
- * type: the exec that changes the host (the last but one: the read-back follows it) dropped, the
- * first tool that changes the host failed, that exec stalled past the deadline.
+ * type: the exec that changes the host (the last: an operation reads the host in one exec, then
+ * writes and reads back in one batch) dropped, the first tool that changes the host failed, that exec
+ * stalled past the deadline.
  */
 export function sampleFaults(b: Baseline, op: Op, subjectIndex: number): Fault[] {
   const phases = ["before", "during", "after"] as const;
-  const changing = Math.max(1, b.execs - 1);
+  const changing = Math.max(1, b.execs);
   const firstChange = b.tools.findIndex((argv) => !readOnly(argv));
   const kinds: Fault[] = [
     { kind: "drop", n: changing, phase: phases[subjectIndex % 3]! },
