@@ -196,7 +196,7 @@ const commands = [
 
 describe("data safety, model-based", () => {
   it("never destroys or replaces a dataset with data, children, snapshots or clones without forceDestroy", async () => {
-    const numRuns = everyFault ? 40 : 5;
+    const numRuns = everyFault ? 40 : 8;
     const started = Date.now();
     let steps = 0;
     await fc.assert(
