@@ -1,8 +1,8 @@
-import { afterAll, describe, expect, it } from "vitest";
-import type { SimHost } from "freebsd-sim";
-import type { TestTarget } from "../lifecycle/target.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimHost, type SimHost } from "freebsd-sim";
+import { mustRun, targetOnSim, type TestTarget } from "../lifecycle/target.ts";
 import { allFaults, describeFault, ops, sampleFaults, SubjectRun, type Baseline, type Fault, type Op } from "./driver.ts";
-import { subjects } from "./subjects.ts";
+import { JAIL_ROOT, PREFIX, subjects } from "./subjects.ts";
 
 // The fault suite of one resource type, for vitest: `make test` runs a sample of each operation's
 // faults (sampleFaults), `make soak-faults` (FREEBSD_FAULTS=all) every one (allFaults). Prints the
@@ -39,4 +39,23 @@ export function faultSuite(index: number, env: () => { sim: SimHost; target: Tes
       expect(faults.length).toBeGreaterThan(0);
     }, everyFault ? 3_600_000 : 180_000);
   });
+}
+
+/** One test file's fault suite: a simulated host of its own (with a jail's userland and racct when the type needs them). */
+export function faultFile(label: string): void {
+  let sim: SimHost;
+  let target: TestTarget;
+  beforeAll(async () => {
+    sim = await startSimHost();
+    target = targetOnSim(sim, PREFIX);
+    await mustRun(target, `zfs create ${PREFIX}`);
+    if (label === "Jail") await mustRun(target, `zfs create -p ${PREFIX}/jails/fj && tar -xf /usr/freebsd-dist/base.txz -C ${JAIL_ROOT}`);
+    if (label === "Limit") {
+      // rctl needs racct, a loader tunable read at boot.
+      await mustRun(target, "echo 'kern.racct.enable=1' >> /boot/loader.conf");
+      sim.reboot();
+    }
+  }, 300_000);
+  afterAll(async () => sim?.stop());
+  faultSuite(subjects.findIndex((s) => s.label === label), () => ({ sim, target }));
 }
