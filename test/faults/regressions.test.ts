@@ -24,6 +24,7 @@ describe("a create whose read-back fails after the object was made", () => {
     sim.faults.failTool(/^zfs get .* zroot\/reg\/once$/, { nth: 2, code: 1, stderr: "simulated failure\n" });
     await s.up({ d: { type: T, inputs: { name: "zroot/reg/once" } } }, { skipPreview: true });
     expect(sim.faults.fired()).toHaveLength(1);
+    expect(sim.faults.pending()).toBe(0);
     expect(s.resource("d")!.initErrors).toEqual([]);
     expect(s.resource("d")!.id).toBe("zroot/reg/once");
   });
@@ -48,5 +49,21 @@ describe("a create whose read-back fails after the object was made", () => {
     // And a destroy removes what it made.
     await s.destroy({ skipPreview: true });
     expect((await target.exec("zfs list zroot/reg/unseen")).code).not.toBe(0);
+  });
+});
+
+describe("a jail create whose read-back of rc.conf fails after the jail was made and started", () => {
+  it("reads the host again on its own and records the jail", async () => {
+    await mustRun(target, "zfs create -p zroot/reg/jails/rj && tar -xf /usr/freebsd-dist/base.txz -C /zroot/reg/jails/rj");
+    const s = new Stack(launcher, { config: target.config, stack: "rj" });
+    // The first `sysrc -e jail_enable jail_list` is the inventory's, the second the read-back's.
+    const firedBefore = sim.faults.fired().length;
+    sim.faults.failTool(/^sysrc -e jail_enable jail_list$/, { nth: 2, code: 1, stderr: "simulated failure\n" });
+    await s.up({ j: { type: "freebsd:jail:Jail", inputs: { name: "rj", path: "/zroot/reg/jails/rj" } } }, { skipPreview: true });
+    expect(sim.faults.fired()).toHaveLength(firedBefore + 1);
+    expect(s.resource("j")?.id).toBe("rj");
+    expect(s.resource("j")!.initErrors).toEqual([]);
+    await s.destroy({ skipPreview: true });
+    expect((await target.exec("jls -j rj")).code).not.toBe(0);
   });
 });

@@ -171,14 +171,13 @@ async function writeAndRead(op: Operation, commands: readonly Command[], readBac
   }
 }
 
-/** The host read again after a write whose read-back could not be used, and whose the object is; or why it cannot be seen. */
-async function readAfterWrite(
-  def: Planned, op: Operation, requests: readonly SectionRequest[], inputs: Props,
-): Promise<{ view: HostView; claim: Claim<unknown> } | { unseen: Error }> {
+/** The host read again after a write whose read-back could not be used, and what `see` makes of it; or why it cannot be seen. */
+async function readAfterWrite<T>(
+  op: Operation, requests: readonly SectionRequest[], see: (view: HostView) => T,
+): Promise<{ seen: T } | { unseen: Error }> {
   const deadline = Math.max(op.opts.deadline ?? 0, Date.now() + readBackGraceMs);
   try {
-    const view = await op.host.read(requests, { ...op.opts, signal: undefined, deadline });
-    return { view, claim: def.claim(view, inputs, op.ctx) };
+    return { seen: see(await op.host.read(requests, { ...op.opts, signal: undefined, deadline })) };
   } catch (err) {
     return { unseen: err as Error };
   }
@@ -244,12 +243,17 @@ export async function createObject(def: ResourceDefinition, op: Operation, input
       await backoff(attempt);
       continue;
     }
-    let after: Claim<unknown>;
+    // Whose the object is now, and (when it is ours) what it is; both read the read-back's sections.
+    const see = (v: HostView): { after: Claim<unknown>; found?: Outcome } => {
+      const after = def.claim(v, inputs, op.ctx);
+      return after.kind === "own" ? { after, found: outcomeOf(def, def.describe(after.record, v, ref, op.ctx), secrets) } : { after };
+    };
+    let seen: { after: Claim<unknown>; found?: Outcome };
     try {
-      after = def.claim(view, inputs, op.ctx);
+      seen = see(view);
     } catch {
       // The read-back could not be used (a section of it failed): read the host once more on its own.
-      const again = await readAfterWrite(def, op, requests, inputs);
+      const again = await readAfterWrite(op, requests, see);
       if ("unseen" in again) {
         // What the create did cannot be seen: it is recorded as made, partially, so a refresh or the next
         // up finds out what is there; an object made here is never left out of the state.
@@ -258,11 +262,10 @@ export async function createObject(def: ResourceDefinition, op: Operation, input
         const recorded = outcomeOf(def, { id: ref.id, state: echoed, inputs }, secrets);
         throw new PartialFailureError(recorded.id, recorded.properties, recorded.inputs, cause);
       }
-      view = again.view;
-      after = again.claim;
+      seen = again.seen;
     }
-    if (after.kind === "own") {
-      const found = outcomeOf(def, def.describe(after.record, view, ref, op.ctx), secrets);
+    const { after, found } = seen;
+    if (found) {
       if (outcome.failure) throw new PartialFailureError(found.id, found.properties, found.inputs, outcome.failure);
       return found;
     }
