@@ -67,3 +67,21 @@ describe("a jail create whose read-back of rc.conf fails after the jail was made
     expect((await target.exec("jls -j rj")).code).not.toBe(0);
   });
 });
+
+describe("a limit's delete whose read of kern.racct.enable fails", () => {
+  it("fails as a read failure instead of taking racct for absent and the limit for gone", async () => {
+    await mustRun(target, "echo 'kern.racct.enable=1' >> /boot/loader.conf");
+    sim.reboot();
+    const s = new Stack(launcher, { config: target.config, stack: "lim" });
+    const limit = { type: "freebsd:rctl:Limit", inputs: { subject: "jail:reg", resource: "maxproc", action: "deny", amount: "33" } };
+    await s.up({ l: limit }, { skipPreview: true });
+    sim.faults.failTool(/^sysctl -n kern\.racct\.enable$/, { code: 1, stderr: "sysctl: simulated failure\n" });
+    const err = await s.up({}, { skipPreview: true }).then(() => undefined, (e: unknown) => e);
+    sim.faults.clear();
+    expect(failureText(err as never)).toMatch(/simulated failure/);
+    expect(s.resource("l"), "still on the host, still in the state").toBeDefined();
+    expect(await mustRun(target, "rctl")).toContain("jail:reg:maxproc:deny=33");
+    await s.up({}, { skipPreview: true });
+    expect(await mustRun(target, "rctl")).not.toContain("jail:reg:maxproc:deny=33");
+  });
+});
