@@ -13,7 +13,7 @@ VERSION := $(shell $(NODE_BIN)/node -p 'require("./package.json").version')
 DIST_ARCH := $(shell $(NODE_BIN)/node -p 'process.arch === "x64" ? "amd64" : process.arch')
 DIST_TARBALL := dist/pulumi-resource-freebsd-v$(VERSION)-linux-$(DIST_ARCH).tar.gz
 
-.PHONY: all install system system-sim build typecheck dist test test-openssh test-dist test-dist-arm64 soak demo bench schema clean
+.PHONY: all install system system-sim build typecheck dist test test-openssh test-dist test-dist-arm64 soak soak-faults demo bench schema clean
 
 all: build
 
@@ -86,6 +86,11 @@ test-dist-arm64: dist system-sim
 # (make test runs 2,000 and 10, plus 7 regressions). FREEBSD_FUZZ_SEED=N replays a run; each run prints its seed.
 soak: build system
 	FREEBSD_FUZZ_CASES=$${FREEBSD_FUZZ_CASES:-20000} FREEBSD_FUZZ_HOST_CASES=$${FREEBSD_FUZZ_HOST_CASES:-200} vitest run test/security/injection.test.ts
+	$(MAKE) soak-faults
+
+# Issue 13's fault suite with every fault of every operation (make test runs a sample): long, not in CI.
+soak-faults: build system-sim
+	FREEBSD_FAULTS=all vitest run test/faults
 
 demo: build system-sim
 	node --disable-warning=ExperimentalWarning scripts/demo.ts

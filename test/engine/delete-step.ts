@@ -12,7 +12,8 @@ export async function deleteResource(d: Deployment, old: ResourceState, opts: { 
   if (d.dryRun || old.retainOnDelete || old.external) return;
   const prov = await d.providerFor(old.provider);
   try {
-    await prov.delete({ urn: old.urn, id: old.id, inputs: old.inputs, outputs: old.outputs });
+    const timeout = old.customTimeouts?.delete;
+    await prov.delete({ urn: old.urn, id: old.id, inputs: old.inputs, outputs: old.outputs, ...(timeout ? { timeout } : {}) });
   } catch (e) {
     d.fail(`${old.urn}: deleting failed: ${(e as Error).message}`, e);
   }

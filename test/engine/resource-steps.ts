@@ -161,13 +161,14 @@ function newState(d: Deployment, reg: Registration, id: string, inputs: ValueMap
 }
 
 // The resource options the engine keeps in state.
-export function stateOptions(reg: Registration): Pick<ResourceState, "protect" | "retainOnDelete" | "ignoreChanges" | "dependencies"> & { importId?: string } {
+export function stateOptions(reg: Registration): Pick<ResourceState, "protect" | "retainOnDelete" | "ignoreChanges" | "dependencies" | "customTimeouts"> & { importId?: string } {
   const o = reg.spec.options ?? {};
   const dependencies = reg.dependencies ?? [];
   return {
     protect: o.protect ?? false, retainOnDelete: o.retainOnDelete ?? false, ignoreChanges: o.ignoreChanges ?? [],
     ...(o.import !== undefined ? { importId: o.import } : {}),
     ...(dependencies.length > 0 ? { dependencies } : {}),
+    ...(o.customTimeouts !== undefined ? { customTimeouts: o.customTimeouts } : {}),
   };
 }
 

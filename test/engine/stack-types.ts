@@ -52,6 +52,8 @@ export interface ResourceState {
   ignoreChanges: string[];
   /** URNs of the resources it depends on (from dependsOn), so a parallel destroy deletes it before them. */
   dependencies?: string[];
+  /** The customTimeouts it was last registered with: the engine keeps them, and a Delete gets `delete`. */
+  customTimeouts?: ResourceOptions["customTimeouts"];
   /** Read with `Resource.get` (ReadResource), not managed: deleting it only drops it from state. */
   external?: boolean;
   /** The URN of its parent (a program's resources are children of the stack or of a component). */

@@ -30,7 +30,9 @@ export interface RctlState {
  */
 export function rctlStateScript(token: string, subjects: readonly string[]): Command {
   const script = [
-    `e=$(sysctl -n kern.racct.enable 2>/dev/null) || e=absent`,
+    // A kernel without RACCT has no such OID ("unknown oid"): racct is absent. Any other failure of
+    // sysctl is a failed read, never "absent" (which would make every rule look gone).
+    `e=$(sysctl -n kern.racct.enable 2>&1) || case $e in *"unknown oid"*) e=absent ;; *) printf '%s\n' "$e" >&2; exit 1 ;; esac`,
     `printf '@@%s racct %s\\n' ${token} "$e"`,
     `[ "$e" = 1 ] || exit 0`,
     `printf '@@%s rules\\n' ${token}`,

@@ -59,6 +59,7 @@ export class SshConnection {
         try {
           return await this.runOnChannel(client, line, options);
         } catch (err) {
+          if (await refusedAgain(err, attempt, options.signal)) continue;
           const lost = err instanceof ChannelError ? err.lost : undefined;
           if (lost !== undefined) this.drop(client);
           if (lost === "unsent" && attempt === 1) continue;
@@ -82,6 +83,7 @@ export class SshConnection {
         try {
           channel = await this.openChannel(client, line);
         } catch (err) {
+          if (await refusedAgain(err, attempt)) continue;
           const lost = err instanceof ChannelError ? err.lost : undefined;
           if (lost !== undefined) this.drop(client);
           if (lost === "unsent" && attempt === 1) continue;
@@ -157,7 +159,7 @@ export class SshConnection {
         client.exec(line, (err, channel) => {
           if (err) {
             const live = err.message.startsWith("(SSH) Channel open failure");
-            return reject(new ChannelError(`cannot open an exec channel: ${err.message}`, live ? undefined : "unsent"));
+            return reject(new ChannelError(`cannot open an exec channel: ${err.message}`, live ? undefined : "unsent", live));
           }
           this.channelsOpened++;
           resolve(channel);
@@ -176,7 +178,7 @@ export class SshConnection {
           // ssh2 answers "(SSH) Channel open failure: ..." from a live server (MaxSessions and the like);
           // anything else ("No response from server", "Not connected") means the connection is gone.
           const live = err.message.startsWith("(SSH) Channel open failure");
-          return reject(new ChannelError(`cannot open an exec channel: ${err.message}`, live ? undefined : "unsent"));
+          return reject(new ChannelError(`cannot open an exec channel: ${err.message}`, live ? undefined : "unsent", live));
         }
         this.channelsOpened++;
         const out: Buffer[] = [];
@@ -239,8 +241,27 @@ export class SshConnection {
  */
 class ChannelError extends Error {
   readonly lost: "unsent" | "running" | undefined;
-  constructor(message: string, lost: "unsent" | "running" | undefined) {
+  /** The live server refused to open the channel (the command was never sent). */
+  readonly refused: boolean;
+  constructor(message: string, lost: "unsent" | "running" | undefined, refused = false) {
     super(message);
     this.lost = lost;
+    this.refused = refused;
   }
+}
+
+/** How many times a channel the server refused is asked for again, and the first pause (ms, growing). */
+const refusedAttempts = 10;
+const refusedPauseMs = 25;
+
+/**
+ * Whether to ask again for a channel a live server refused: the command was never sent. OpenSSH counts a
+ * session against MaxSessions until its side of the channel is torn down, a moment after the client sees
+ * it close, so a client that keeps under the limit can still be refused briefly (found opening 200
+ * channels at once, 8 at a time, behind sshd with MaxSessions 10). Pauses before saying yes.
+ */
+async function refusedAgain(err: unknown, attempt: number, signal?: AbortSignal): Promise<boolean> {
+  if (!(err instanceof ChannelError) || !err.refused || attempt >= refusedAttempts || signal?.aborted) return false;
+  await new Promise((resolve) => setTimeout(resolve, refusedPauseMs * attempt));
+  return true;
 }

@@ -6,7 +6,7 @@ import type { Host, WriteOutcome } from "../inventory/host.ts";
 import type { SectionRequest } from "../inventory/section.ts";
 import { ReadMore, type HostView } from "../inventory/view.ts";
 import type {
-  Context, ExecutedResource, Existing, Found, PlannedResource, Props, Ref, ResourceDefinition, Runner,
+  Claim, Context, ExecutedResource, Existing, Found, PlannedResource, Props, Ref, ResourceDefinition, Runner,
 } from "../resources/contract.ts";
 import { applySecrets, Unknown, type Path } from "./values.ts";
 
@@ -171,13 +171,15 @@ async function writeAndRead(op: Operation, commands: readonly Command[], readBac
   }
 }
 
-/** Whose the object is after a write; when the host cannot tell after a failed write, the failure is what matters. */
-function claimAfter(def: Planned, view: HostView, inputs: Props, ctx: Context, failure: Error | undefined) {
+/** The host read again after a write whose read-back could not be used, and what `see` makes of it; or why it cannot be seen. */
+async function readAfterWrite<T>(
+  op: Operation, requests: readonly SectionRequest[], see: (view: HostView) => T,
+): Promise<{ seen: T } | { unseen: Error }> {
+  const deadline = Math.max(op.opts.deadline ?? 0, Date.now() + readBackGraceMs);
   try {
-    return def.claim(view, inputs, ctx);
+    return { seen: see(await op.host.read(requests, { ...op.opts, signal: undefined, deadline })) };
   } catch (err) {
-    if (failure) throw new UnknownStateError(failure, err as Error);
-    throw err;
+    return { unseen: err as Error };
   }
 }
 
@@ -241,9 +243,29 @@ export async function createObject(def: ResourceDefinition, op: Operation, input
       await backoff(attempt);
       continue;
     }
-    const after = claimAfter(def, view, inputs, op.ctx, outcome.failure);
-    if (after.kind === "own") {
-      const found = outcomeOf(def, def.describe(after.record, view, ref, op.ctx), secrets);
+    // Whose the object is now, and (when it is ours) what it is; both read the read-back's sections.
+    const see = (v: HostView): { after: Claim<unknown>; found?: Outcome } => {
+      const after = def.claim(v, inputs, op.ctx);
+      return after.kind === "own" ? { after, found: outcomeOf(def, def.describe(after.record, v, ref, op.ctx), secrets) } : { after };
+    };
+    let seen: { after: Claim<unknown>; found?: Outcome };
+    try {
+      seen = see(view);
+    } catch {
+      // The read-back could not be used (a section of it failed): read the host once more on its own.
+      const again = await readAfterWrite(op, requests, see);
+      if ("unseen" in again) {
+        // What the create did cannot be seen: it is recorded as made, partially, so a refresh or the next
+        // up finds out what is there; an object made here is never left out of the state.
+        const cause = new UnknownStateError(outcome.failure ?? new Error(`${op.host.label}: ${def.token} ${ref.id} was written`), again.unseen);
+        const echoed = Object.fromEntries(Object.entries(previewCreate(def, inputs)).filter(([, v]) => v !== Unknown));
+        const recorded = outcomeOf(def, { id: ref.id, state: echoed, inputs }, secrets);
+        throw new PartialFailureError(recorded.id, recorded.properties, recorded.inputs, cause);
+      }
+      seen = again.seen;
+    }
+    const { after, found } = seen;
+    if (found) {
       if (outcome.failure) throw new PartialFailureError(found.id, found.properties, found.inputs, outcome.failure);
       return found;
     }

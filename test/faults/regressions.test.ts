@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Stack } from "pulumi-engine-harness";
+import { startSimHost, type SimHost } from "freebsd-sim";
+import { mustRun, targetOnSim, type TestTarget } from "../lifecycle/target.ts";
+import { failureText, launcher } from "./driver.ts";
+
+// Failures the fault suite found, each kept as its own case (issue 13).
+
+let sim: SimHost;
+let target: TestTarget;
+const T = "freebsd:zfs:Dataset";
+
+beforeAll(async () => {
+  sim = await startSimHost();
+  target = targetOnSim(sim, "zroot/reg");
+  await mustRun(target, "zfs create zroot/reg");
+});
+afterAll(async () => sim?.stop());
+
+describe("a create whose read-back fails after the object was made", () => {
+  it("reads the host again on its own: the create succeeds when the second read does", async () => {
+    const s = new Stack(launcher, { config: target.config });
+    // The create's batch: zfs create, then the read-back's zpool list and zfs get; the zfs get fails once.
+    sim.faults.failTool(/^zfs get .* zroot\/reg\/once$/, { nth: 2, code: 1, stderr: "simulated failure\n" });
+    await s.up({ d: { type: T, inputs: { name: "zroot/reg/once" } } }, { skipPreview: true });
+    expect(sim.faults.fired()).toHaveLength(1);
+    expect(sim.faults.pending()).toBe(0);
+    expect(s.resource("d")!.initErrors).toEqual([]);
+    expect(s.resource("d")!.id).toBe("zroot/reg/once");
+  });
+
+  it("is recorded, partially, when the host cannot be read back at all: never an orphan", async () => {
+    const s = new Stack(launcher, { config: target.config });
+    // Every read after the inventory fails: the read-back and the read on its own.
+    for (let nth = 2; nth <= 6; nth++) sim.faults.failTool(/^zfs get .* zroot\/reg\/unseen$/, { nth, code: 1, stderr: "simulated failure\n" });
+    const err = await s.up({ d: { type: T, inputs: { name: "zroot/reg/unseen", properties: { quota: "1G" } } } }, { skipPreview: true })
+      .then(() => undefined, (e: unknown) => e);
+    sim.faults.clear();
+    expect(failureText(err as never)).toMatch(/could not be read back/);
+    expect((await target.exec("zfs list zroot/reg/unseen")).code).toBe(0);
+    // Recorded with its id and initErrors, so a refresh and the next up know of it.
+    expect(s.resource("d")?.id).toBe("zroot/reg/unseen");
+    expect(s.resource("d")!.initErrors.join("\n")).toMatch(/simulated failure/);
+    await s.refresh({ skipPreview: true });
+    expect(s.resource("d")?.id).toBe("zroot/reg/unseen");
+    const again = await s.up({ d: { type: T, inputs: { name: "zroot/reg/unseen", properties: { quota: "1G" } } } }, { skipPreview: true });
+    expect(again.steps["d"]!.op).not.toBe("create");
+    expect(s.resource("d")!.initErrors).toEqual([]);
+    // And a destroy removes what it made.
+    await s.destroy({ skipPreview: true });
+    expect((await target.exec("zfs list zroot/reg/unseen")).code).not.toBe(0);
+  });
+});
+
+describe("a jail create whose read-back of rc.conf fails after the jail was made and started", () => {
+  it("reads the host again on its own and records the jail", async () => {
+    await mustRun(target, "zfs create -p zroot/reg/jails/rj && tar -xf /usr/freebsd-dist/base.txz -C /zroot/reg/jails/rj");
+    const s = new Stack(launcher, { config: target.config, stack: "rj" });
+    // The first `sysrc -e jail_enable jail_list` is the inventory's, the second the read-back's.
+    const firedBefore = sim.faults.fired().length;
+    sim.faults.failTool(/^sysrc -e jail_enable jail_list$/, { nth: 2, code: 1, stderr: "simulated failure\n" });
+    await s.up({ j: { type: "freebsd:jail:Jail", inputs: { name: "rj", path: "/zroot/reg/jails/rj" } } }, { skipPreview: true });
+    expect(sim.faults.fired()).toHaveLength(firedBefore + 1);
+    expect(s.resource("j")?.id).toBe("rj");
+    expect(s.resource("j")!.initErrors).toEqual([]);
+    await s.destroy({ skipPreview: true });
+    expect((await target.exec("jls -j rj")).code).not.toBe(0);
+  });
+});
+
+describe("a limit's delete whose read of kern.racct.enable fails", () => {
+  it("fails as a read failure instead of taking racct for absent and the limit for gone", async () => {
+    await mustRun(target, "echo 'kern.racct.enable=1' >> /boot/loader.conf");
+    sim.reboot();
+    const s = new Stack(launcher, { config: target.config, stack: "lim" });
+    const limit = { type: "freebsd:rctl:Limit", inputs: { subject: "jail:reg", resource: "maxproc", action: "deny", amount: "33" } };
+    await s.up({ l: limit }, { skipPreview: true });
+    sim.faults.failTool(/^sysctl -n kern\.racct\.enable$/, { code: 1, stderr: "sysctl: simulated failure\n" });
+    const err = await s.up({}, { skipPreview: true }).then(() => undefined, (e: unknown) => e);
+    sim.faults.clear();
+    expect(failureText(err as never)).toMatch(/simulated failure/);
+    expect(s.resource("l"), "still on the host, still in the state").toBeDefined();
+    expect(await mustRun(target, "rctl")).toContain("jail:reg:maxproc:deny=33");
+    await s.up({}, { skipPreview: true });
+    expect(await mustRun(target, "rctl")).not.toContain("jail:reg:maxproc:deny=33");
+  });
+});
