@@ -96,6 +96,8 @@ for (const kind of ["sim", "real"] as const) {
       });
 
       it("deletes, and deleting what is already gone succeeds", async () => {
+        // It holds the file the rename kept: its data goes only with forceDestroy, applied first.
+        await stack.up(program({ name: ds("www"), properties: { compression: "lz4", "org.example:owner": "web-team" }, forceDestroy: true }));
         await stack.up({});
         expect(await datasetExists(target, ds("www"))).toBe(false);
         expect(stack.state.resources).toEqual([]);
@@ -135,6 +137,42 @@ for (const kind of ["sim", "real"] as const) {
         await s.up({ parent: { type: T, inputs: { name: ds("parent"), forceDestroy: true } } });
         await s.up({});
         expect(await datasetExists(target, ds("parent"))).toBe(false);
+      });
+
+      it("refuses to delete a dataset holding files, names them, and deletes an empty one (issue 13)", async () => {
+        const s = new Stack((env) => startProvider({ env }), { config: target.config });
+        // A mount point with spaces and a quote, and snapdir=visible (.zfs is listed by ls -a but is no data).
+        const mp = `/mnt/odd dir's ${kind}-${Date.now()}`;
+        const prog = (force: boolean): Program => ({
+          db: { type: T, inputs: { name: ds("db"), forceDestroy: force, properties: { mountpoint: mp } } },
+          empty: { type: T, inputs: { name: ds("empty"), properties: { snapdir: "visible" } } },
+        });
+        await s.up(prog(false));
+        await mustRun(target, `echo data > "${mp}/PG_VERSION"`);
+        const err = await s.up({}).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(DeploymentError);
+        expect((err as Error).message).toContain(`refusing to destroy ${ds("db")} on `);
+        expect((err as Error).message).toContain(`it holds files (${mp}/PG_VERSION); nothing was destroyed. Set forceDestroy: true`);
+        expect(await mustRun(target, `cat "${mp}/PG_VERSION"`)).toBe("data\n");
+        // The empty one went; the one with data is still in the stack.
+        expect(await datasetExists(target, ds("empty"))).toBe(false);
+        expect(s.resource("empty")).toBeUndefined();
+        expect(s.resource("db")).toBeDefined();
+        await s.up({ db: prog(true)["db"]! });
+        await s.up({});
+        expect(await datasetExists(target, ds("db"))).toBe(false);
+      });
+
+      it.skipIf(kind === "real")("refuses to delete a volume holding data, and deletes it with forceDestroy (issue 13)", async () => {
+        const s = new Stack((env) => startProvider({ env }), { config: target.config });
+        await s.up({ vol: { type: T, inputs: { name: ds("vol"), type: "volume", volsize: "64M" } } });
+        target.sim!.fillDataset(ds("vol"), 8 * 2 ** 20);
+        const err = await s.up({}).catch((e: unknown) => e);
+        expect((err as Error).message).toMatch(/it holds 8\.\d MiB of data \(logicalreferenced; a volume, whose files cannot be listed\)/);
+        expect(await datasetExists(target, ds("vol"))).toBe(true);
+        await s.up({ vol: { type: T, inputs: { name: ds("vol"), type: "volume", volsize: "64M", forceDestroy: true } } });
+        await s.up({});
+        expect(await datasetExists(target, ds("vol"))).toBe(false);
       });
 
       it("replaces for a create-only property when forceDestroy allows it, deleting first", async () => {

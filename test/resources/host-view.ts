@@ -7,7 +7,7 @@ import { viewOf, type HostView } from "../../provider/src/inventory/view.ts";
 import { planCreateOn, planDeleteOn, planUpdateOn, readOn } from "../../provider/src/protocol/lifecycle.ts";
 import type { Context, Existing, Found, PlannedResource, Props } from "../../provider/src/resources/contract.ts";
 import { hostJailParams, jailFiles, rcVars, runningJails } from "../../provider/src/sections/jails.ts";
-import { datasets, datasetTree, pools, snapshotHolds, snapshotProps, snapshots, type HoldsRead } from "../../provider/src/sections/zfs.ts";
+import { datasetFiles, datasets, datasetTree, pools, snapshotHolds, snapshotProps, snapshots, type HoldsRead } from "../../provider/src/sections/zfs.ts";
 import { hostInterfaces, interfaceMarkers, netifVars, vnetJails } from "../../provider/src/sections/network.ts";
 
 // What the pure tests plan against: a host given as plain data, turned into the view a batch read
@@ -19,6 +19,8 @@ export interface HostParts {
   pools?: PoolRecord[];
   datasets?: Map<string, DatasetRecord>;
   snapshots?: Map<string, SnapshotRecord>;
+  /** Entries of mounted file systems' mount points, by dataset; a dataset not given is not mounted. */
+  datasetFiles?: Map<string, string[]>;
   /** Snapshots' local properties (`zfs get -s local`), by snapshot. */
   snapshotProps?: Map<string, DatasetRecord>;
   /** Hold tags and their times, by snapshot. */
@@ -43,6 +45,7 @@ export function hostView(parts: HostParts = {}): HostView {
     [datasets, new Named("dataset", "all", ds)],
     [datasetTree, new Named("dataset", "all", guids)],
     [snapshots, parts.snapshots ?? new Map()],
+    [datasetFiles, new Named("dataset", "all", parts.datasetFiles ?? new Map())],
     [snapshotProps, new Named("snapshot", "all", parts.snapshotProps ?? new Map())],
     [snapshotHolds, { tags: (snap: string) => parts.holds?.get(snap) ?? new Map() } satisfies HoldsRead],
     [runningJails, parts.jails ?? []],

@@ -134,6 +134,33 @@ describe("planUpdate plans from the host (issue 7.3, 7.4, 7.6)", () => {
   });
 });
 
+describe("a dataset with data is destroyed only with forceDestroy (issue 13)", () => {
+  const mounted = (files: string[]) => ({ ...inventoryOf([...root, ...fs("zroot/d", "2", ["logicalreferenced 43520 -"])]), datasetFiles: new Map([["zroot/d", files]]) });
+  const unlisted = (type: string, logical: number) =>
+    inventoryOf([...root, ...fs("zroot/d", "2", [`logicalreferenced ${logical} -`]).map((l) => l.replace(" type filesystem ", ` type ${type} `))]);
+  const current = (force = false) => ({ id: "zroot/d", state: { guid: "2" } as never, inputs: inputs({ name: "zroot/d", forceDestroy: force }) });
+  it.each([
+    ["a mounted file system holding files", mounted(["/zroot/d/pgdata", "/zroot/d/notes.txt"]), /it holds files \(\/zroot\/d\/pgdata, \/zroot\/d\/notes\.txt\); nothing was destroyed\. Set forceDestroy: true/],
+    ["six entries named as five and more", mounted(["a", "b", "c", "d", "e", "f"].map((f) => `/zroot/d/${f}`)), /files \(\/zroot\/d\/a, .*\/zroot\/d\/e and more\)/],
+    ["a volume past 1 MiB", unlisted("volume", 3 * 2 ** 20), /it holds 3\.0 MiB of data \(logicalreferenced; a volume, whose files cannot be listed\)/],
+    ["a file system not mounted past 1 MiB", unlisted("filesystem", 2 ** 20 + 1), /1\.0 MiB of data \(logicalreferenced; a file system that is not mounted/],
+  ])("refuses %s, and destroys it with forceDestroy", (_what, inv, message) => {
+    expect(() => planDelete(zfsDataset, current(), inv)).toThrow(message);
+    expect(argvs(planDelete(zfsDataset, current(true), inv))).toEqual([["zfs", "destroy", "zroot/d"]]);
+  });
+  it.each([
+    ["a mounted empty file system (its .zfs is not listed)", mounted([])],
+    ["an empty volume", unlisted("volume", 26624)],
+    ["a file system not mounted at 1 MiB", unlisted("filesystem", 2 ** 20)],
+  ])("destroys %s without forceDestroy", (_what, inv) => {
+    expect(argvs(planDelete(zfsDataset, current(), inv))).toEqual([["zfs", "destroy", "zroot/d"]]);
+  });
+  it("forceDestroy recorded in the state is enough (a delete reads the recorded inputs)", () => {
+    const inv = mounted(["/zroot/d/x"]);
+    expect(argvs(planDelete(zfsDataset, { ...current(), state: { guid: "2", forceDestroy: true } as never }, inv))).toEqual([["zfs", "destroy", "zroot/d"]]);
+  });
+});
+
 describe("a stranger under a managed name (issue 7.2)", () => {
   const inv = inventoryOf([...root, ...fs("zroot/web", "999")]);
   const current = { id: "zroot/web", state: { guid: "123" } as never, inputs: inputs({ name: "zroot/web" }) };

@@ -3,6 +3,7 @@ import {
   missingDatasets, missingHoldsDatasets, parseGuidList, parseHolds, parseSnapshotList, parseZfsGet, parseZpoolList,
   type DatasetRecord, type PoolRecord, type SnapshotRecord,
 } from "../freebsd/zfs-output.ts";
+import { parseZfsFiles, zfsFilesScript } from "../freebsd/zfs-files.ts";
 import { Named } from "../inventory/named.ts";
 import type { Scope, Section, SectionOutput } from "../inventory/section.ts";
 
@@ -45,6 +46,20 @@ export const datasetTree: Section<Named<string>> = {
     const guids = parseGuidList(found(out, scope, "zfs list"));
     // Every name below a root was read too: the scope covers the roots' subtrees.
     return new Named("dataset", scope === "all" ? "all" : new Set([...scope, ...guids.keys()]), guids);
+  },
+};
+
+/**
+ * Of the named datasets mounted, the first entries of their mount points (`zfs mount`, find): a
+ * dataset that is not mounted has no record (its files cannot be seen), a mounted empty one has none.
+ */
+export const datasetFiles: Section<Named<string[]>> = {
+  key: "zfs.files",
+  command: (scope, token) => zfsFilesScript(token, names(scope)),
+  parse: (out, scope, token) => {
+    if (scope === "all") throw new Error("zfs.files reads named datasets only");
+    if (out.code !== 0) throw new Error(`zfs mount exited ${out.code}: ${out.stderr.trim() || "(no stderr)"}`);
+    return new Named("dataset", scope, parseZfsFiles(token, out.stdout));
   },
 };
 

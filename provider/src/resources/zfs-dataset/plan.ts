@@ -3,13 +3,14 @@ import { RefusedError } from "../../core/errors.ts";
 import { zfsClone, zfsCreate, zfsDestroy, zfsPromote, zfsRename, zfsSet } from "../../freebsd/zfs-commands.ts";
 import type { DatasetRecord } from "../../freebsd/zfs-output.ts";
 import type { HostView } from "../../inventory/view.ts";
-import { datasets, datasetTree, snapshots } from "../../sections/zfs.ts";
+import { datasetFiles, datasets, datasetTree, snapshots } from "../../sections/zfs.ts";
 import type { Context, Existing } from "../contract.ts";
 import { planConverge } from "./converge.ts";
 import { originOf, parentOf } from "./inputs.ts";
 import { markerOf, markerProperty, requirePool } from "./owner.ts";
 import type { DatasetInputs, DatasetOutputs } from "./schema.ts";
 import { formatSize, parseSize } from "../../freebsd/zfs-values.ts";
+import { filesShown } from "../../freebsd/zfs-files.ts";
 
 // The command plans of freebsd:zfs:Dataset: pure functions of the inputs and what the host has.
 
@@ -118,7 +119,27 @@ function some(items: string[]): string {
   return items.length <= 5 ? items.join(", ") : `${items.slice(0, 5).join(", ")} and ${items.length - 5} more`;
 }
 
-/** Commands that destroy the dataset; refuses when that would destroy more than the dataset itself. */
+/**
+ * Logical bytes past which a dataset whose files cannot be listed (a volume, a file system that is not
+ * mounted) counts as holding data: an empty file system references about 43 KiB, an empty volume 26 KiB.
+ */
+export const unlistedDataBytes = 1024 * 1024;
+
+/** What data the dataset holds, for a refusal; undefined when it holds none that can be seen. */
+function dataOf(record: DatasetRecord, view: HostView): string | undefined {
+  const files = view.get(datasetFiles).get(record.name);
+  if (files !== undefined) {
+    if (files.length === 0) return undefined;
+    const shown = files.slice(0, filesShown).join(", ");
+    return `files (${files.length > filesShown ? `${shown} and more` : shown})`;
+  }
+  const logical = Number(record.properties["logicalreferenced"]?.value);
+  if (!(logical > unlistedDataBytes)) return undefined;
+  const why = record.properties["type"]?.value === "volume" ? "a volume" : "a file system that is not mounted";
+  return `${(logical / 2 ** 20).toFixed(1)} MiB of data (logicalreferenced; ${why}, whose files cannot be listed)`;
+}
+
+/** Commands that destroy the dataset; refuses when that would destroy more than the dataset itself or data. */
 export function planDelete(record: DatasetRecord, current: Current, view: HostView): Command[] {
   const name = record.name;
   const inside = (n: string) => n === name || n.startsWith(`${name}/`);
@@ -132,16 +153,20 @@ export function planDelete(record: DatasetRecord, current: Current, view: HostVi
     );
   }
   const force = current.inputs.forceDestroy === true || current.state.forceDestroy === true;
-  if ((children.length > 0 || snaps.length > 0) && !force) {
+  if (!force) {
+    const data = dataOf(record, view);
     const what = [
       children.length > 0 ? `${children.length} child dataset(s): ${some(children)}` : "",
       snaps.length > 0 ? `${snaps.length} snapshot(s): ${some(snaps.map((s) => s.name))}` : "",
+      data ?? "",
     ].filter(Boolean);
-    throw new RefusedError(
-      `refusing to destroy ${name} on ${view.host}: it has ${what.join(" and ")}; nothing was destroyed. ` +
-        `Set forceDestroy: true (and run pulumi up) to destroy them with it; to replace it, apply forceDestroy: true ` +
-        `in an up of its own first, as a replacement's delete reads the recorded inputs`,
-    );
+    if (what.length > 0) {
+      throw new RefusedError(
+        `refusing to destroy ${name} on ${view.host}: it holds ${what.join(" and ")}; nothing was destroyed. ` +
+          `Set forceDestroy: true (and run pulumi up) to destroy it with them; to replace it, apply forceDestroy: true ` +
+          `in an up of its own first, as a replacement's delete reads the recorded inputs`,
+      );
+    }
   }
   return [zfsDestroy(name, { recursive: children.length > 0 || snaps.length > 0 })];
 }

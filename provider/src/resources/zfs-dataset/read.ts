@@ -1,7 +1,7 @@
 import { want, type SectionRequest } from "../../inventory/section.ts";
 import type { HostView } from "../../inventory/view.ts";
 import type { DatasetRecord } from "../../freebsd/zfs-output.ts";
-import { datasets, datasetTree, pools, snapshots } from "../../sections/zfs.ts";
+import { datasetFiles, datasets, datasetTree, pools, snapshots } from "../../sections/zfs.ts";
 import type { Found, Purpose, Ref } from "../contract.ts";
 import { inputsOf, outputsOf, parentOf } from "./inputs.ts";
 import { lineOf } from "./owner.ts";
@@ -12,7 +12,8 @@ import type { DatasetInputs, DatasetOutputs } from "./schema.ts";
 /**
  * The sections a dataset needs: the pools, and every property of the dataset and of the datasets
  * above it (inheritance and what zfs derives come from there), under its old and its new name; a
- * delete also reads what is below it (children, snapshots and their clones).
+ * delete also reads what is below it (children, snapshots and their clones) and what its mounted file
+ * system holds.
  */
 export function datasetReads(ref: Ref, purpose: Purpose, news?: DatasetInputs): SectionRequest[] {
   const names = new Set(lineOf(ref.id));
@@ -25,7 +26,7 @@ export function datasetReads(ref: Ref, purpose: Purpose, news?: DatasetInputs): 
   const origin = clone === undefined ? undefined : clone.slice(0, clone.indexOf("@"));
   if (origin !== undefined && origin.includes("/")) for (const n of lineOf(origin)) names.add(n);
   const requests = [want(pools), want(datasets, names)];
-  if (purpose === "delete") requests.push(want(datasetTree, [ref.id]), want(snapshots, [ref.id]));
+  if (purpose === "delete") requests.push(want(datasetTree, [ref.id]), want(snapshots, [ref.id]), want(datasetFiles, [ref.id]));
   if (origin !== undefined && purpose !== "read") requests.push(want(snapshots, [origin, ref.id, ...(news ? [news.name] : [])]));
   return requests;
 }
