@@ -85,3 +85,33 @@ describe("a limit's delete whose read of kern.racct.enable fails", () => {
     expect(await mustRun(target, "rctl")).not.toContain("jail:reg:maxproc:deny=33");
   });
 });
+
+describe("a bridge's and an epair's delete cut short after its cloned_interfaces word went", () => {
+  // The delete takes the word out of cloned_interfaces first, then the variables; when the second
+  // write fails, the rename variables are no longer tied to a word. They must still be the resource's:
+  // left behind, the next boot would rename whatever interface gets that unit.
+  it.each([
+    ["Bridge", { type: "freebsd:network:Bridge", inputs: { name: "rbr0", addresses: ["10.94.0.1/24"] } }, /^ifconfig_bridge\d+_name=/m],
+    ["Epair", { type: "freebsd:network:Epair", inputs: { name: "rep0" } }, /^(ifconfig_epair\d+[ab]_name|create_args_epair\d+)=/m],
+  ] as const)("%s: the next up removes the variables the word left", async (label, spec, leftover) => {
+    const s = new Stack(launcher, { config: target.config, stack: `cut-${label.toLowerCase()}` });
+    await s.up({ x: spec as never }, { skipPreview: true });
+    expect(await mustRun(target, "sysrc -a -e")).toMatch(leftover);
+    // The checked write of the variables: its first `sysrc -x` fails (a failed read would be a
+    // conflict, exit 75, which the provider answers by reading again and planning anew).
+    sim.faults.failTool(/^sysrc -x (ifconfig_|create_args_)/, { code: 1, stderr: "simulated failure\n" });
+    const err = await s.up({}, { skipPreview: true }).then(() => undefined, (e: unknown) => e);
+    sim.faults.clear();
+    expect(err, "the delete failed half way").toBeDefined();
+    expect(await mustRun(target, "sysrc -n cloned_interfaces")).not.toMatch(/bridge|epair/);
+    expect(await mustRun(target, "sysrc -a -e"), "the word went, its variables did not").toMatch(leftover);
+    expect(s.resource("x"), "still in the state").toBeDefined();
+    await s.refresh({ skipPreview: true });
+    expect(s.resource("x")!.outputs["rcConf"], "the refresh shows them").toMatchObject(
+      label === "Bridge" ? { ifconfig_bridge0_name: "rbr0" } : { ifconfig_epair0a_name: "rep0a", ifconfig_epair0b_name: "rep0b" },
+    );
+    await s.up({}, { skipPreview: true });
+    expect(s.resource("x")).toBeUndefined();
+    expect(await mustRun(target, "sysrc -a -e")).not.toMatch(leftover);
+  });
+});

@@ -74,6 +74,8 @@ export async function hostView(sim: SimHost): Promise<string> {
     "echo '# rctl.conf'; cat /etc/rctl.conf 2>/dev/null",
     "echo '# rctl'; rctl",
     "echo '# interfaces'; for i in $(ifconfig -l); do ifconfig $i; done",
+    // The interface markers: written first by a create, removed last by a delete.
+    "echo '# markers'; for f in /var/db/pulumi-freebsd/interfaces/*; do if [ -e \"$f\" ]; then echo \"$f\"; cat \"$f\"; fi; done",
   ].join("; ");
   const r = await sim.exec(script);
   if (r.code !== 0) throw new Error(`host view failed (${r.code}): ${r.stderr}`);

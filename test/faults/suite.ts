@@ -9,6 +9,8 @@ import { JAIL_ROOT, PREFIX, subjects } from "./subjects.ts";
 // figures: cases per operation, how the faulted operation ended, all converged.
 
 export const everyFault = process.env["FREEBSD_FAULTS"] === "all";
+/** One fault case to rerun, as the suite names it (e.g. `fail tool 5`), with FREEBSD_FAULTS=all and `vitest -t`. */
+const onlyFault = process.env["FREEBSD_FAULT_ONLY"];
 
 export function faultSuite(index: number, env: () => { sim: SimHost; target: TestTarget }): void {
   const subject = subjects[index]!;
@@ -22,7 +24,8 @@ export function faultSuite(index: number, env: () => { sim: SimHost; target: Tes
       const { sim, target } = env();
       run ??= new SubjectRun(sim, subject, target.config as never);
       const b: Baseline = await run.baseline(op);
-      const faults: Fault[] = everyFault ? allFaults(b) : sampleFaults(b, op, index);
+      const faults: Fault[] = (everyFault ? allFaults(b) : sampleFaults(b, op, index)).filter((f) => !onlyFault || describeFault(f) === onlyFault);
+      if (onlyFault) console.log(`${subject.label} ${op} fault-free tool runs:\n  ${b.tools.map((t) => t.join(" ")).join("\n  ")}`);
       const started = Date.now();
       const outcomes = { failed: 0, succeeded: 0 };
       for (const f of faults) {

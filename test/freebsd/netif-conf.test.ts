@@ -5,7 +5,7 @@ import {
 } from "../../provider/src/freebsd/interface-names.ts";
 import {
   bootNames, clonedWords, freeUnit, isNetifVar, memberWords, namesAfterBoot, persistedBridge, persistedEpair, renderSettings,
-  withMemberWord, withoutMemberWord,
+  strandedVars, withMemberWord, withoutMemberWord,
 } from "../../provider/src/freebsd/netif-conf.ts";
 import { parseSysrcAll, sysrcApplyChecked, sysrcShowAll } from "../../provider/src/freebsd/sysrc.ts";
 import { parseVnetIfconfig, vnetIfconfigAll } from "../../provider/src/freebsd/vnet-interfaces.ts";
@@ -73,6 +73,24 @@ describe("renderSettings", () => {
       ifconfig_lan0_aliases: "inet 10.0.0.1/24 inet 10.0.1.1/24 inet6 2001:db8:1::1/64",
     });
     expect([...renderSettings("x", { line: [], addresses: [] }).values()]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe("variables a cloned_interfaces word left behind (issue 13: a delete cut short)", () => {
+  const vars = new Map([
+    ["cloned_interfaces", "bridge1 epair2"],
+    // Left by a bridge and an epair whose words went first.
+    ["ifconfig_bridge0_name", "lan0"],
+    ["ifconfig_epair0a_name", "web0a"], ["ifconfig_epair0b_name", "web0b"], ["create_args_epair0", "ether 02:00:00:00:00:0a"],
+    // Made by the words still there: not stranded, whatever they are renamed to.
+    ["ifconfig_bridge1_name", "lan0"], ["ifconfig_epair2a_name", "db0a"], ["ifconfig_epair2b_name", "db0b"],
+    ["create_args_epair2", "ether 02:00:00:00:00:2a"],
+  ]);
+  it("are the renames to the names asked for of interfaces no word makes, with an epair unit's create_args", () => {
+    expect(strandedVars(vars, ["lan0"])).toEqual(["ifconfig_bridge0_name"]);
+    expect(strandedVars(vars, ["web0a", "web0b"])).toEqual(["ifconfig_epair0a_name", "create_args_epair0", "ifconfig_epair0b_name"]);
+    expect(strandedVars(vars, ["db0a", "db0b"])).toEqual([]);
+    expect(strandedVars(vars, ["other0"])).toEqual([]);
   });
 });
 

@@ -75,6 +75,29 @@ export function freeUnit(vars: RcVars, cloner: ClonerName): number {
   }
 }
 
+/**
+ * The variables a cloned_interfaces word left behind when the word went and they did not (a delete
+ * cut short between the two writes): `ifconfig_IF_name` renaming an interface no word makes any more
+ * to one of `names`, and of an epair the `create_args_IF` of its unit. At the next boot they would
+ * rename whatever interface gets that unit; the resource that owned the name removes them.
+ */
+export function strandedVars(vars: RcVars, names: readonly string[]): string[] {
+  const made = new Set(clonedWords(vars).flatMap((w) => {
+    const ifn = clonedInterface(w);
+    return (clonerUnit(ifn)?.cloner === "epair" ? [`${ifn}a`, `${ifn}b`] : [ifn]).map((side) => ifVar(side, "IF"));
+  }));
+  const out: string[] = [];
+  for (const [name, value] of vars) {
+    const m = /^ifconfig_(.+)_name$/.exec(name);
+    if (!m || !names.includes(value) || made.has(m[1]!)) continue;
+    out.push(name);
+    const unit = /^(epair\d+)[ab]$/.exec(m[1]!)?.[1];
+    const args = unit === undefined ? undefined : ifVar(unit, "create_args_IF");
+    if (args !== undefined && vars.has(args) && !out.includes(args)) out.push(args);
+  }
+  return out;
+}
+
 /** What rc.d/netif applies to one interface: its ifconfig_IF words, description and addresses. */
 export interface InterfaceSettings {
   line: string[];

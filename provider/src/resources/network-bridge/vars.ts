@@ -1,7 +1,8 @@
 import type { Command } from "../../core/command.ts";
 import { clonerUnit } from "../../freebsd/interface-names.ts";
 import {
-  clonedInterface, clonedWords, freeUnit, ifVar, memberWords, renderSettings, settingVars,
+  clonedInterface, clonedWords, freeUnit, ifVar, memberWords, renderSettings, settingVars, strandedVars,
+  type RcVars,
 } from "../../freebsd/netif-conf.ts";
 import type { HostView } from "../../inventory/view.ts";
 import { netifVars } from "../../sections/network.ts";
@@ -22,6 +23,11 @@ import type { BridgeInputs } from "./schema.ts";
 export function bridgeWord(view: HostView, name: string, existing: string | undefined): string {
   if (existing !== undefined) return existing;
   return clonerUnit(name)?.cloner === "bridge" ? name : `bridge${freeUnit(view.get(netifVars), "bridge")}`;
+}
+
+/** The variables a bridge owns with no cloned_interfaces word: its settings, and what a word gone left. */
+function wordlessVars(vars: RcVars, name: string): string[] {
+  return [...strandedVars(vars, [name]), ...settingVars(name)];
 }
 
 /** The variables a bridge owns for a cloned_interfaces word. */
@@ -52,7 +58,8 @@ export function bridgeVars(view: HostView, inputs: BridgeInputs, word: string): 
 
 /** Whether rc.conf makes the bridge at boot as the inputs declare it. */
 export function persistedAsDeclared(view: HostView, inputs: BridgeInputs, word: string | undefined): boolean {
-  return word !== undefined && variablesMatch(view.get(netifVars), bridgeVars(view, inputs, word));
+  const vars = view.get(netifVars);
+  return word !== undefined && variablesMatch(vars, bridgeVars(view, inputs, word)) && strandedVars(vars, [inputs.name]).length === 0;
 }
 
 /** Commands that bring rc.conf to the inputs: the variables first (checked), then the cloned_interfaces word. */
@@ -64,13 +71,15 @@ export function persistCommands(view: HostView, inputs: BridgeInputs, existing: 
   const desired = bridgeVars(view, inputs, word);
   // Variables of an earlier word (the unit changed by hand) go with it.
   if (existing !== undefined && existing !== word) for (const v of ownedVars(inputs.name, existing)) if (!desired.has(v)) desired.set(v, undefined);
+  // ... and so do the ones a word gone left (a delete cut short, then the bridge declared again).
+  for (const v of strandedVars(vars, [inputs.name])) if (!desired.has(v)) desired.set(v, undefined);
   return [...writeVariables(variableChanges(vars, desired)), ...addClonedWord(words, word)];
 }
 
 /** Commands that take the bridge out of rc.conf: its word first (so boot no longer makes it), then its variables. */
 export function unpersistCommands(view: HostView, name: string, word: string | undefined): Command[] {
   const vars = view.get(netifVars);
-  const names = word === undefined ? settingVars(name) : ownedVars(name, word);
+  const names = word === undefined ? wordlessVars(vars, name) : ownedVars(name, word);
   const desired = new Map(names.map((n) => [n, undefined] as const));
   return [...removeClonedWord(clonedWords(vars), word), ...writeVariables(variableChanges(vars, desired))];
 }
@@ -79,7 +88,7 @@ export function unpersistCommands(view: HostView, name: string, word: string | u
 export function rcConfOf(view: HostView, name: string, word: string | undefined): Record<string, string> {
   const vars = view.get(netifVars);
   const out: Record<string, string> = word === undefined ? {} : { cloned_interfaces: word };
-  for (const n of word === undefined ? settingVars(name) : ownedVars(name, word)) {
+  for (const n of word === undefined ? wordlessVars(vars, name) : ownedVars(name, word)) {
     const v = vars.get(n);
     if (v !== undefined) out[n] = v;
   }

@@ -1,7 +1,7 @@
 import type { Command } from "../../core/command.ts";
 import { clonerUnit, derivedEpairMac, normalMac } from "../../freebsd/interface-names.ts";
 import {
-  clonedInterface, clonedWords, freeUnit, ifVar, memberWords, renderSettings, settingVars, withMemberWord, withoutMemberWord,
+  clonedInterface, clonedWords, freeUnit, ifVar, memberWords, renderSettings, settingVars, strandedVars, withMemberWord, withoutMemberWord,
   type RcVars,
 } from "../../freebsd/netif-conf.ts";
 import type { HostView } from "../../inventory/view.ts";
@@ -31,6 +31,12 @@ export function macsOf(inputs: Pick<EpairInputs, "name" | "hostEther" | "jailEth
 export function epairWord(view: HostView, name: string, existing: string | undefined): string {
   if (existing !== undefined) return existing;
   return clonerUnit(name)?.cloner === "epair" ? name : `epair${freeUnit(view.get(netifVars), "epair")}`;
+}
+
+/** The variables an epair owns with no cloned_interfaces word: its ends' settings, and what a word gone left. */
+function wordlessVars(vars: RcVars, name: string): string[] {
+  const { host, jail } = endsOf(name);
+  return [...strandedVars(vars, [host, jail]), ...settingVars(host), ...settingVars(jail)];
 }
 
 /** The variables an epair owns for a cloned_interfaces word (the bridge's line is the bridge's). */
@@ -77,7 +83,9 @@ export function epairVars(view: HostView, inputs: EpairInputs, word: string): Ma
 
 /** Whether rc.conf makes the epair at boot as the inputs declare it. */
 export function persistedAsDeclared(view: HostView, inputs: EpairInputs, word: string | undefined): boolean {
-  return word !== undefined && variablesMatch(view.get(netifVars), epairVars(view, inputs, word));
+  const vars = view.get(netifVars);
+  const { host, jail } = endsOf(inputs.name);
+  return word !== undefined && variablesMatch(vars, epairVars(view, inputs, word)) && strandedVars(vars, [host, jail]).length === 0;
 }
 
 /** Commands that bring rc.conf to the inputs: the variables first (checked), then the cloned_interfaces word. */
@@ -86,6 +94,9 @@ export function persistCommands(view: HostView, inputs: EpairInputs, existing: s
   const vars = view.get(netifVars);
   const word = epairWord(view, inputs.name, existing);
   const desired = epairVars(view, inputs, word);
+  // Variables a word gone left (a delete cut short, then the epair declared again) go.
+  const { host, jail } = endsOf(inputs.name);
+  for (const v of strandedVars(vars, [host, jail])) if (!desired.has(v)) desired.set(v, undefined);
   return [...writeVariables(variableChanges(vars, desired)), ...addClonedWord(clonedWords(vars), word)];
 }
 
@@ -93,7 +104,7 @@ export function persistCommands(view: HostView, inputs: EpairInputs, existing: s
 export function unpersistCommands(view: HostView, name: string, word: string | undefined): Command[] {
   const vars = view.get(netifVars);
   const { host, jail } = endsOf(name);
-  const names = word === undefined ? [...settingVars(host), ...settingVars(jail)] : ownedVars(name, word);
+  const names = word === undefined ? wordlessVars(vars, name) : ownedVars(name, word);
   const desired = new Map<string, string | undefined>(names.map((n) => [n, undefined]));
   for (const [k, v] of joinVars(vars, host, undefined)) desired.set(k, v);
   return [...removeClonedWord(clonedWords(vars), word), ...writeVariables(variableChanges(vars, desired))];
@@ -104,7 +115,7 @@ export function rcConfOf(view: HostView, name: string, word: string | undefined)
   const vars = view.get(netifVars);
   const { host, jail } = endsOf(name);
   const out: Record<string, string> = word === undefined ? {} : { cloned_interfaces: word };
-  for (const n of word === undefined ? [...settingVars(host), ...settingVars(jail)] : ownedVars(name, word)) {
+  for (const n of word === undefined ? wordlessVars(vars, name) : ownedVars(name, word)) {
     const v = vars.get(n);
     if (v !== undefined) out[n] = v;
   }
