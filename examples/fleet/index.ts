@@ -29,6 +29,9 @@ const privateKey = config.getSecret("privateKey");
 // replica follows the last one, so adding a name takes a snapshot and sends what changed since.
 const replicated = config.get("replicatedTenant") ?? "alpha";
 const snapshots = config.getObject<string[]>("snapshots") ?? ["initial"];
+// Whether a destroy may take the tenants' data: while it holds files, a data dataset is never
+// destroyed unless this is set and applied first (`pulumi config set destroyData true && pulumi up`).
+const destroyData = config.getBoolean("destroyData") ?? false;
 // The FreeBSD release of the tenants' userland, and where its distribution sets come from (a mirror,
 // or a directory of each host such as /usr/freebsd-dist).
 const release = config.get("release") ?? "14.3-RELEASE";
@@ -62,10 +65,14 @@ function tenantHost(h: FleetHost) {
             name: pulumi.interpolate`${roots.name}/${tenant.name}`,
             cloneFrom: base.snapshot,
             properties: { quota: tenant.quota },
+            // The release's files and what the tenant wrote over them: a destroy may take them (its
+            // data dataset below is destroyed only while empty, or with destroyData set).
+            forceDestroy: true,
         }, opts);
         // The tenant's own data, apart from its userland: mounted at /data inside its jail.
         data[tenant.name] = new freebsd.zfs.Dataset(`${h.name}-${tenant.name}-data`, {
             name: pulumi.interpolate`${root.name}/data`,
+            forceDestroy: destroyData,
         }, opts);
         const jail = new freebsd.jail.Jail(`${h.name}-${tenant.name}`, {
             name: tenant.name,

@@ -47,6 +47,9 @@ for (const tenant of tenants) {
         name: pulumi.interpolate`${roots.name}/${tenant.name}`,
         cloneFrom: base.snapshot,
         properties: { quota: tenant.quota },
+        // The release's files and what the tenant wrote over them: a destroy may take them (without
+        // forceDestroy, a dataset holding files is never destroyed).
+        forceDestroy: true,
     });
 
     // A virtual cable: `${name}a` joins the bridge, `${name}b` goes into the jail.

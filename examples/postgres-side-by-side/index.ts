@@ -10,6 +10,9 @@ const dataQuota = config.get("dataQuota") ?? "20G";
 // The upgrade test's run: a new value rolls the test clone back to the state it was cloned in, with the
 // test jail stopped around the rollback (`pulumi config set testRun 2 && pulumi up`).
 const testRun = config.get("testRun") ?? "1";
+// Whether a destroy may take the databases' data: while it holds files, a data dataset is never
+// destroyed unless this is set and applied first (`pulumi config set destroyData true && pulumi up`).
+const destroyData = config.getBoolean("destroyData") ?? false;
 // The FreeBSD release of the jails' userland, and where its distribution sets come from (a mirror, or
 // a directory of the host such as /usr/freebsd-dist).
 const release = config.get("release") ?? "14.3-RELEASE";
@@ -39,6 +42,8 @@ function databaseJail(name: string, address: string, data: (mountpoint: pulumi.O
     const root = new freebsd.zfs.Dataset(`${name}-root`, {
         name: pulumi.interpolate`${jails.name}/${name}`,
         cloneFrom: base.snapshot,
+        // The release's files and what the jail wrote over them: a destroy may take them.
+        forceDestroy: true,
     });
     const dataset = data(pulumi.interpolate`${root.mountpoint}/var/db/postgres`);
     const jail = new freebsd.jail.Jail(name, {
@@ -60,6 +65,7 @@ function databaseJail(name: string, address: string, data: (mountpoint: pulumi.O
 const prod = databaseJail("pgprod", prodAddress, (mountpoint) => new freebsd.zfs.Dataset("pgprod-data", {
     name: pulumi.interpolate`${pgdata.name}/prod`,
     properties: { mountpoint, quota: dataQuota },
+    forceDestroy: destroyData,
 }));
 
 // What `initdb` would leave in production's data directory. The jail runs no PostgreSQL here: install
@@ -84,6 +90,7 @@ const test = databaseJail("pgtest", testAddress, (mountpoint) => new freebsd.zfs
     name: pulumi.interpolate`${pgdata.name}/test`,
     cloneFrom: beforeUpgrade.fullName,
     properties: { mountpoint },
+    forceDestroy: destroyData,
 }));
 
 // The clone as it was made, and the way back to it for the next test run.

@@ -30,6 +30,9 @@ const root = new freebsd.zfs.Dataset("web-root", {
     name: pulumi.interpolate`${jails.name}/web`,
     cloneFrom: base.snapshot,
     properties: { compression, quota },
+    // The release's files and what the jail wrote over them: a destroy may take them (without
+    // forceDestroy, a dataset holding files is never destroyed).
+    forceDestroy: true,
 });
 
 const web = new freebsd.jail.Jail("web", {

@@ -5,7 +5,7 @@ import { utils } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimHost, type SimHost } from "freebsd-sim";
 import { secret, unwrapSecrets, type ResourceState } from "pulumi-engine-harness";
-import type { ProgramStack } from "../engine/program/program-stack.ts";
+import { ProgramRunError, type ProgramStack } from "../engine/program/program-stack.ts";
 import { hostSnapshot, mustExec, programStack, root, snapshotChanges, startHost } from "./program-host.ts";
 
 // examples/fleet end to end through the program runner against two simulated hosts, "east" and
@@ -105,7 +105,18 @@ describe("examples/fleet through the program runner", () => {
     expect(await mustExec(west, "zfs mount zroot/replicas/east-alpha && cat /zroot/replicas/east-alpha/orders")).toBe("order 1\n");
   }, 300_000);
 
+  it("refuses to destroy a tenant's data holding files until destroyData is applied (issue 13)", async () => {
+    const err = (await stack.destroy({ skipPreview: true }).catch((e: unknown) => e)) as ProgramRunError;
+    expect(err).toBeInstanceOf(ProgramRunError);
+    const text = err.result.diagnostics.map((d) => d.message).join("\n");
+    expect(text).toMatch(/refusing to destroy zroot\/tenants\/alpha\/data on .*: it holds files \(\/usr\/jails\/tenants\/alpha\/data\/orders\); nothing was destroyed/);
+    expect(await mustExec(east, "cat /usr/jails/tenants/alpha/data/orders")).toBe("order 1\n");
+    expect(stack.state.stack.resources.map((r) => r.name)).toContain("east-alpha-data");
+  }, 300_000);
+
   it("destroys everything, the replica included, leaving both hosts as they were", async () => {
+    stack.setConfig("destroyData", "true");
+    await stack.up({ skipPreview: true });
     await stack.destroy({ skipPreview: true });
     expect(stack.state.stack.resources).toEqual([]);
     expect(snapshotChanges(before[0]!, await hostSnapshot(east))).toEqual({});

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimHost } from "freebsd-sim";
 import { isUnknown, type ResourceState } from "pulumi-engine-harness";
-import type { ProgramStack } from "../engine/program/program-stack.ts";
+import { ProgramRunError, type ProgramStack } from "../engine/program/program-stack.ts";
 import { hostConfig, hostSnapshot, mustExec, programStack, root, snapshotChanges, startHost } from "./program-host.ts";
 
 // examples/postgres-side-by-side end to end through the program runner against a simulated host (no
@@ -83,7 +83,18 @@ describe("examples/postgres-side-by-side through the program runner", () => {
     expect(changed(again.steps)).toEqual([]);
   }, 300_000);
 
+  it("refuses to destroy the databases' data holding files until destroyData is applied (issue 13)", async () => {
+    const err = (await stack.destroy({ skipPreview: true }).catch((e: unknown) => e)) as ProgramRunError;
+    expect(err).toBeInstanceOf(ProgramRunError);
+    const text = err.result.diagnostics.map((d) => d.message).join("\n");
+    expect(text).toMatch(/refusing to destroy zroot\/pgdata\/test on .*: it holds files \(\/usr\/jails\/pgtest\/var\/db\/postgres\/data15\); nothing was destroyed/);
+    expect(await mustExec(host, `cat ${prodDir}/PG_VERSION`)).toBe("15\n");
+    expect(stack.state.stack.resources.map((r) => r.name)).toEqual(expect.arrayContaining(["pgprod-data", "pgtest-data"]));
+  }, 300_000);
+
   it("destroys everything, snapshots and holds included, leaving the host as it was", async () => {
+    stack.setConfig("destroyData", "true");
+    await stack.up({ skipPreview: true });
     await stack.destroy({ skipPreview: true });
     expect(stack.state.stack.resources).toEqual([]);
     expect(snapshotChanges(before, await hostSnapshot(host))).toEqual({});
