@@ -10,7 +10,7 @@ import { everyFault } from "./suite.ts";
 // the program; refreshes; imports of the dataset left on the host) mixed with what people do by hand
 // (files written into it, child datasets, snapshots, clones of them elsewhere), never forceDestroy.
 // After every step: the dataset is never replaced (its guid stays while the stack holds it), a dataset
-// with children, snapshots or clones is never destroyed, and nothing made by hand is ever lost.
+// holding files, children, snapshots or clones is never destroyed, and nothing made by hand is ever lost.
 // `make test` runs a few sequences; `make soak-faults` many.
 
 const T = "freebsd:zfs:Dataset";
@@ -47,7 +47,7 @@ interface Real {
   log: string[];
 }
 
-const precious = (m: Model) => m.children.length > 0 || m.snapshots.length > 0 || m.clones.length > 0;
+const precious = (m: Model) => m.files > 0 || m.children.length > 0 || m.snapshots.length > 0 || m.clones.length > 0;
 
 async function guidOf(name: string): Promise<string | undefined> {
   const r = await target.exec(`zfs get -H -p -o value guid ${name}`);
@@ -120,7 +120,7 @@ class Remove implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real): Promise<void> {
     const err = await r.stack.up({}, { skipPreview: true }).then(() => undefined, (e: unknown) => e);
     if (err === undefined) {
-      expect(precious(m), "a dataset with children, snapshots or clones is never destroyed without forceDestroy").toBe(false);
+      expect(precious(m), "a dataset holding files, children, snapshots or clones is never destroyed without forceDestroy").toBe(false);
       m.inStack = false;
       m.exists = false;
       m.guid = undefined;

@@ -73,6 +73,12 @@ describe("zfs create", () => {
 });
 
 describe("zfs destroy", () => {
+  it("removes an inherited or default mount point directory, and leaves one set on the dataset (remove_mountpoint)", async () => {
+    await ssh.run("zfs create tank/mpinh && zfs create -o mountpoint=/srv/mplocal tank/mplocal");
+    expect((await ssh.run("zfs destroy tank/mpinh && zfs destroy tank/mplocal")).code).toBe(0);
+    expect((await ssh.run("test -d /tank/mpinh; echo $?; test -d /srv/mplocal; echo $?")).stdout).toBe("1\n0\n");
+  });
+
   it("destroys a leaf file system and removes its mount point", async () => {
     await ssh.run("zfs create tank/leaf");
     expect(await ssh.run("zfs destroy tank/leaf")).toEqual({ stdout: "", stderr: "", code: 0 });

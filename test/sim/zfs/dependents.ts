@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { childrenOf, clonesOf, err, mustDs, nameOfGuid, parentOf, snapshotsOf, touch, type ZfsCtx } from "./context.ts";
 import { contentDir, isMounted, removeMountpoint, snapshotDir } from "./mount.ts";
-import { mountpointPath } from "./prop-get.ts";
+import { lookupChain, mountpointPath } from "./prop-get.ts";
 
 /** Every dependent of a dataset (not the dataset itself), each listed after its own dependents. */
 export function dependentsOf(ctx: ZfsCtx, name: string): string[] {
@@ -43,7 +43,10 @@ export function removeDataset(ctx: ZfsCtx, name: string): void {
     const head = ctx.disk.datasets[parentOf(name)!];
     if (head) head.snapshotsChanged = ctx.now;
   } else {
-    const mp = rec.type === "filesystem" ? mountpointPath(ctx, name) : "";
+    // remove_mountpoint (libzfs_mount.c): the directory goes only when the mountpoint is the default or
+    // inherited; one set on the dataset itself stays, as the administrator made it.
+    const own = lookupChain(ctx, name, "mountpoint", true)?.setpoint === name;
+    const mp = rec.type === "filesystem" && !own ? mountpointPath(ctx, name) : "";
     if (!isMounted(ctx, name)) rmSync(contentDir(ctx, name), { recursive: true, force: true });
     // A partial `zfs receive -s` (zfs/recv-state.ts) goes with its file system.
     if (rec.recv) rmSync(join(ctx.paths.stash, rec.recv.stage), { recursive: true, force: true });
