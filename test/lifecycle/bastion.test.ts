@@ -2,9 +2,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProvider, DeploymentError, Stack, isSecret, secret, unwrapSecrets } from "pulumi-engine-harness";
+import { startProvider, Stack, isSecret, secret, unwrapSecrets } from "pulumi-engine-harness";
 import { startSimHost, type SimHost } from "freebsd-sim";
-import { datasetExists, mustRun, targetOnSim, type TestTarget } from "./target.ts";
+import { datasetExists, failureOf, mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // A host behind a bastion (issue 11: `proxy`), with two simulated hosts, one in front of the other:
 // the provider logs in to the bastion, then reaches the host through the bastion's TCP forwarding,
@@ -25,12 +25,6 @@ const proxyOf = (sim: SimHost, over: Record<string, unknown> = {}) => JSON.strin
 const configWith = (proxy: string, over: Record<string, unknown> = {}) => ({ ...target.config, proxy, ...over }) as never;
 
 /** The diagnostics of a failed deployment, as one text. */
-async function failureOf(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(DeploymentError);
-  const d = err as DeploymentError;
-  return [d.message, ...d.result.diagnostics.map((x) => x.message)].join("\n");
-}
 
 beforeAll(async () => {
   [bastion, host] = await Promise.all([startSimHost(), startSimHost()]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProvider, DeploymentError, Stack, type Program, isSecret, secret, unwrapSecrets } from "pulumi-engine-harness";
+import { startProvider, Stack, type Program, isSecret, secret, unwrapSecrets } from "pulumi-engine-harness";
 import { startSimHost, type SimHost } from "freebsd-sim";
-import { mustRun, targetOnSim, type TestTarget } from "./target.ts";
+import { failureOf, mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // freebsd:jail:Jail against the simulated host where issue 7 found it wrong: addresses that never
 // converged, imports the schema refused, /etc/jail.NAME.conf, quoting, jails that did not start,
@@ -19,12 +19,6 @@ const jail = (name: string, over: Record<string, unknown> = {}): Program =>
 const warnings = (s: Stack) => s.logs("warning").map((l) => l.message).join("\n");
 
 /** The diagnostics of a failed deployment, as one text. */
-async function failureOf(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(DeploymentError);
-  const d = err as DeploymentError;
-  return [d.message, ...d.result.diagnostics.map((x) => x.message)].join("\n");
-}
 
 beforeAll(async () => {
   sim = await startSimHost();

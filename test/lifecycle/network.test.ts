@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProvider, DeploymentError, Stack, type Program, unwrapSecrets } from "pulumi-engine-harness";
+import { startProvider, Stack, type Program, unwrapSecrets } from "pulumi-engine-harness";
 import { startSimHost, type SimHost } from "freebsd-sim";
-import { mustRun, targetOnSim, type TestTarget } from "./target.ts";
+import { failureOf, mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // freebsd:network:Bridge and freebsd:network:Epair through the engine harness against the simulated
 // host over SSH: a bridge on a host interface, three epairs joining it, three VNET jails each taking
@@ -21,12 +21,6 @@ const run = (command: string) => mustRun(target, command);
 const lines = async (command: string) => (await run(command)).trim().split(/\s+/);
 
 /** The diagnostics of a failed deployment, as one text. */
-async function failureOf(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(DeploymentError);
-  const d = err as DeploymentError;
-  return [d.message, ...d.result.diagnostics.map((x) => x.message)].join("\n");
-}
 
 interface Shape {
   bridge?: Record<string, unknown>;

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProvider, DeploymentError, Stack, UNKNOWN } from "pulumi-engine-harness";
+import { startProvider, Stack, UNKNOWN } from "pulumi-engine-harness";
 import { startSimHost, type SimHost } from "freebsd-sim";
-import { datasetExists, hostProperty, mustRun, targetOnSim, type TestTarget } from "./target.ts";
+import { datasetExists, failureOf, hostProperty, mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // What the provider guarantees whatever it is given: hostile input never reaches a shell unquoted,
 // host keys are verified, transport failures are errors, and reads are batched.
@@ -23,12 +23,6 @@ beforeAll(async () => {
 afterAll(async () => sim?.stop());
 
 /** The diagnostics of a failed deployment, as one text. */
-async function failureOf(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(DeploymentError);
-  const d = err as DeploymentError;
-  return [d.message, ...d.result.diagnostics.map((x) => x.message)].join("\n");
-}
 
 describe("hostile input", () => {
   const hostile = ["a'b", "$(touch /tmp/pwned)", "`touch /tmp/pwned`", "a\nb", "a;touch /tmp/pwned", "a\"b"];

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Client } from "ssh2";
-import { secret, type ConfigValue } from "pulumi-engine-harness";
+import { expect } from "vitest";
+import { DeploymentError, secret, unwrapSecrets, type ConfigValue, type Stack } from "pulumi-engine-harness";
 import { startSimHost, type SimHost } from "freebsd-sim";
 
 // Where lifecycle tests run: the simulated FreeBSD host by default, or a real FreeBSD host when
@@ -114,4 +115,17 @@ export async function hostProperty(target: TestTarget, dataset: string, property
 /** Whether a dataset exists on the host. */
 export async function datasetExists(target: TestTarget, dataset: string): Promise<boolean> {
   return (await target.exec(`zfs list -H -o name ${dataset}`)).code === 0;
+}
+
+/** A deployment that must fail: its error and diagnostics (Check failures are diagnostics), as one text. */
+export async function failureOf(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(DeploymentError);
+  const d = err as DeploymentError;
+  return [d.message, ...d.result.diagnostics.map((x) => x.message)].join("\n");
+}
+
+/** A resource's outputs, secrets unwrapped. */
+export function outputsOf(s: Stack, name: string): Record<string, any> {
+  return unwrapSecrets(s.resource(name)!.outputs as never) as Record<string, any>;
 }

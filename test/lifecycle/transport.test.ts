@@ -8,7 +8,7 @@ import { want } from "../../provider/src/inventory/section.ts";
 import { datasets } from "../../provider/src/sections/zfs.ts";
 import { ProviderError, startProvider, DeploymentError, Stack, secret, unwrapSecrets } from "pulumi-engine-harness";
 import { startSimHost, type SimHost } from "freebsd-sim";
-import { datasetExists, hostProperty, mustRun, targetOnSim, type TestTarget } from "./target.ts";
+import { datasetExists, failureOf, hostProperty, mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // The transport under the provider (issue 7, items 7 and 21 to 25): dropped connections, secrets on
 // the wire, re-Configure, one deadline per operation, fresh inventories for writes, and error replies
@@ -30,12 +30,6 @@ afterAll(async () => sim?.stop());
 afterEach(() => sim.faults.clear());
 
 /** The diagnostics of a failed deployment, as one text. */
-async function failureOf(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(DeploymentError);
-  const d = err as DeploymentError;
-  return [d.message, ...d.result.diagnostics.map((x) => x.message)].join("\n");
-}
 
 /** A session of the provider's own host layer on the simulated host. */
 function session(): HostSession {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startProvider, DeploymentError, Stack, type Program, isSecret, secret, unwrapSecrets } from "pulumi-engine-harness";
 import { startSimHost, type DatasetRecord } from "freebsd-sim";
-import { datasetExists, hostProperty, mustRun, targetOnSim, type TestTarget } from "./target.ts";
+import { datasetExists, failureOf, hostProperty, mustRun, targetOnSim, type TestTarget } from "./target.ts";
 
 // Issue 7, freebsd:zfs:Dataset: what a careful user hits first (a refresh that leads to a destroyed
 // dataset, a stranger destroyed, orphans, drift that never converges), through the engine harness
@@ -15,13 +15,6 @@ describe("zfs:Dataset data safety and convergence (issue 7)", () => {
   const newStack = (stack?: string) => new Stack((env) => startProvider({ env }), { config: target.config, ...(stack ? { stack } : {}) });
   const one = (inputs: Record<string, unknown>): Program => ({ d: { type: T, inputs: inputs as never } });
   const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
-  /** A failed deployment's error and diagnostics (Check failures are diagnostics), as one text. */
-  const failureText = async (p: Promise<unknown>): Promise<string> => {
-    const err = await failure(p);
-    expect(err).toBeInstanceOf(DeploymentError);
-    const d = err as DeploymentError;
-    return [d.message, ...d.result.diagnostics.map((x) => x.message)].join("\n");
-  };
   const warnings = (s: Stack) => s.logs("warning").filter((l) => l.severity === "warning").map((l) => l.message).join("\n");
 
   beforeAll(async () => {
@@ -45,7 +38,7 @@ describe("zfs:Dataset data safety and convergence (issue 7)", () => {
     expect(unwrapSecrets(s.resource("d")!.inputs as never)).toMatchObject({ properties: { normalization: "formD" } });
     expect((await s.up(program)).steps["d"]!.op).toBe("same");
     // A change that replaces the dataset is refused at Check, before anything runs.
-    const err = await failureText(s.up(one({ name: ds("norm"), properties: { normalization: "formC" } })));
+    const err = await failureOf(s.up(one({ name: ds("norm"), properties: { normalization: "formC" } })));
     expect(err).toMatch(/properties\.normalization: changing it from "formD" to "formC" replaces the dataset .*norm.*destroys the dataset and everything in it.*forceDestroy: true/s);
     expect((await target.exec(`test -f /${ds("norm")}/precious`)).code).toBe(0);
     await s.destroy();
@@ -55,7 +48,7 @@ describe("zfs:Dataset data safety and convergence (issue 7)", () => {
     const s = newStack();
     await s.up(one({ name: ds("fd"), properties: { casesensitivity: "sensitive" }, forceDestroy: true }));
     await mustRun(target, `zfs create ${ds("fd")}/child`);
-    const err = await failureText(s.up(one({ name: ds("fd"), properties: { casesensitivity: "mixed" }, forceDestroy: false })));
+    const err = await failureOf(s.up(one({ name: ds("fd"), properties: { casesensitivity: "mixed" }, forceDestroy: false })));
     expect(err).toMatch(/properties\.casesensitivity: .*forceDestroy: true/s);
     expect(await datasetExists(target, `${ds("fd")}/child`)).toBe(true);
     await s.up(one({ name: ds("fd"), properties: { casesensitivity: "sensitive" }, forceDestroy: true }));
@@ -89,7 +82,7 @@ describe("zfs:Dataset data safety and convergence (issue 7)", () => {
     const s = newStack();
     const vol = (volsize: string, forceDestroy = false) => one({ name: ds("vol"), type: "volume", volsize, forceDestroy });
     await s.up(vol("256M"));
-    const err = await failureText(s.up(vol("16M")));
+    const err = await failureOf(s.up(vol("16M")));
     expect(err).toMatch(/volsize: shrinking volume .*vol from "256M" to "16M".*forceDestroy: true/s);
     expect((await hostProperty(target, ds("vol"), "volsize"))[0]).toBe(String(256 * 2 ** 20));
     await s.up(vol("16M", true));
@@ -181,7 +174,7 @@ describe("zfs:Dataset data safety and convergence (issue 7)", () => {
     expect(refreshErr!.message).toMatch(/has no pool tank .*zpool import tank/s);
     expect(s.resource("d")).toBeDefined();
     // An up with nothing to change reads nothing; one with a change finds the pool missing.
-    const upErr = await failureText(s.up(one({ name: "tank/data", properties: { atime: "off" } })));
+    const upErr = await failureOf(s.up(one({ name: "tank/data", properties: { atime: "off" } })));
     expect(upErr).toMatch(/no pool tank .*zpool import tank/s);
     expect(s.resource("d")).toBeDefined();
     target.sim!.withState((disk, kernel) => {

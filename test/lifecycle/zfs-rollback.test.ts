@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startProvider, DeploymentError, Stack, type Program, unwrapSecrets } from "pulumi-engine-harness";
+import { startProvider, Stack, type Program } from "pulumi-engine-harness";
 import { startSimHost } from "freebsd-sim";
-import { mustRun, targetOnSim, type TestTarget } from "./target.ts";
+import { failureOf, mustRun, outputsOf, targetOnSim, type TestTarget } from "./target.ts";
 
 // freebsd:zfs:Rollback through the engine harness against the simulated host: rollbacks with and
 // without later snapshots (refused until destroyLaterSnapshots is stated, the preview naming each),
@@ -15,13 +15,6 @@ const R = "freebsd:zfs:Rollback";
 describe("zfs:Rollback", () => {
   let target: TestTarget;
   const newStack = () => new Stack((env) => startProvider({ env }), { config: target.config });
-  const outputs = (s: Stack, name: string) => unwrapSecrets(s.resource(name)!.outputs as never) as Record<string, any>;
-  const failureText = async (p: Promise<unknown>): Promise<string> => {
-    const err = await p.then(() => undefined, (e: unknown) => e);
-    expect(err).toBeInstanceOf(DeploymentError);
-    const d = err as DeploymentError;
-    return [d.message, ...d.result.diagnostics.map((x) => x.message)].join("\n");
-  };
   const said = (r: { diagnostics: { message: string }[] }, s: Stack) => [...r.diagnostics.map((d) => d.message), ...s.logs("warning").map((l) => l.message)].join("\n");
   const cat = (path: string) => mustRun(target, `cat ${path}`);
   const snapshotsOf = async (ds: string) => (await mustRun(target, `zfs list -H -t snapshot -o name ${ds}`)).split("\n").filter(Boolean);
@@ -62,7 +55,7 @@ describe("zfs:Rollback", () => {
       const r = await stack.up(withRollback({}), { skipPreview: true });
       expect(r.steps["rb"]!.op).toBe("create");
       expect(await cat("/zroot/rb/data/f")).toBe("clean\n");
-      expect(outputs(stack, "rb")).toMatchObject({ snapshotGuid: outputs(stack, "clean")["guid"], destroyedSnapshots: [] });
+      expect(outputsOf(stack, "rb")).toMatchObject({ snapshotGuid: outputsOf(stack, "clean")["guid"], destroyedSnapshots: [] });
     });
 
     it("does not roll back again when applied again, nor on a refresh; triggers roll it back again", async () => {
@@ -78,10 +71,10 @@ describe("zfs:Rollback", () => {
     it("refuses while later snapshots exist, naming them in the preview, until destroyLaterSnapshots is stated", async () => {
       await mustRun(target, "echo upgraded > /zroot/rb/data/f && zfs snapshot zroot/rb/data@upgraded && echo more > /zroot/rb/data/f && zfs snapshot zroot/rb/data@more");
       const before = (await zfsCalls()).length;
-      const text = await failureText(stack.preview(withRollback({ triggers: ["run-3"] })));
+      const text = await failureOf(stack.preview(withRollback({ triggers: ["run-3"] })));
       expect(text).toMatch(/refusing rolling zroot\/rb\/data back to zroot\/rb\/data@clean: it destroys the later snapshots zroot\/rb\/data@upgraded, zroot\/rb\/data@more \(zfs rollback -r\)\. To allow it, set destroyLaterSnapshots: true/);
       // `up` runs the same preview first: refused there, before anything runs.
-      await failureText(stack.up(withRollback({ triggers: ["run-3"] })));
+      await failureOf(stack.up(withRollback({ triggers: ["run-3"] })));
       expect((await zfsCalls()).length).toBe(before);
       expect(await snapshotsOf("zroot/rb/data")).toEqual(["zroot/rb/data@clean", "zroot/rb/data@upgraded", "zroot/rb/data@more"]);
       const preview = await stack.preview(withRollback({ triggers: ["run-3"], destroyLaterSnapshots: true }));
@@ -90,13 +83,13 @@ describe("zfs:Rollback", () => {
       await stack.up(withRollback({ triggers: ["run-3"], destroyLaterSnapshots: true }));
       expect(await snapshotsOf("zroot/rb/data")).toEqual(["zroot/rb/data@clean"]);
       expect(await cat("/zroot/rb/data/f")).toBe("clean\n");
-      expect(outputs(stack, "rb")["destroyedSnapshots"]).toEqual(["zroot/rb/data@upgraded", "zroot/rb/data@more"]);
+      expect(outputsOf(stack, "rb")["destroyedSnapshots"]).toEqual(["zroot/rb/data@upgraded", "zroot/rb/data@more"]);
       expect((await zfsCalls()).at(-1)).toBe("zfs rollback -r zroot/rb/data@clean");
     });
 
     it("refuses when a clone depends on a later snapshot: -R is never used", async () => {
       await mustRun(target, "zfs snapshot zroot/rb/data@late && zfs clone zroot/rb/data@late zroot/rb/late-clone");
-      const text = await failureText(stack.up(withRollback({ triggers: ["run-4"], destroyLaterSnapshots: true })));
+      const text = await failureOf(stack.up(withRollback({ triggers: ["run-4"], destroyLaterSnapshots: true })));
       expect(text).toMatch(/datasets are cloned from the later snapshots, which the rollback would destroy: zroot\/rb\/late-clone \(a clone of zroot\/rb\/data@late\)\. zfs rollback -R would destroy those clones with them; this provider never does/);
       expect((await target.exec("zfs list -H zroot/rb/late-clone")).code).toBe(0);
       await mustRun(target, "zfs destroy zroot/rb/late-clone && zfs destroy zroot/rb/data@late");
@@ -104,7 +97,7 @@ describe("zfs:Rollback", () => {
 
     it("refuses when a later snapshot is held: zfs rollback -r would stop half way", async () => {
       await mustRun(target, "zfs snapshot zroot/rb/data@kept && zfs hold audit zroot/rb/data@kept");
-      const text = await failureText(stack.up(withRollback({ triggers: ["run-5"], destroyLaterSnapshots: true })));
+      const text = await failureOf(stack.up(withRollback({ triggers: ["run-5"], destroyLaterSnapshots: true })));
       expect(text).toMatch(/the later snapshots zroot\/rb\/data@kept \(1 hold\(s\)\) are held.*zfs release TAG SNAPSHOT/s);
       await mustRun(target, "zfs release audit zroot/rb/data@kept && zfs destroy zroot/rb/data@kept");
     });
@@ -153,7 +146,7 @@ describe("zfs:Rollback", () => {
     it("starts the jail again when the rollback fails, and reports the failure", async () => {
       await mustRun(target, "echo v3 > /zroot/rj/web/index.html");
       target.sim!.faults.failTool(/^zfs rollback/, { code: 1, stderr: "cannot rollback 'zroot/rj/web': pool I/O is currently suspended\n" });
-      const text = await failureText(stack.up(program({ triggers: [2] })));
+      const text = await failureOf(stack.up(program({ triggers: [2] })));
       expect(text).toMatch(/pool I\/O is currently suspended/);
       expect(await jid()).toBeGreaterThan(0);
       expect(await cat("/zroot/rj/web/index.html")).toBe("v3\n");
@@ -198,7 +191,7 @@ describe("zfs:Rollback", () => {
       expect(before.sum).toBe(sum);
       expect(await cat("/zroot/pg/test/base/16384/PG_VERSION")).toBe("16\n");
       expect((await mustRun(target, "jls -j pgtest path")).trim()).toBe("/zroot/pg/test");
-      expect(outputs(stack, "test")["origin"]).toBe("zroot/pg/prod@pre-upgrade");
+      expect(outputsOf(stack, "test")["origin"]).toBe("zroot/pg/prod@pre-upgrade");
     });
 
     it("changes files in the clone without touching production", async () => {
@@ -209,7 +202,7 @@ describe("zfs:Rollback", () => {
     });
 
     it("rolls the test clone back with the jail stopped around it, once destroyLaterSnapshots is stated", async () => {
-      const text = await failureText(stack.up(program({})));
+      const text = await failureOf(stack.up(program({})));
       expect(text).toMatch(/it destroys the later snapshots zroot\/pg\/test@upgraded \(zfs rollback -r\).*destroyLaterSnapshots: true/s);
       expect(await cat("/zroot/pg/test/postgresql.conf")).toBe("bad\n");
       const r = await stack.up(program({ destroyLaterSnapshots: true }));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProvider, DeploymentError, Stack, type Program, unwrapSecrets } from "pulumi-engine-harness";
-import { datasetExists, hostProperty, mustRun, realHost, startTarget, type TestTarget } from "./target.ts";
+import { startProvider, Stack, type Program, unwrapSecrets } from "pulumi-engine-harness";
+import { datasetExists, failureOf, hostProperty, mustRun, outputsOf, realHost, startTarget, type TestTarget } from "./target.ts";
 
 // freebsd:zfs:Snapshot through the engine harness (the real plugin over gRPC, as the Pulumi engine
 // drives it) against a FreeBSD host over SSH: the simulated one, or a real one (FREEBSD_TEST_HOST).
@@ -13,13 +13,6 @@ for (const kind of ["sim", "real"] as const) {
     let target: TestTarget;
     const ds = (suffix: string) => `${target.prefix}/${suffix}`;
     const newStack = () => new Stack((env) => startProvider({ env }), { config: target.config });
-    const outputs = (s: Stack, name: string) => unwrapSecrets(s.resource(name)!.outputs as never) as Record<string, any>;
-    const failureText = async (p: Promise<unknown>): Promise<string> => {
-      const err = await p.then(() => undefined, (e: unknown) => e);
-      expect(err).toBeInstanceOf(DeploymentError);
-      const d = err as DeploymentError;
-      return [d.message, ...d.result.diagnostics.map((x) => x.message)].join("\n");
-    };
     const warnings = (s: Stack) => s.logs("warning").map((l) => l.message).join("\n");
     const holdsOn = async (snap: string) => (await mustRun(target, `zfs holds -H ${snap} | cut -f2`)).split("\n").filter(Boolean).sort();
 
@@ -48,7 +41,7 @@ for (const kind of ["sim", "real"] as const) {
         expect(r.preview!.steps["pre"]!.op).toBe("create");
         expect(r.steps["pre"]!.op).toBe("create");
         expect(r.steps["pre"]!.id).toBe(`${ds("db")}@pre-upgrade`);
-        const out = outputs(stack, "pre");
+        const out = outputsOf(stack, "pre");
         expect(out).toMatchObject({ dataset: ds("db"), name: "pre-upgrade", fullName: `${ds("db")}@pre-upgrade`, recursive: false, holds: [], clones: [] });
         expect(out["guid"]).toBe((await hostProperty(target, `${ds("db")}@pre-upgrade`, "guid"))[0]);
         expect(out["createtxg"]).toBe(Number((await hostProperty(target, `${ds("db")}@pre-upgrade`, "createtxg"))[0]));
@@ -63,11 +56,11 @@ for (const kind of ["sim", "real"] as const) {
       });
 
       it("adds holds in place, and a held snapshot cannot be destroyed by hand", async () => {
-        const guid = outputs(stack, "pre")["guid"];
+        const guid = outputsOf(stack, "pre")["guid"];
         const r = await stack.up(program({ properties: { "org.example:reason": "before 17" }, holds: ["keep", "audit"] }));
         expect(r.steps["pre"]!.op).toBe("update");
         expect(await holdsOn(`${ds("db")}@pre-upgrade`)).toEqual(["audit", "keep"]);
-        expect(outputs(stack, "pre")).toMatchObject({ guid, holds: ["keep", "audit"] });
+        expect(outputsOf(stack, "pre")).toMatchObject({ guid, holds: ["keep", "audit"] });
         const byHand = await target.exec(`zfs destroy ${ds("db")}@pre-upgrade`);
         expect(byHand.code).toBe(1);
         expect(byHand.stderr).toContain("dataset is busy");
@@ -77,7 +70,7 @@ for (const kind of ["sim", "real"] as const) {
         await mustRun(target, `zfs release audit ${ds("db")}@pre-upgrade && zfs hold someone-else ${ds("db")}@pre-upgrade`);
         const refreshed = await stack.refresh();
         expect(refreshed.steps["pre"]!.op).toBe("update");
-        expect(outputs(stack, "pre")["holds"]).toEqual(["keep"]);
+        expect(outputsOf(stack, "pre")["holds"]).toEqual(["keep"]);
         await stack.up(program({ properties: { "org.example:reason": "before 17" }, holds: ["keep", "audit"] }));
         expect(await holdsOn(`${ds("db")}@pre-upgrade`)).toEqual(["audit", "keep", "someone-else"]);
       });
@@ -91,21 +84,21 @@ for (const kind of ["sim", "real"] as const) {
       });
 
       it("refuses the delete while a hold it did not place remains, naming it; releases its own", async () => {
-        const text = await failureText(stack.up({ db: { type: D, inputs: { name: ds("db") } } }));
+        const text = await failureOf(stack.up({ db: { type: D, inputs: { name: ds("db") } } }));
         expect(text).toMatch(/refusing to destroy snapshot .*@pre-upgrade.*held by tags this resource did not place: someone-else/s);
         expect(await holdsOn(`${ds("db")}@pre-upgrade`)).toEqual(["keep", "someone-else"]);
         await mustRun(target, `zfs release someone-else ${ds("db")}@pre-upgrade`);
       });
 
       it("renames in place, keeping the snapshot (same guid)", async () => {
-        const guid = outputs(stack, "pre")["guid"];
+        const guid = outputsOf(stack, "pre")["guid"];
         const r = await stack.up({
           db: { type: D, inputs: { name: ds("db") } },
           pre: { type: S, inputs: { dataset: ds("db"), name: "before-17", holds: ["keep"], properties: { "org.example:ticket": "OPS-1" } }, options: { dependsOn: ["db"] } },
         });
         expect(r.steps["pre"]!.op).toBe("update");
         expect(r.steps["pre"]!.diff!.replaces).toEqual([]);
-        expect(outputs(stack, "pre")).toMatchObject({ guid, fullName: `${ds("db")}@before-17` });
+        expect(outputsOf(stack, "pre")).toMatchObject({ guid, fullName: `${ds("db")}@before-17` });
         // An update cannot change the id (UpdateResponse has none); the next read does.
         expect((await stack.refresh()).steps["pre"]!.op).toBe("same");
         expect(stack.resource("pre")!.id).toBe(`${ds("db")}@before-17`);
@@ -129,7 +122,7 @@ for (const kind of ["sim", "real"] as const) {
         expect(r.steps["snap"]!.op).toBe("delete");
         expect(s.resource("snap")).toBeUndefined();
         expect(warnings(s)).toMatch(/is not the one this resource manages.*left alone; import it/s);
-        const text = await failureText(s.up({ snap: { type: S, inputs: { dataset: ds("gone"), name: "s" } } }));
+        const text = await failureOf(s.up({ snap: { type: S, inputs: { dataset: ds("gone"), name: "s" } } }));
         expect(text).toMatch(/a snapshot of that name already exists .*pulumi import freebsd:zfs:Snapshot <resource-name> .*@s/s);
         expect((await target.exec(`zfs list -H ${ds("gone")}@s`)).code).toBe(0);
       });
@@ -164,8 +157,8 @@ for (const kind of ["sim", "real"] as const) {
         await s.up(snap());
         await mustRun(target, `zfs clone ${ds("origin")}@base ${ds("web")}`);
         await s.refresh();
-        expect(outputs(s, "base")["clones"]).toEqual([ds("web")]);
-        const text = await failureText(s.up({}));
+        expect(outputsOf(s, "base")["clones"]).toEqual([ds("web")]);
+        const text = await failureOf(s.up({}));
         expect(text).toMatch(new RegExp(`refusing to destroy snapshot .*@base.*cloned from it: ${ds("web").replace(/\//g, "\\/")} \\(a clone of .*@base\\).*forceDestroy: true`, "s"));
         expect((await target.exec(`zfs list -H ${ds("origin")}@base`)).code).toBe(0);
         await s.up(snap({ forceDestroy: true }));
@@ -186,7 +179,7 @@ for (const kind of ["sim", "real"] as const) {
         expect(txgs.map((f) => f[0])).toEqual([`${ds("tree")}@r`, `${ds("tree")}/a@r`, `${ds("tree")}/a/b@r`]);
         expect(new Set(txgs.map((f) => f[1])).size).toBe(1);
         expect(txgs.map((f) => f[2])).toEqual(["1", "1", "1"]);
-        const text = await failureText(s.up(tree({ recursive: false })));
+        const text = await failureOf(s.up(tree({ recursive: false })));
         expect(text).toMatch(/recursive: changing it from true to false replaces the snapshot .*forceDestroy: true/s);
         await s.destroy();
         expect((await mustRun(target, `zfs list -H -t snapshot -o name -r ${ds("tree")}`))).toBe("");
