@@ -86,6 +86,13 @@ describe("planCreate", () => {
       ["(locked)", "sysrc", "cloned_interfaces+=bridge1"],
     ]);
   });
+  it("takes again the unit a write cut short left its rename variable for, instead of a free one", () => {
+    const host = networkHost({ markers: new Map([["weba", epairUrn], ["lan1", bridgeUrn]]) });
+    host.netif!.set("ifconfig_bridge4_name", "lan1");
+    const plan = shownAll(planCreate(networkBridge, inputs({ name: "lan1" }), host, ctx));
+    expect(plan.at(-2)).toEqual(["(locked)", "sysrc-checked", "ifconfig_lan1", "-", "=up"]);
+    expect(plan.at(-1)).toEqual(["(locked)", "sysrc", "cloned_interfaces+=bridge4"]);
+  });
   it("uses a name of the kernel's form as it is", () => {
     const plan = shownAll(planCreate(networkBridge, inputs({ name: "bridge7", persist: true }), networkHost(), ctx));
     expect(plan[1]).toEqual(["ifconfig", "bridge7", "create"]);

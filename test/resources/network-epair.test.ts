@@ -90,17 +90,17 @@ describe("read", () => {
 });
 
 describe("planCreate", () => {
-  it("writes the marker, makes the pair with its ends' MACs before it joins the bridge, then rc.conf", () => {
+  it("writes the marker, makes the pair, the jail end's MAC and up first, the host end's before it joins the bridge, then rc.conf", () => {
     const plan = planCreate(networkEpair, inputs({ name: "db", bridge: "lan0", hostAddresses: ["10.78.0.1/30"] }), networkHost(), ctx);
     const [a, b] = [derivedEpairMac("db", "a"), derivedEpairMac("db", "b")];
     expect(shownAll(plan)).toEqual([
       ["(locked)", "write-file", "/var/db/pulumi-freebsd/interfaces/dba", "absent", `${epairUrn}\n`],
       ["create-epair", "dba", "dbb"],
-      ["ifconfig", "dba", "ether", a],
       ["ifconfig", "dbb", "ether", b],
+      ["ifconfig", "dbb", "up"],
+      ["ifconfig", "dba", "ether", a],
       ["ifconfig", "dba", "inet", "10.78.0.1/30", "alias"],
       ["ifconfig", "dba", "up"],
-      ["ifconfig", "dbb", "up"],
       ["ifconfig", "lan0", "addm", "dba"],
       ["(locked)", "sysrc-checked",
         "ifconfig_epair0a_name", "-", "=dba", "ifconfig_epair0b_name", "-", "=dbb", "create_args_epair0", "-", `=ether ${a}`,
@@ -138,7 +138,7 @@ describe("planUpdate", () => {
   });
   it("changes the MTU out of the bridge, then joins again", () => {
     expect(shownAll(planUpdate(networkEpair, current, { ...web(), mtu: 9000 }, host, ctx)).slice(0, 4)).toEqual([
-      ["ifconfig", "lan0", "deletem", "weba"], ["ifconfig", "weba", "mtu", "9000"], ["ifconfig", "webb", "mtu", "9000"], ["ifconfig", "lan0", "addm", "weba"],
+      ["ifconfig", "lan0", "deletem", "weba"], ["ifconfig", "webb", "mtu", "9000"], ["ifconfig", "weba", "mtu", "9000"], ["ifconfig", "lan0", "addm", "weba"],
     ]);
   });
   it("refuses a change the jail end cannot take while it is in a jail, and applies the rest", () => {
@@ -153,8 +153,19 @@ describe("planUpdate", () => {
     gone.interfaces!.delete("webb");
     const record = read(networkEpair, gone, "web", { inputs: web() })!;
     expect(shownAll(planUpdate(networkEpair, record, web(), gone, ctx)).slice(0, 3)).toEqual([
-      ["create-epair", "weba", "webb"], ["ifconfig", "weba", "ether", "02:5c:e8:1f:07:0a"], ["ifconfig", "webb", "ether", "02:5c:e8:1f:07:0b"],
+      ["create-epair", "weba", "webb"], ["ifconfig", "webb", "ether", "02:5c:e8:1f:07:0b"], ["ifconfig", "webb", "up"],
     ]);
+  });
+  it("finishes a create cut short before the host end got its MAC: the jail end is brought up too", () => {
+    // The pair made, then the create stopped: the host end has the kernel's MAC, the jail end is down.
+    const cut = networkHost();
+    cut.interfaces!.set("weba", { ...cut.interfaces!.get("weba")!, ether: "02:11:11:11:11:0a" });
+    const record = read(networkEpair, cut, "web", { inputs: web() })!;
+    expect(shownAll(planUpdate(networkEpair, record, web(), cut, ctx)).slice(0, 2)).toEqual([
+      ["ifconfig", "webb", "up"], ["ifconfig", "weba", "ether", "02:5c:e8:1f:07:0a"],
+    ]);
+    // Otherwise a jail end on the host keeps its state: a VNET jail that stopped gave it back down.
+    expect(shownAll(planUpdate(networkEpair, read(networkEpair, host, "web", { inputs: web() })!, { ...web(), description: "x" }, host, ctx))).not.toContainEqual(["ifconfig", "webb", "up"]);
   });
 });
 

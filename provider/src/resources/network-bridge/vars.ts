@@ -19,10 +19,16 @@ import type { BridgeInputs } from "./schema.ts";
 // `addm` words of epair ends that joined through their Epair's `bridge` input are the Epair's: they
 // are kept, after the bridge's own members.
 
-/** The cloned_interfaces word a bridge uses: the one rc.conf has, else its own name or a free unit. */
+/**
+ * The cloned_interfaces word a bridge uses: the one rc.conf has, else its own name, the unit a word
+ * gone left its rename variable for (a write cut short), or a free unit.
+ */
 export function bridgeWord(view: HostView, name: string, existing: string | undefined): string {
   if (existing !== undefined) return existing;
-  return clonerUnit(name)?.cloner === "bridge" ? name : `bridge${freeUnit(view.get(netifVars), "bridge")}`;
+  if (clonerUnit(name)?.cloner === "bridge") return name;
+  const vars = view.get(netifVars);
+  const left = strandedVars(vars, [name]).map((v) => /^ifconfig_(bridge\d+)_name$/.exec(v)?.[1]).find((u) => u !== undefined);
+  return left ?? `bridge${freeUnit(vars, "bridge")}`;
 }
 
 /** The variables a bridge owns with no cloned_interfaces word: its settings, and what a word gone left. */

@@ -63,17 +63,20 @@ function configure(inputs: EpairInputs, view: HostView, hostEnd: IfStatus | unde
   const leave = joined !== undefined && (joined !== inputs.bridge || mtuChanges) ? [removeMember(joined, host)] : [];
   const join = inputs.bridge !== undefined && (joined !== inputs.bridge || leave.length > 0) ? [addMember(inputs.bridge, host)] : [];
   const commands: Command[] = [...leave];
-  if (fresh || hostEnd?.ether !== macs.host) commands.push(setEther(host, macs.host));
-  if (mtuChanges) commands.push(setMtu(host, inputs.mtu!));
+  // The jail end first: it is brought up with a new pair, and after that its state is the jail's (or
+  // its administrator's). A create cut short before the host end got its MAC (set next, always) is
+  // finished by the next update, which brings the jail end up too.
+  const hostEtherChanges = fresh || hostEnd?.ether !== macs.host;
   const jailHere = fresh || jailEnd !== undefined;
   if (jailHere && (fresh || jailEnd?.ether !== macs.jail)) commands.push(setEther(jail, macs.jail));
   if (jailHere && inputs.mtu !== undefined && (fresh || jailEnd?.mtu !== inputs.mtu)) commands.push(setMtu(jail, inputs.mtu));
+  if (fresh || (jailEnd !== undefined && hostEtherChanges && isUp(jailEnd) !== inputs.up)) commands.push(setUp(jail, inputs.up));
+  if (hostEtherChanges) commands.push(setEther(host, macs.host));
+  if (mtuChanges) commands.push(setMtu(host, inputs.mtu!));
   if ((hostEnd?.description ?? "") !== (inputs.description ?? "")) commands.push(setDescription(host, inputs.description));
   const addresses = addressCommands(host, hostEnd?.addresses ?? [], parsedAddresses(inputs.hostAddresses));
   commands.push(...addresses);
   if (fresh || isUp(hostEnd!) !== inputs.up || (!inputs.up && addresses.length > 0)) commands.push(setUp(host, inputs.up));
-  // The jail end is brought up with a new pair; after that its state is the jail's (or its administrator's).
-  if (fresh) commands.push(setUp(jail, inputs.up));
   return [...commands, ...join];
 }
 

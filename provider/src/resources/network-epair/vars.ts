@@ -27,10 +27,17 @@ export function macsOf(inputs: Pick<EpairInputs, "name" | "hostEther" | "jailEth
   };
 }
 
-/** The cloned_interfaces word an epair uses: the one rc.conf has, else its own name or a free unit. */
+/**
+ * The cloned_interfaces word an epair uses: the one rc.conf has, else its own name, the unit a word
+ * gone left its rename variables for (a write cut short), or a free unit.
+ */
 export function epairWord(view: HostView, name: string, existing: string | undefined): string {
   if (existing !== undefined) return existing;
-  return clonerUnit(name)?.cloner === "epair" ? name : `epair${freeUnit(view.get(netifVars), "epair")}`;
+  if (clonerUnit(name)?.cloner === "epair") return name;
+  const vars = view.get(netifVars);
+  const { host, jail } = endsOf(name);
+  const left = strandedVars(vars, [host, jail]).map((v) => /^ifconfig_(epair\d+)[ab]_name$/.exec(v)?.[1]).find((u) => u !== undefined);
+  return left ?? `epair${freeUnit(vars, "epair")}`;
 }
 
 /** The variables an epair owns with no cloned_interfaces word: its ends' settings, and what a word gone left. */
