@@ -114,7 +114,8 @@ describe("zfs:Rollback", () => {
   describe("restartJail", () => {
     let stack: Stack;
     const program = (rb: Record<string, unknown> = {}): Program => ({
-      root: { type: D, inputs: { name: "zroot/rj/web", createParents: true } },
+      // The web root holds the site's files: the stack's destroy takes them (forceDestroy).
+      root: { type: D, inputs: { name: "zroot/rj/web", createParents: true, forceDestroy: true } },
       snap: { type: S, inputs: { dataset: "zroot/rj/web", name: "clean" }, options: { dependsOn: ["root"] } },
       web: { type: J, inputs: { name: "rjweb", path: "/zroot/rj/web" }, options: { dependsOn: ["snap"] } },
       rb: { type: R, inputs: { dataset: "zroot/rj/web", snapshot: "zroot/rj/web@clean", restartJail: "rjweb", ...rb } as never, options: { dependsOn: ["web"] } },
@@ -171,7 +172,8 @@ describe("zfs:Rollback", () => {
     const program = (rb?: Record<string, unknown>): Program => ({
       prod: { type: D, inputs: { name: "zroot/pg/prod", createParents: true, properties: { recordsize: "16K" } } },
       pre: { type: S, inputs: { dataset: "zroot/pg/prod", name: "pre-upgrade", holds: ["upgrade-test"] }, options: { dependsOn: ["prod"] } },
-      test: { type: D, inputs: { name: "zroot/pg/test", cloneFrom: "zroot/pg/prod@pre-upgrade" }, options: { dependsOn: ["pre"] } },
+      // The test copy is disposable: removing it takes its files (forceDestroy); production's data is not.
+      test: { type: D, inputs: { name: "zroot/pg/test", cloneFrom: "zroot/pg/prod@pre-upgrade", forceDestroy: true }, options: { dependsOn: ["pre"] } },
       clean: { type: S, inputs: { dataset: "zroot/pg/test", name: "clean" }, options: { dependsOn: ["test"] } },
       pgtest: { type: J, inputs: { name: "pgtest", path: "/zroot/pg/test", hostname: "pgtest.example" }, options: { dependsOn: ["clean"] } },
       ...(rb ? { rb: { type: R, inputs: { dataset: "zroot/pg/test", snapshot: "clean", restartJail: "pgtest", ...rb } as never, options: { dependsOn: ["pgtest"] } } } : {}),
