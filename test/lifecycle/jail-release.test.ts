@@ -35,7 +35,8 @@ const jail = {
   options: { dependsOn: ["root"] },
 };
 /** The thin jail's root: a clone of the release's @base, from the Release's output. */
-const root = () => ({ type: "freebsd:zfs:Dataset", inputs: { name: "zroot/jails/web", cloneFrom: out(stack, "rel")["snapshot"] } as never });
+// A jail's root: the release's files and what the jail wrote over them, which a destroy may take (forceDestroy).
+const root = () => ({ type: "freebsd:zfs:Dataset", inputs: { name: "zroot/jails/web", cloneFrom: out(stack, "rel")["snapshot"], forceDestroy: true } as never });
 
 beforeAll(async () => {
   sim = await startSimHost();

@@ -41,6 +41,9 @@ describe("zfs:Dataset data safety and convergence (issue 7)", () => {
     const err = await failureOf(s.up(one({ name: ds("norm"), properties: { normalization: "formC" } })));
     expect(err).toMatch(/properties\.normalization: changing it from "formD" to "formC" replaces the dataset .*norm.*destroys the dataset and everything in it.*forceDestroy: true/s);
     expect((await target.exec(`test -f /${ds("norm")}/precious`)).code).toBe(0);
+    // It holds a file: a destroy refuses it, naming the file, until forceDestroy is applied (issue 13).
+    expect(await failureOf(s.destroy())).toMatch(/refusing to destroy .*norm on .*: it holds files \(\/.*norm\/precious\)/);
+    await s.up(one({ name: ds("norm"), properties: { normalization: "formD" }, forceDestroy: true }));
     await s.destroy();
   });
 
