@@ -8,7 +8,7 @@ import * as enums from "../types/enums";
 import * as utilities from "../utilities";
 
 /**
- * A ZFS filesystem or volume on a FreeBSD host. Renames happen in place; nothing that loses data (destroying children or snapshots, replacing the dataset, shrinking a volume) happens unless `forceDestroy` is set.
+ * A ZFS filesystem or volume on a FreeBSD host. Renames happen in place; nothing that loses data (destroying a dataset holding files, its children or snapshots, replacing the dataset, shrinking a volume) happens unless `forceDestroy` is set.
  *
  * ## Import
  *
@@ -81,7 +81,7 @@ export class Dataset extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly origin: pulumi.Output<string | undefined>;
     /**
-     * Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink.
+     * Whether the dataset's data may be lost: a delete while it holds data or has children and snapshots, a replacement, a volume shrink.
      */
     declare public readonly forceDestroy: pulumi.Output<boolean>;
     /**
@@ -220,7 +220,7 @@ export interface DatasetState {
      */
     origin?: pulumi.Input<string>;
     /**
-     * Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink.
+     * Whether the dataset's data may be lost: a delete while it holds data or has children and snapshots, a replacement, a volume shrink.
      */
     forceDestroy?: pulumi.Input<boolean>;
     /**
@@ -294,7 +294,7 @@ export interface DatasetArgs {
      */
     promote?: pulumi.Input<boolean>;
     /**
-     * The one switch that allows losing the dataset's data: deleting it with its child datasets and snapshots (`zfs destroy -r`), replacing it (a change of `type`, `volblocksize` or a property zfs takes only at creation destroys it and everything in it), and shrinking a volume. Off by default: a dataset holds data.
+     * The one switch that allows losing the dataset's data: deleting it while it holds data (any file in its mounted file system; a volume or an unmounted file system referencing more than 1 MiB), deleting it with its child datasets and snapshots (`zfs destroy -r`), replacing it (a change of `type`, `volblocksize` or a property zfs takes only at creation destroys it and everything in it), and shrinking a volume. Off by default: a dataset holds data.
      */
     forceDestroy?: pulumi.Input<boolean>;
     /**

@@ -68,7 +68,7 @@ export interface GetDatasetResult {
      */
     readonly origin?: string;
     /**
-     * Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink.
+     * Whether the dataset's data may be lost: a delete while it holds data or has children and snapshots, a replacement, a volume shrink.
      */
     readonly forceDestroy: boolean;
     /**

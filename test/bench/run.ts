@@ -4,17 +4,18 @@
 // harness with the engine's concurrency and a fresh plugin per operation, as `pulumi` runs them.
 // Prints two Markdown tables: the figures, then issue 8's targets with what this run measured.
 //
-//   BENCH_ONLY=refresh,preview,create,scoped,ansible,startup,fleet   (default: all)
+//   BENCH_ONLY=refresh,preview,create,scoped,network,ansible,startup,fleet   (default: all)
 //   BENCH_RTT_MS=0,50                                                (round trips; default 0 and 50)
 import { benchAnsible } from "./scenarios/ansible.ts";
 import { benchCreate } from "./scenarios/create.ts";
 import { benchFleet } from "./scenarios/fleet.ts";
 import { benchRefresh } from "./scenarios/refresh.ts";
 import { benchScoped } from "./scenarios/scoped.ts";
+import { benchNetwork } from "./scenarios/network.ts";
 import { benchStartup } from "./scenarios/startup.ts";
 import type { Figures, Row } from "./meter.ts";
 
-const only = new Set((process.env["BENCH_ONLY"] ?? "refresh,create,scoped,ansible,startup,fleet").split(","));
+const only = new Set((process.env["BENCH_ONLY"] ?? "refresh,create,scoped,network,ansible,startup,fleet").split(","));
 const rtts = (process.env["BENCH_RTT_MS"] ?? "0,50").split(",").map(Number);
 const far = Math.max(...rtts);
 
@@ -40,6 +41,7 @@ function line(r: Row): string {
 await run("refresh", () => benchRefresh(rtts));
 await run("create", async () => [...(await benchCreate(rtts)), ...(await benchCreate([far], 20, 2))]);
 await run("scoped", () => benchScoped(rtts));
+await run("network", () => benchNetwork([far]));
 await run("ansible", () => benchAnsible([0]));
 await run("startup", () => benchStartup());
 await run("fleet", () => benchFleet(0));

@@ -23,7 +23,8 @@ afterAll(async () => sim?.stop());
 
 function program(stack: Stack | undefined): Program {
   const p: Program = {
-    root: { type: "freebsd:zfs:Dataset", inputs: { name: "zroot/every/web", createParents: true } },
+    // The jail's root holds its userland: the stack's destroy takes it (forceDestroy).
+    root: { type: "freebsd:zfs:Dataset", inputs: { name: "zroot/every/web", createParents: true, forceDestroy: true } },
     lan: { type: "freebsd:network:Bridge", inputs: { name: "lan0", members: ["vtnet0"], addresses: ["10.90.0.1/24"] } },
     web0: { type: "freebsd:network:Epair", inputs: { name: "web0", bridge: "lan0" }, options: { dependsOn: ["lan"] } },
     mem: { type: "freebsd:rctl:Limit", inputs: { subject: "jail:web", resource: "memoryuse", action: "deny", amount: "512m" } },

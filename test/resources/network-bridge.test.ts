@@ -145,12 +145,12 @@ describe("planUpdate", () => {
       ["ifconfig", "lan0", "description", "jail lan: web, db"],
     ]);
   });
-  it("takes the bridge out of rc.conf for persist false", () => {
+  it("takes the bridge out of rc.conf for persist false: the word first, the rename variable last", () => {
     expect(shownAll(planUpdate(networkBridge, current, inputs({ ...lan0(), persist: false }), host, ctx))).toEqual([
       ["(locked)", "sysrc", "cloned_interfaces-=bridge0"],
-      ["(locked)", "sysrc-checked", "ifconfig_bridge0_name", "=lan0", "-", "ifconfig_lan0", "=addm em0 addm weba up", "-",
+      ["(locked)", "sysrc-checked", "ifconfig_lan0", "=addm em0 addm weba up", "-",
         "ifconfig_lan0_descr", "=jail lan: web, db", "-", "ifconfig_lan0_ipv6", "=inet6 2001:db8:77::1/64", "-",
-        "ifconfig_lan0_aliases", "=inet 10.77.0.1/24", "-"],
+        "ifconfig_lan0_aliases", "=inet 10.77.0.1/24", "-", "ifconfig_bridge0_name", "=lan0", "-"],
     ]);
   });
   it("refuses to make a bridge under the name of another kind of interface", () => {

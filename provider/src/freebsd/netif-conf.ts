@@ -1,6 +1,9 @@
 import type { IfAddress } from "./ifconfig-output.ts";
 import { clonerUnit, formatAddress, type ClonerName } from "./interface-names.ts";
-import { splitSysrcList } from "./sysrc.ts";
+import type { Command } from "../core/command.ts";
+import { locked } from "./files.ts";
+import { checkSysrcName, checkSysrcWord, splitSysrcList } from "./sysrc.ts";
+import { ValidationError } from "../core/errors.ts";
 
 // The rc.conf variables rc.d/netif builds interfaces from at boot (libexec/rc/network.subr of
 // stable/14, as in 14.3, and rc.conf(5)):
@@ -154,4 +157,44 @@ export function withoutMemberWord(value: string | undefined, member: string): st
     else out.push(words[i]!);
   }
   return out.length > 0 ? out.join(" ") : undefined;
+}
+
+// $1 the variable, $2 add|remove, $3 the member. Reads the line as it is now (under the host lock, so
+// no other writer is between the read and the write) and edits only the `addm MEMBER` pair: inserted
+// after the last pair (or first), as withMemberWord does; every pair of it removed, as
+// withoutMemberWord does. A line left empty is deleted. Nothing else of the line changes.
+const memberScript = [
+  'var=$1 op=$2 m=$3',
+  'if v=$(sysrc -n "$var" 2>/dev/null); then had=1; else v= had=; fi',
+  "set -f; set -- $v",
+  'at=0 i=0 has= prev=',
+  'for w do i=$((i+1)); if [ "$prev" = addm ]; then [ "$w" = "$m" ] && has=1; at=$i; prev=; else prev=$w; fi; done',
+  'out= pend= k=0',
+  'if [ "$op" = add ]; then',
+  '  [ -n "$has" ] && exit 0',
+  '  [ "$at" = 0 ] && out=" addm $m"',
+  '  for w do k=$((k+1)); out="$out $w"; [ "$k" = "$at" ] && out="$out addm $m"; done',
+  'else',
+  '  [ -z "$has" ] && exit 0',
+  '  for w do',
+  '    if [ -n "$pend" ]; then pend=; [ "$w" = "$m" ] && continue; out="$out addm"; fi',
+  '    if [ "$w" = addm ]; then pend=1; else out="$out $w"; fi',
+  '  done',
+  '  [ -n "$pend" ] && out="$out addm"',
+  'fi',
+  'out=${out# }',
+  'if [ -n "$out" ]; then sysrc "$var=$out" >/dev/null; elif [ -n "$had" ]; then sysrc -x "$var"; fi',
+].join("\n");
+
+/**
+ * Adds `addm MEMBER` to a bridge's ifconfig_IF line in rc.conf, or removes it, word by word under the
+ * host lock: writers of one bridge's line (the epairs joining it, all at once) never conflict, where a
+ * compare-and-set of the whole line would let one of N through each round.
+ */
+export function sysrcMemberEdit(variable: string, op: "add" | "remove", member: string): Command {
+  const bad = checkSysrcName(variable) ?? (/^ifconfig_/.test(variable) ? undefined : "must be an ifconfig_IF variable");
+  if (bad) throw new ValidationError("bridge", bad);
+  const word = checkSysrcWord(member);
+  if (word) throw new ValidationError("name", word);
+  return locked({ argv: ["/bin/sh", "-c", memberScript, "sh", variable, op, member] });
 }

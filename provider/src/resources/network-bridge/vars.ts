@@ -33,13 +33,13 @@ export function bridgeWord(view: HostView, name: string, existing: string | unde
 
 /** The variables a bridge owns with no cloned_interfaces word: its settings, and what a word gone left. */
 function wordlessVars(vars: RcVars, name: string): string[] {
-  return [...strandedVars(vars, [name]), ...settingVars(name)];
+  return [...settingVars(name), ...strandedVars(vars, [name])];
 }
 
-/** The variables a bridge owns for a cloned_interfaces word. */
+/** The variables a bridge owns for a cloned_interfaces word, in the order a delete removes them (the rename last). */
 export function ownedVars(name: string, word: string): string[] {
   const ifn = clonedInterface(word);
-  return [...(ifn === name ? [] : [ifVar(ifn, "ifconfig_IF_name")]), ...settingVars(name)];
+  return [...settingVars(name), ...(ifn === name ? [] : [ifVar(ifn, "ifconfig_IF_name")])];
 }
 
 /** The `addm` words an Epair put in the bridge's ifconfig_NAME (ends with a marker of an Epair, not declared here). */

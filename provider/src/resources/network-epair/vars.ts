@@ -1,7 +1,8 @@
 import type { Command } from "../../core/command.ts";
 import { clonerUnit, derivedEpairMac, normalMac } from "../../freebsd/interface-names.ts";
 import {
-  clonedInterface, clonedWords, freeUnit, ifVar, memberWords, renderSettings, settingVars, strandedVars, withMemberWord, withoutMemberWord,
+  clonedInterface, clonedWords, freeUnit, ifVar, memberWords, renderSettings, settingVars, strandedVars, sysrcMemberEdit, withMemberWord,
+  withoutMemberWord,
   type RcVars,
 } from "../../freebsd/netif-conf.ts";
 import type { HostView } from "../../inventory/view.ts";
@@ -43,15 +44,21 @@ export function epairWord(view: HostView, name: string, existing: string | undef
 /** The variables an epair owns with no cloned_interfaces word: its ends' settings, and what a word gone left. */
 function wordlessVars(vars: RcVars, name: string): string[] {
   const { host, jail } = endsOf(name);
-  return [...strandedVars(vars, [host, jail]), ...settingVars(host), ...settingVars(jail)];
+  // The renames last, as in ownedVars.
+  const stranded = strandedVars(vars, [host, jail]);
+  return [...stranded.filter((v) => v.startsWith("create_args_")), ...settingVars(host), ...settingVars(jail), ...stranded.filter((v) => !v.startsWith("create_args_"))];
 }
 
-/** The variables an epair owns for a cloned_interfaces word (the bridge's line is the bridge's). */
+/**
+ * The variables an epair owns for a cloned_interfaces word (the bridge's line is the bridge's), in the
+ * order a delete removes them: the renames last, as they tie the unit's create_args to the epair's name
+ * (a delete cut short before them leaves what strandedVars still finds).
+ */
 export function ownedVars(name: string, word: string): string[] {
   const ifn = clonedInterface(word);
   const { host, jail } = endsOf(name);
   const renames = ifn === name ? [] : [ifVar(`${ifn}a`, "ifconfig_IF_name"), ifVar(`${ifn}b`, "ifconfig_IF_name")];
-  return [...renames, ifVar(ifn, "create_args_IF"), ...settingVars(host), ...settingVars(jail)];
+  return [ifVar(ifn, "create_args_IF"), ...settingVars(host), ...settingVars(jail), ...renames];
 }
 
 /** The bridges' lines with the host end's `addm` only in `bridge`'s (none when undefined). */
@@ -65,6 +72,20 @@ export function joinVars(vars: RcVars, host: string, bridge: string | undefined)
     desired.set(line, withMemberWord(vars.get(line), host));
   }
   return desired;
+}
+
+/**
+ * Commands that edit the bridges' lines to hold the host end's `addm` only in `bridge`'s, word by word
+ * under the lock (the epairs joining one bridge edit its line at the same time).
+ */
+export function joinEdits(vars: RcVars, host: string, bridge: string | undefined): Command[] {
+  const line = bridge === undefined ? undefined : ifVar(bridge, "ifconfig_IF");
+  const edits: Command[] = [];
+  for (const [name, value] of vars) {
+    if (name !== line && /^ifconfig_[a-z0-9_]+$/.test(name) && memberWords(value).includes(host)) edits.push(sysrcMemberEdit(name, "remove", host));
+  }
+  if (line !== undefined && !memberWords(vars.get(line)).includes(host)) edits.push(sysrcMemberEdit(line, "add", host));
+  return edits;
 }
 
 /** The variables that make the epair at boot as the inputs declare it. */
@@ -101,10 +122,12 @@ export function persistCommands(view: HostView, inputs: EpairInputs, existing: s
   const vars = view.get(netifVars);
   const word = epairWord(view, inputs.name, existing);
   const desired = epairVars(view, inputs, word);
-  // Variables a word gone left (a delete cut short, then the epair declared again) go.
   const { host, jail } = endsOf(inputs.name);
+  // The bridges' lines are edited word by word (joinEdits), not compared and set.
+  for (const line of joinVars(vars, host, inputs.bridge).keys()) desired.delete(line);
+  // Variables a word gone left (a delete cut short, then the epair declared again) go.
   for (const v of strandedVars(vars, [host, jail])) if (!desired.has(v)) desired.set(v, undefined);
-  return [...writeVariables(variableChanges(vars, desired)), ...addClonedWord(clonedWords(vars), word)];
+  return [...writeVariables(variableChanges(vars, desired)), ...joinEdits(vars, host, inputs.bridge), ...addClonedWord(clonedWords(vars), word)];
 }
 
 /** Commands that take the epair out of rc.conf: its word first, then its variables and its `addm` in bridges' lines. */
@@ -113,8 +136,7 @@ export function unpersistCommands(view: HostView, name: string, word: string | u
   const { host, jail } = endsOf(name);
   const names = word === undefined ? wordlessVars(vars, name) : ownedVars(name, word);
   const desired = new Map<string, string | undefined>(names.map((n) => [n, undefined]));
-  for (const [k, v] of joinVars(vars, host, undefined)) desired.set(k, v);
-  return [...removeClonedWord(clonedWords(vars), word), ...writeVariables(variableChanges(vars, desired))];
+  return [...removeClonedWord(clonedWords(vars), word), ...writeVariables(variableChanges(vars, desired)), ...joinEdits(vars, host, undefined)];
 }
 
 /** The rc.conf variables that make the epair, as rc.conf holds them (its cloned_interfaces word included). */

@@ -12,7 +12,8 @@ export const zfsDataset: PlannedResource<DatasetInputs, DatasetOutputs, DatasetR
   token: "freebsd:zfs:Dataset",
   description:
     "A ZFS filesystem or volume on a FreeBSD host. Renames happen in place; nothing that loses data (destroying " +
-    "children or snapshots, replacing the dataset, shrinking a volume) happens unless `forceDestroy` is set. " +
+    "a dataset holding files, its children or snapshots, replacing the dataset, shrinking a volume) happens unless " +
+    "`forceDestroy` is set. " +
     "Import with `pulumi import freebsd:zfs:Dataset NAME pool/path`.",
   inputs: datasetInputs,
   outputs: datasetOutputs,

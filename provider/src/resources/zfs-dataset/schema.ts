@@ -56,9 +56,10 @@ export const datasetInputs = z
       .boolean()
       .default(false)
       .describe(
-        "The one switch that allows losing the dataset's data: deleting it with its child datasets and snapshots " +
-          "(`zfs destroy -r`), replacing it (a change of `type`, `volblocksize` or a property zfs takes only at " +
-          "creation destroys it and everything in it), and shrinking a volume. Off by default: a dataset holds data.",
+        "The one switch that allows losing the dataset's data: deleting it while it holds data (any file in its mounted " +
+          "file system; a volume or an unmounted file system referencing more than 1 MiB), deleting it with its child " +
+          "datasets and snapshots (`zfs destroy -r`), replacing it (a change of `type`, `volblocksize` or a property zfs " +
+          "takes only at creation destroys it and everything in it), and shrinking a volume. Off by default: a dataset holds data.",
       ),
     reportAllProperties: z
       .boolean()
@@ -166,7 +167,7 @@ export const datasetOutputs = z.object({
   cloneFrom: z.string().optional().describe("The snapshot the dataset was created as a clone of."),
   promote: z.boolean().optional().describe("Whether the clone was promoted (it no longer depends on its origin)."),
   origin: z.string().optional().describe("The snapshot the dataset is a clone of now (zfs's `origin`); absent when it is not a clone, as after a promote."),
-  forceDestroy: z.boolean().describe("Whether the dataset's data may be lost: a delete with children and snapshots, a replacement, a volume shrink."),
+  forceDestroy: z.boolean().describe("Whether the dataset's data may be lost: a delete while it holds data or has children and snapshots, a replacement, a volume shrink."),
   reportAllProperties: z.boolean().describe("Whether `allProperties` is reported."),
   allProperties: z
     .record(z.string(), propertyValue)
