@@ -4,7 +4,8 @@ import { derivedEpairMac } from "../../provider/src/freebsd/interface-names.ts";
 import type { Context } from "../../provider/src/resources/contract.ts";
 import { networkEpair } from "../../provider/src/resources/network-epair/index.ts";
 import { epairInputs, type EpairInputs } from "../../provider/src/resources/network-epair/schema.ts";
-import { planCreate, planDelete, planUpdate, read } from "./host-view.ts";
+import { hostView, planCreate, planDelete, planUpdate, read } from "./host-view.ts";
+import { planCreateOn } from "../../provider/src/protocol/lifecycle.ts";
 import { epairUrn, networkHost, shownAll } from "./network-plans.ts";
 
 // freebsd:network:Epair: Check rules, and the command plans against the fixture host (the epair web,
@@ -107,6 +108,15 @@ describe("planCreate", () => {
         "ifconfig_dba", "-", "=up", "ifconfig_dba_aliases", "-", "=inet 10.78.0.1/30", "ifconfig_dbb", "-", `=ether ${b} up`],
       ["(locked)", "member-edit", "ifconfig_lan0", "add", "dba"],
       ["(locked)", "sysrc", "cloned_interfaces+=epair0"],
+    ]);
+  });
+  it("gives epairs planned from one read (one batch) different units, and the same one to the same epair", () => {
+    const view = hostView(networkHost());
+    const wordOf = (name: string, urn = `urn:pulumi:test::proj::freebsd:network:Epair::${name}`) =>
+      shownAll(planCreateOn(networkEpair, view, inputs({ name }), { urn, warn: () => undefined }).commands).at(-1);
+    expect([wordOf("da"), wordOf("dc"), wordOf("dd"), wordOf("da")]).toEqual([
+      ["(locked)", "sysrc", "cloned_interfaces+=epair0"], ["(locked)", "sysrc", "cloned_interfaces+=epair1"],
+      ["(locked)", "sysrc", "cloned_interfaces+=epair2"], ["(locked)", "sysrc", "cloned_interfaces+=epair0"],
     ]);
   });
   it("sets the MTU of both ends before the host end joins, and keeps it in create_args", () => {

@@ -66,14 +66,16 @@ export function bootNames(vars: RcVars): Map<string, string> {
 
 /**
  * The lowest unit of `cloner` free for a new cloned_interfaces word: not a word already, no
- * ifconfig_*_name of its own left behind, and not a name another word's interface is renamed to.
+ * ifconfig_*_name of its own left behind, not a name another word's interface is renamed to, and
+ * one `take` accepts (a plan made beside others from the same read claims it: HostView.claim).
  */
-export function freeUnit(vars: RcVars, cloner: ClonerName): number {
+export function freeUnit(vars: RcVars, cloner: ClonerName, take: (ifn: string) => boolean = () => true): number {
   const taken = new Set([...clonedWords(vars).map(clonedInterface), ...bootNames(vars).keys()]);
   for (let unit = 0; ; unit++) {
     const ifn = `${cloner}${unit}`;
     const sides = cloner === "epair" ? [`${ifn}a`, `${ifn}b`] : [ifn];
     if (taken.has(ifn) || sides.some((s) => taken.has(s) || vars.has(ifVar(s, "ifconfig_IF_name")))) continue;
+    if (!take(ifn)) continue;
     return unit;
   }
 }

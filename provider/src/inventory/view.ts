@@ -34,6 +34,7 @@ export class HostView {
   readonly host: string;
   private readonly results: ReadonlyMap<string, SectionResult>;
   private readonly derived = new Map<string, unknown>();
+  private readonly claims = new Map<string, string>();
 
   constructor(host: string, results: ReadonlyMap<string, SectionResult>) {
     this.host = host;
@@ -57,6 +58,19 @@ export class HostView {
   /** Whether the view read all of this section (not only named objects). */
   coversAll(section: Section<unknown>): boolean {
     return this.results.get(section.key)?.scope === "all";
+  }
+
+  /**
+   * Takes `thing` (a name the host hands out, such as a cloned_interfaces unit) for `owner` among the
+   * plans made from this view: true when it was free or already the owner's. The operations of one
+   * batch plan from one view, so N bridges made at once pick N different free units instead of all
+   * the first (one write of N would then get through per round).
+   */
+  claim(thing: string, owner: string): boolean {
+    const held = this.claims.get(thing);
+    if (held !== undefined && held !== owner) return false;
+    this.claims.set(thing, owner);
+    return true;
   }
 
   /** A value computed from this view once, under a key naming what it is. */

@@ -28,7 +28,7 @@ export function bridgeWord(view: HostView, name: string, existing: string | unde
   if (clonerUnit(name)?.cloner === "bridge") return name;
   const vars = view.get(netifVars);
   const left = strandedVars(vars, [name]).map((v) => /^ifconfig_(bridge\d+)_name$/.exec(v)?.[1]).find((u) => u !== undefined);
-  return left ?? `bridge${freeUnit(vars, "bridge")}`;
+  return left ?? `bridge${freeUnit(vars, "bridge", (ifn) => view.claim(`cloned_interfaces ${ifn}`, name))}`;
 }
 
 /** The variables a bridge owns with no cloned_interfaces word: its settings, and what a word gone left. */

@@ -38,7 +38,7 @@ export function epairWord(view: HostView, name: string, existing: string | undef
   const vars = view.get(netifVars);
   const { host, jail } = endsOf(name);
   const left = strandedVars(vars, [host, jail]).map((v) => /^ifconfig_(epair\d+)[ab]_name$/.exec(v)?.[1]).find((u) => u !== undefined);
-  return left ?? `epair${freeUnit(vars, "epair")}`;
+  return left ?? `epair${freeUnit(vars, "epair", (ifn) => view.claim(`cloned_interfaces ${ifn}`, name))}`;
 }
 
 /** The variables an epair owns with no cloned_interfaces word: its ends' settings, and what a word gone left. */
