@@ -4,9 +4,10 @@ import { sysrcAppend, sysrcApplyChecked, sysrcRemove, type CheckedChange } from 
 import type { RcVars } from "../../freebsd/netif-conf.ts";
 
 // Writing rc.conf the way an administrator would, with sysrc: cloned_interfaces words added and
-// removed with `+=`/`-=` under the host lock, every other variable written only while it still holds
-// what the plan read (sysrcApplyChecked), so concurrent writers of a shared variable (a bridge's
-// ifconfig_IF, which the epairs joining it also edit) never lose each other's words.
+// removed with `+=`/`-=` under the host lock, an epair's `addm` word in a bridge's ifconfig_IF edited
+// alone under the lock (sysrcMemberEdit), and every other variable written only while it still holds
+// what the plan read (sysrcApplyChecked), so concurrent writers of a shared variable (the bridge's
+// whole line, and the epairs' words in it) never lose each other's words.
 
 /** Checked changes that bring the variables in `desired` (undefined: absent) from `vars` to it. */
 export function variableChanges(vars: RcVars, desired: ReadonlyMap<string, string | undefined>): CheckedChange[] {
