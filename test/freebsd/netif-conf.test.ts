@@ -159,7 +159,7 @@ describe("sysrcApplyChecked", () => {
       { name: "ifconfig_old", expect: "x", value: undefined },
     ]);
     expect(c.argv.slice(0, 5)).toEqual(["lockf", "-k", "-t", "120", "/var/run/pulumi-freebsd.lock"]);
-    expect(c.argv[7]).toContain('check "$@" && apply "$@"');
+    expect(c.argv[7]).toContain("got=$(sysrc -e $names 2>/dev/null)");
     expect(c.argv.slice(8)).toEqual([
       "sh", "ifconfig_lan0", "=addm em0 up", "=addm em0 addm weba up", "ifconfig_weba_descr", "-", "=web uplink", "ifconfig_old", "=x", "-",
     ]);

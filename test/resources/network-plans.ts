@@ -32,7 +32,7 @@ export function shown(cmd: Command): string[] {
   const locked = cmd.argv[0] === "lockf" ? ["(locked)"] : [];
   if (inner[0] !== "/bin/sh" || inner[1] !== "-c") return [...locked, ...inner];
   const script = inner[2]!;
-  if (script.includes('check "$@" && apply "$@"')) return [...locked, "sysrc-checked", ...inner.slice(4)];
+  if (script.includes("got=$(sysrc -e $names")) return [...locked, "sysrc-checked", ...inner.slice(4)];
   if (script.includes("var=$1 op=$2 m=$3")) return [...locked, "member-edit", ...inner.slice(4)];
   if (script.includes("mktemp")) return [...locked, "write-file", inner[5]!, inner[4]!, cmd.stdin ?? ""];
   if (script.includes("ifconfig bridge create")) return ["create-bridge", ...inner.slice(4)];

@@ -82,14 +82,24 @@ export interface CheckedChange {
   value: string | undefined;
 }
 
-// $@: triples NAME EXPECT VALUE, each of EXPECT and VALUE `-` (unset) or `=TEXT`. Every variable is
-// checked first (`sysrc -n` exits 1 for one set nowhere); any that changed since the plan read it
-// stops the write with the conflict marker before anything is written.
+// $@: triples NAME EXPECT VALUE, each of EXPECT and VALUE `-` (unset) or `=TEXT`. One `sysrc -e` of
+// every name checks them all (it prints `NAME="VALUE"` for each one set, in order, nothing for one set
+// nowhere); any that changed since the plan read it stops the write with the conflict marker before
+// anything is written. Then one `sysrc -x` deletes and one `sysrc` sets: three runs of sysrc however
+// many variables (the triples are shifted off as the sets are appended to "$@").
 const checkedScript = [
-  'conflict() { echo "' + conflictMarker + ' rc.conf variable $1 changed since it was read" >&2; exit 75; }',
-  'check() { while [ $# -gt 0 ]; do if c=$(sysrc -n "$1" 2>/dev/null); then h="=$c"; else h=-; fi; [ "$h" = "$2" ] || conflict "$1"; shift 3; done; }',
-  'apply() { while [ $# -gt 0 ]; do case $3 in -) sysrc -x "$1" || exit ;; *) sysrc "$1$3" >/dev/null || exit ;; esac; shift 3; done; }',
-  'check "$@" && apply "$@"',
+  'conflict() { echo "' + conflictMarker + ' rc.conf variables$1 changed since they were read" >&2; exit 75; }',
+  'names= want= dels= n=$# nl="\n"',
+  'while [ "$n" -gt 0 ]; do',
+  '  names="$names $1"',
+  '  case $2 in -) ;; *) want="$want${want:+$nl}$1=\\"${2#=}\\"" ;; esac',
+  '  case $3 in -) dels="$dels $1" ;; *) set -- "$@" "$1=${3#=}" ;; esac',
+  '  shift 3; n=$((n - 3))',
+  'done',
+  'got=$(sysrc -e $names 2>/dev/null)',
+  '[ "$got" = "$want" ] || conflict "$names"',
+  'if [ -n "$dels" ]; then sysrc -x $dels || exit; fi',
+  'if [ $# -gt 0 ]; then sysrc "$@" >/dev/null || exit; fi',
 ].join("\n");
 
 /**
