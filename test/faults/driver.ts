@@ -57,9 +57,11 @@ export function sampleFaults(b: Baseline, op: Op, subjectIndex: number): Fault[]
   const phases = ["before", "during", "after"] as const;
   const changing = Math.max(1, b.execs);
   const firstChange = b.tools.findIndex((argv) => !readOnly(argv));
+  const drop: Fault = { kind: "drop", n: changing, phase: phases[subjectIndex % 3]! };
   const kinds: Fault[] = [
-    { kind: "drop", n: changing, phase: phases[subjectIndex % 3]! },
-    { kind: "failTool", n: firstChange >= 0 ? firstChange + 1 : b.tools.length },
+    drop,
+    // An operation that ran no tool (an action's delete reads only) gets the drop instead.
+    b.tools.length === 0 ? drop : { kind: "failTool", n: firstChange >= 0 ? firstChange + 1 : b.tools.length },
     { kind: "stall", n: changing },
   ];
   return [kinds[(subjectIndex + ops.indexOf(op)) % 3]!];
@@ -102,10 +104,18 @@ export class SubjectRun {
     return { ...prereq, x: timeout ? withTimeout(spec, op, timeout) : spec };
   }
 
+  /** What the subject acts on, made again before each operation. */
+  private async setup(): Promise<void> {
+    if (!this.subject.setup) return;
+    const r = await this.sim.exec(this.subject.setup);
+    if (r.code !== 0) throw new Error(`setup failed (${r.code}): ${r.stderr}`);
+  }
+
   /** The fault-free run: from the state before, the operation once, counting what it did. */
   async baseline(op: Op): Promise<Baseline> {
     await this.stack.up(this.pre(op), { skipPreview: true });
-    const preView = await hostView(this.sim);
+    await this.setup();
+    const preView = await hostView(this.sim, this.subject);
     const toolsBefore = (await this.sim.toolLog()).length;
     this.sim.resetStats();
     const started = Date.now();
@@ -113,14 +123,15 @@ export class SubjectRun {
     const ms = Date.now() - started;
     const execs = this.sim.stats.execChannels;
     const tools = (await this.sim.toolLog()).slice(toolsBefore);
-    return { execs, tools, ms, preView, postView: await hostView(this.sim) };
+    return { execs, tools, ms, preView, postView: await hostView(this.sim, this.subject) };
   }
 
   /** One fault case; returns what the faulted operation answered (for the figures). */
   async runCase(op: Op, fault: Fault, b: Baseline): Promise<"failed" | "succeeded"> {
     const s = this.stack;
     await s.up(this.pre(op), { skipPreview: true });
-    expect(await hostView(this.sim), "the state before the operation").toBe(b.preView);
+    await this.setup();
+    expect(await hostView(this.sim, this.subject), "the state before the operation").toBe(b.preView);
     if (op === "delete" && fault.kind === "stall") {
       // Registered once with its delete timeout, so the state carries customTimeouts.delete.
       await s.up({ ...this.pre(op), x: withTimeout(this.subject.v2, "delete", STALL_TIMEOUT) }, { skipPreview: true });
@@ -145,28 +156,30 @@ export class SubjectRun {
       expect(text).toMatch(/connection|connect|ECONNRESET|closed|transport/i);
     }
 
-    // A half-made create is recorded; a half-done delete is not forgotten.
-    const afterFault = await hostView(this.sim);
-    if (op === "create" && afterFault !== b.preView) {
+    // A half-made create is recorded; a half-done delete is not forgotten. (An action's effects are no
+    // object a read could find: what the state says of it is what the engine was told; see Subject.action.)
+    const afterFault = await hostView(this.sim, this.subject);
+    const object = !this.subject.action;
+    if (object && op === "create" && afterFault !== b.preView) {
       expect(s.resource("x"), `the host changed (${describeFault(fault)}), so the state records the resource`).toBeDefined();
     }
-    if (op === "delete" && afterFault !== b.postView) {
+    if (object && op === "delete" && afterFault !== b.postView) {
       expect(s.resource("x"), "a resource still on the host stays in the state").toBeDefined();
     }
     if (op === "update") expect(s.resource("x")).toBeDefined();
 
     // The next deployment, with a fresh provider: a refresh tells the truth.
     await s.refresh({ skipPreview: true });
-    expect(await hostView(this.sim), "a refresh changes nothing on the host").toBe(afterFault);
-    if (op === "create" && afterFault === b.preView) expect(s.resource("x"), "nothing was made: refresh drops it").toBeUndefined();
-    if (op === "create" && afterFault !== b.preView) expect(s.resource("x"), "something was made: refresh keeps it").toBeDefined();
-    if (op === "delete" && afterFault === b.postView) expect(s.resource("x"), "it is gone: refresh drops it").toBeUndefined();
-    if (op === "delete" && afterFault !== b.postView) expect(s.resource("x"), "it is still there: refresh keeps it").toBeDefined();
+    expect(await hostView(this.sim, this.subject), "a refresh changes nothing on the host").toBe(afterFault);
+    if (object && op === "create" && afterFault === b.preView) expect(s.resource("x"), "nothing was made: refresh drops it").toBeUndefined();
+    if (object && op === "create" && afterFault !== b.preView) expect(s.resource("x"), "something was made: refresh keeps it").toBeDefined();
+    if (object && op === "delete" && afterFault === b.postView) expect(s.resource("x"), "it is gone: refresh drops it").toBeUndefined();
+    if (object && op === "delete" && afterFault !== b.postView) expect(s.resource("x"), "it is still there: refresh keeps it").toBeDefined();
     if (op === "update") expect(s.resource("x")).toBeDefined();
 
     // ... and an up converges to what the fault-free run made; nothing else is left or lost.
     await s.up(this.post(op), { skipPreview: true });
-    expect(await hostView(this.sim), `converged after ${describeFault(fault)}`).toBe(b.postView);
+    expect(await hostView(this.sim, this.subject), `converged after ${describeFault(fault)}`).toBe(b.postView);
     const again = await s.preview(this.post(op));
     expect(Object.entries(again.steps).filter(([, st]) => st.op !== "same").map(([n, st]) => `${n}: ${st.op}`)).toEqual([]);
     return err ? "failed" : "succeeded";

@@ -17,6 +17,18 @@ export interface Subject {
   prereq: Program;
   v1: ResourceSpec;
   v2: ResourceSpec;
+  /** Run on the host once, before the file's first case (a jail's userland, racct). */
+  hostSetup?: string;
+  /** Run on the host after the prerequisites are up, before the operation (what the resource acts on). */
+  setup?: string;
+  /** More of the host's view, for what this type touches (file contents). */
+  view?: string;
+  /**
+   * An action, not an object (a Rollback, a Command's scripts): its effects are no object a read could
+   * find, so a refresh keeps what the state says of it and the next up runs what the engine was not told
+   * had run (once more: an action is run at least once). Its cases check the host after the next up.
+   */
+  action?: boolean;
 }
 
 export const subjects: Subject[] = [
@@ -56,6 +68,42 @@ export const subjects: Subject[] = [
     v2: { type: "freebsd:network:Bridge", inputs: { name: "fbr0", addresses: ["10.93.0.2/24"], description: "two" } },
   },
   {
+    // An action: create rolls back, a new trigger rolls back again, delete leaves the data. Before each
+    // operation a file is written after the snapshot, so every rollback shows (the file goes).
+    type: "freebsd:zfs:Rollback",
+    label: "Rollback",
+    action: true,
+    prereq: {
+      rbds: { type: "freebsd:zfs:Dataset", inputs: { name: `${PREFIX}/rbds` } },
+      rbsnap: { type: "freebsd:zfs:Snapshot", inputs: { dataset: `${PREFIX}/rbds`, name: "clean" }, options: { dependsOn: ["rbds"] } },
+    },
+    setup: `echo written-after > /${PREFIX}/rbds/after`,
+    view: `echo '# rbds'; ls /${PREFIX}/rbds; zfs list -H -t snapshot -o name -r ${PREFIX}/rbds`,
+    v1: { type: "freebsd:zfs:Rollback", inputs: { dataset: `${PREFIX}/rbds`, snapshot: "clean", triggers: ["1"] }, options: { dependsOn: ["rbsnap"] } },
+    v2: { type: "freebsd:zfs:Rollback", inputs: { dataset: `${PREFIX}/rbds`, snapshot: "clean", triggers: ["2"] }, options: { dependsOn: ["rbsnap"] } },
+  },
+  {
+    // Scripts run in a running jail: create writes a file, update rewrites it, delete removes it.
+    type: "freebsd:jail:Command",
+    label: "Command",
+    action: true,
+    prereq: { cj: { type: "freebsd:jail:Jail", inputs: { name: "fc", path: JAIL_ROOT } } },
+    hostSetup: `zfs create -p ${PREFIX}/jails/fj && tar -xf /usr/freebsd-dist/base.txz -C ${JAIL_ROOT}`,
+    view: `echo '# command'; cat ${JAIL_ROOT}/var/tmp/cmd 2>/dev/null; true`,
+    v1: { type: "freebsd:jail:Command", inputs: { jail: "fc", create: "echo one > /var/tmp/cmd", delete: "rm -f /var/tmp/cmd" }, options: { dependsOn: ["cj"] } },
+    v2: { type: "freebsd:jail:Command", inputs: { jail: "fc", create: "echo two > /var/tmp/cmd", delete: "rm -f /var/tmp/cmd" }, options: { dependsOn: ["cj"] } },
+  },
+  {
+    // A base system from install media on the host: fetched (copied), checked, extracted, snapshotted
+    // @base; the update changes only forceDestroy (nothing else of a release changes in place).
+    type: "freebsd:jail:Release",
+    label: "Release",
+    prereq: {},
+    view: `echo '# release'; ls /${PREFIX}/rel 2>/dev/null | head -5; zfs list -H -t snapshot -o name -r ${PREFIX} 2>/dev/null; true`,
+    v1: { type: "freebsd:jail:Release", inputs: { version: "14.3-RELEASE", dataset: `${PREFIX}/rel`, source: { mirror: "/usr/freebsd-dist", sets: ["base"] } } },
+    v2: { type: "freebsd:jail:Release", inputs: { version: "14.3-RELEASE", dataset: `${PREFIX}/rel`, source: { mirror: "/usr/freebsd-dist", sets: ["base"] }, forceDestroy: true } },
+  },
+  {
     type: "freebsd:network:Epair",
     label: "Epair",
     prereq: {},
@@ -65,7 +113,7 @@ export const subjects: Subject[] = [
 ];
 
 /** What the host holds that any subject touches, as one text an administrator would read. */
-export async function hostView(sim: SimHost): Promise<string> {
+export async function hostView(sim: SimHost, subject?: Subject): Promise<string> {
   const script = [
     "echo '# datasets'; zfs list -H -t all -o name,quota,org.example:tag -r " + PREFIX,
     "echo '# jails'; jls -N name host.hostname path ip4.addr",
@@ -76,6 +124,7 @@ export async function hostView(sim: SimHost): Promise<string> {
     "echo '# interfaces'; for i in $(ifconfig -l); do ifconfig $i; done",
     // The interface markers: written first by a create, removed last by a delete.
     "echo '# markers'; for f in /var/db/pulumi-freebsd/interfaces/*; do if [ -e \"$f\" ]; then echo \"$f\"; cat \"$f\"; fi; done",
+    ...(subject?.view ? [subject.view] : []),
   ].join("; ");
   const r = await sim.exec(script);
   if (r.code !== 0) throw new Error(`host view failed (${r.code}): ${r.stderr}`);

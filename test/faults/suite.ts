@@ -24,6 +24,12 @@ export function faultSuite(index: number, env: () => { sim: SimHost; target: Tes
       const { sim, target } = env();
       run ??= new SubjectRun(sim, subject, target.config as never);
       const b: Baseline = await run.baseline(op);
+      if (b.execs === 0 && b.tools.length === 0) {
+        // The operation does not reach the host (a Rollback's delete leaves the data): nothing to fault.
+        figures.push(`${op}: no exec, no tool run (${b.ms} ms fault-free): nothing to fault`);
+        expect(b.postView).toBe(b.preView);
+        return;
+      }
       const faults: Fault[] = (everyFault ? allFaults(b) : sampleFaults(b, op, index)).filter((f) => !onlyFault || describeFault(f) === onlyFault);
       if (onlyFault) console.log(`${subject.label} ${op} fault-free tool runs:\n  ${b.tools.map((t) => t.join(" ")).join("\n  ")}`);
       const started = Date.now();
@@ -53,6 +59,8 @@ export function faultFile(label: string): void {
     target = targetOnSim(sim, PREFIX);
     await mustRun(target, `zfs create ${PREFIX}`);
     if (label === "Jail") await mustRun(target, `zfs create -p ${PREFIX}/jails/fj && tar -xf /usr/freebsd-dist/base.txz -C ${JAIL_ROOT}`);
+    const hostSetup = subjects.find((s) => s.label === label)?.hostSetup;
+    if (hostSetup) await mustRun(target, hostSetup);
     if (label === "Limit") {
       // rctl needs racct, a loader tunable read at boot.
       await mustRun(target, "echo 'kern.racct.enable=1' >> /boot/loader.conf");
