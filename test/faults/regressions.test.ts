@@ -115,3 +115,26 @@ describe("a bridge's and an epair's delete cut short after its cloned_interfaces
     expect(await mustRun(target, "sysrc -a -e")).not.toMatch(leftover);
   });
 });
+
+describe("a release whose install failed and whose unfinished dataset could not be removed", () => {
+  it("is recorded partially, kept by a refresh, and made again by the next up", async () => {
+    const s = new Stack(launcher, { config: target.config, stack: "rel" });
+    const rel = { type: "freebsd:jail:Release", inputs: { version: "14.3-RELEASE", dataset: "zroot/reg/rel", source: { mirror: "/usr/freebsd-dist", sets: ["base"] } } };
+    // The extraction fails, and so does the install's clean-up (as when the connection is lost).
+    sim.faults.failTool(/^tar /, { code: 1, stderr: "tar: simulated failure\n" });
+    sim.faults.failTool(/^zfs destroy .*zroot\/reg\/rel$/, { code: 1, stderr: "simulated failure\n" });
+    const err = await s.up({ rel } as never, { skipPreview: true }).then(() => undefined, (e: unknown) => e);
+    sim.faults.clear();
+    expect(failureText(err as never), failureText(err as never)).toMatch(/simulated failure/);
+    expect((await target.exec("zfs list -H -o name zroot/reg/rel")).code, "the unfinished dataset is left").toBe(0);
+    expect(s.resource("rel")?.id, "and recorded, not lost").toBe("zroot/reg/rel");
+    await s.refresh({ skipPreview: true });
+    expect(s.resource("rel")?.id).toBe("zroot/reg/rel");
+    const e2 = await s.up({ rel } as never, { skipPreview: true }).then(() => undefined, (e: unknown) => e);
+    expect(e2, e2 ? failureText(e2 as never) : "").toBeUndefined();
+    expect(await mustRun(target, "zfs list -H -o name -t snapshot zroot/reg/rel@base")).toBe("zroot/reg/rel@base\n");
+    expect(s.resource("rel")!.initErrors).toEqual([]);
+    await s.destroy({ skipPreview: true });
+    expect((await target.exec("zfs list zroot/reg/rel")).code).not.toBe(0);
+  });
+});

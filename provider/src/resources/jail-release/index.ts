@@ -1,5 +1,6 @@
-import { RefusedError } from "../../core/errors.ts";
+import { PartialFailureError, RefusedError } from "../../core/errors.ts";
 import { zfsDestroy } from "../../freebsd/zfs-commands.ts";
+import type { DatasetRecord } from "../../freebsd/zfs-output.ts";
 import type { HostView } from "../../inventory/view.ts";
 import { datasets, snapshots } from "../../sections/zfs.ts";
 import type { Context, ExecutedResource, Found, Ref, Runner } from "../contract.ts";
@@ -32,11 +33,35 @@ function claimRelease(view: HostView, inputs: ReleaseInputs, ctx: Context): Clai
   return view.get(snapshots).has(baseSnapshot(inputs.dataset)) ? "finished" : "unfinished";
 }
 
+/** Whether the dataset is this resource's own release, never finished (no @base: a create cut short). */
+function unfinished(view: HostView, record: DatasetRecord, ctx: Context): boolean {
+  return !view.get(snapshots).has(baseSnapshot(record.name)) && markerOf(record) === ctx.urn;
+}
+
 /** Refuses before anything is downloaded when the dataset's parent is missing and may not be created. */
 function requireParent(view: HostView, inputs: ReleaseInputs): void {
   const parent = parentOf(inputs.dataset);
   if (inputs.createParents || view.get(datasets).get(parent)) return;
   throw new RefusedError(`cannot create release ${inputs.dataset}: its parent ${parent} does not exist on ${view.host}; create it first or set createParents: true`);
+}
+
+/**
+ * Installs the release; a failure that left its unfinished dataset on the host (the install could not
+ * remove it: the connection was lost) is a partial failure, so the state records it and the next up
+ * makes it again, and a destroy can remove it.
+ */
+async function install(inputs: ReleaseInputs, runner: Runner, ref: Ref, ctx: Context): Promise<void> {
+  try {
+    await installRelease(inputs, runner, ctx);
+  } catch (err) {
+    if (err instanceof RefusedError) throw err;
+    const view = await runner.readBack(releaseReads(inputs.dataset)).catch(() => undefined);
+    const record = view && view.get(datasets).get(inputs.dataset) ? findRelease(view, ref, ctx) : undefined;
+    if (!view || !record) throw err;
+    // Its inputs are the ones asked for: an unfinished root tells no version, which would read as a change.
+    const found = describeRelease(record, view, ref, ctx);
+    throw new PartialFailureError(found.id, { ...found.state, ...inputs }, inputs, err as Error);
+  }
 }
 
 /** Reads the release back after a change. */
@@ -70,7 +95,15 @@ export const jailRelease: ExecutedResource<ReleaseInputs, ReleaseOutputs> = {
     if (!record) return undefined;
     // An import (no inputs, no recorded guid) must find a finished release.
     if (ref.inputs === undefined && !ref.state?.["guid"]) requireFinished(view, record.name);
-    return describeRelease(record, view, ref, ctx);
+    const found = describeRelease(record, view, ref, ctx);
+    if (ref.inputs !== undefined && unfinished(view, record, ctx)) {
+      // This resource's own release, left unfinished by a create cut short: still being made, so a
+      // refresh keeps it with its init error, and the next up (an update) makes it again.
+      const inputs = { ...found.inputs, version: (ref.inputs as Partial<ReleaseInputs>).version ?? found.inputs.version };
+      throw new PartialFailureError(found.id, { ...found.state, ...inputs }, inputs,
+        new Error(`release ${record.name} is unfinished (no ${baseSnapshot(record.name)}): the next up makes it again`));
+    }
+    return found;
   },
   async create(inputs, runner, ctx) {
     const ref: Ref = { id: inputs.dataset, inputs };
@@ -85,7 +118,7 @@ export const jailRelease: ExecutedResource<ReleaseInputs, ReleaseOutputs> = {
       await runner.exec(zfsDestroy(inputs.dataset));
     }
     requireParent(view, inputs);
-    await installRelease(inputs, runner, ctx);
+    await install(inputs, runner, ref, ctx);
     return readBack(runner, ref, ctx);
   },
   async update(current, news, runner, ctx) {
@@ -93,6 +126,14 @@ export const jailRelease: ExecutedResource<ReleaseInputs, ReleaseOutputs> = {
     const view = await runner.read(releaseReads(datasetOf(ref)));
     const record = findRelease(view, ref, ctx);
     if (!record) throw new RefusedError(`release ${current.id} no longer exists on ${view.host}; run pulumi refresh`);
+    if (unfinished(view, record, ctx)) {
+      // Recorded unfinished (a create cut short): made again, as a create finding it would. Not
+      // recursively: zfs refuses to destroy a dataset someone gave children or snapshots since.
+      ctx.warn(`release ${record.name} is unfinished (no ${baseSnapshot(record.name)}): it is made again`);
+      await runner.exec(zfsDestroy(record.name));
+      await install(news, runner, { id: news.dataset, inputs: news }, ctx);
+      return readBack(runner, { id: news.dataset, inputs: news }, ctx);
+    }
     for (const cmd of planUpdate(record, current.inputs, news, current.state.checksums ?? {})) await runner.exec(cmd);
     return readBack(runner, { id: current.id, state: current.state, inputs: news }, ctx);
   },
