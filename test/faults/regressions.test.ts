@@ -138,3 +138,30 @@ describe("a release whose install failed and whose unfinished dataset could not 
     expect((await target.exec("zfs list zroot/reg/rel")).code).not.toBe(0);
   });
 });
+
+describe("a release whose read-back fails after it was made", () => {
+  const rel = { type: "freebsd:jail:Release", inputs: { version: "14.3-RELEASE", dataset: "zroot/reg/rel2", source: { mirror: "/usr/freebsd-dist", sets: ["base"] } } };
+  // The first `zfs get … all zroot/reg zroot/reg/rel2` is the create's read, the second its read-back.
+  const readBack = /^zfs get .* all zroot\/reg zroot\/reg\/rel2$/;
+  it("reads the host again on its own: the create succeeds when the second read does", async () => {
+    const s = new Stack(launcher, { config: target.config, stack: "rel2" });
+    sim.faults.failTool(readBack, { nth: 2, code: 1, stderr: "simulated failure\n" });
+    await s.up({ rel } as never, { skipPreview: true });
+    expect(sim.faults.pending()).toBe(0);
+    sim.faults.clear();
+    expect(s.resource("rel")!.outputs["snapshot"]).toBe("zroot/reg/rel2@base");
+    await s.destroy({ skipPreview: true });
+  });
+  it("is recorded with its inputs when the host cannot be read back at all, and a refresh then reads it", async () => {
+    const s = new Stack(launcher, { config: target.config, stack: "rel3" });
+    for (const nth of [2, 3]) sim.faults.failTool(readBack, { nth, code: 1, stderr: "simulated failure\n" });
+    const err = await s.up({ rel } as never, { skipPreview: true }).then(() => undefined, (e: unknown) => e);
+    sim.faults.clear();
+    expect(failureText(err as never)).toMatch(/simulated failure/);
+    expect(s.resource("rel")?.id, "recorded, not an orphan").toBe("zroot/reg/rel2");
+    await s.refresh({ skipPreview: true });
+    expect(s.resource("rel")!.outputs["snapshot"]).toBe("zroot/reg/rel2@base");
+    await s.destroy({ skipPreview: true });
+    expect((await target.exec("zfs list zroot/reg/rel2")).code).not.toBe(0);
+  });
+});

@@ -65,11 +65,33 @@ async function install(inputs: ReleaseInputs, runner: Runner, ref: Ref, ctx: Con
 }
 
 /** Reads the release back after a change. */
-async function readBack(runner: Runner, ref: Ref, ctx: Context): Promise<Found<ReleaseOutputs, ReleaseInputs>> {
-  const view = await runner.read(releaseReads(datasetOf(ref)));
+async function readBack(runner: Runner, ref: Ref, ctx: Context, again = false): Promise<Found<ReleaseOutputs, ReleaseInputs>> {
+  const requests = releaseReads(datasetOf(ref));
+  // Read again after a failed read-back: past the operation's deadline and its cancellation.
+  const view = await (again ? runner.readBack(requests) : runner.read(requests));
   const record = findRelease(view, ref, ctx);
   if (!record) throw new Error(`${view.host}: release ${datasetOf(ref)} was not found on the host after it was written`);
   return describeRelease(record, view, ref, ctx);
+}
+
+/**
+ * Reads a release a create made back; when that read fails, the host is read again on its own, and
+ * when it still cannot be seen the release is recorded with the inputs it was made from (a partial
+ * failure), never left out of the state.
+ */
+async function readBackCreated(runner: Runner, ref: Ref, inputs: ReleaseInputs, ctx: Context): Promise<Found<ReleaseOutputs, ReleaseInputs>> {
+  try {
+    return await readBack(runner, ref, ctx);
+  } catch (first) {
+    let again: Found<ReleaseOutputs, ReleaseInputs> | undefined;
+    try {
+      again = await readBack(runner, ref, ctx, true);
+    } catch {
+      // Still unseen (a failed section reads as a failure, not as absent): recorded with its inputs.
+      throw new PartialFailureError(inputs.dataset, { ...inputs }, inputs, first as Error);
+    }
+    return again;
+  }
 }
 
 /** The resource. */
@@ -111,7 +133,7 @@ export const jailRelease: ExecutedResource<ReleaseInputs, ReleaseOutputs> = {
     const claim = claimRelease(view, inputs, ctx);
     if (claim === "finished") {
       ctx.warn(`release ${inputs.dataset} was made by an earlier run of this resource whose result was lost; it is adopted`);
-      return readBack(runner, ref, ctx);
+      return readBackCreated(runner, ref, inputs, ctx);
     }
     if (claim === "unfinished") {
       ctx.warn(`release ${inputs.dataset} is left unfinished (no ${baseSnapshot(inputs.dataset)}) by an earlier run of this resource; it is made again`);
@@ -119,7 +141,7 @@ export const jailRelease: ExecutedResource<ReleaseInputs, ReleaseOutputs> = {
     }
     requireParent(view, inputs);
     await install(inputs, runner, ref, ctx);
-    return readBack(runner, ref, ctx);
+    return readBackCreated(runner, ref, inputs, ctx);
   },
   async update(current, news, runner, ctx) {
     const ref: Ref = { id: current.id, state: current.state, inputs: current.inputs };
