@@ -1,7 +1,7 @@
 import { PartialFailureError, RefusedError } from "../../core/errors.ts";
 import { zfsDestroy } from "../../freebsd/zfs-commands.ts";
 import type { DatasetRecord } from "../../freebsd/zfs-output.ts";
-import type { HostView } from "../../inventory/view.ts";
+import { InventorySectionError, type HostView } from "../../inventory/view.ts";
 import { datasets, snapshots } from "../../sections/zfs.ts";
 import type { Context, ExecutedResource, Found, Ref, Runner } from "../contract.ts";
 import { markerOf } from "../zfs-dataset/owner.ts";
@@ -90,7 +90,10 @@ async function readBackCreated(runner: Runner, ref: Ref, inputs: ReleaseInputs, 
       // Still unseen (a failed section reads as a failure, not as absent): recorded with its inputs.
       throw new PartialFailureError(inputs.dataset, { ...inputs }, inputs, first as Error);
     }
-    return again;
+    // A section that failed is read again and that is all; a read that never came back (the deadline,
+    // the connection) fails the create as the deadline bounds it, the release recorded as it is.
+    if (first instanceof InventorySectionError) return again;
+    throw new PartialFailureError(again.id, again.state, again.inputs, first as Error);
   }
 }
 
