@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import { DeploymentError, startProvider, Stack, type Program, type ResourceSpec } from "pulumi-engine-harness";
 import type { SimHost } from "freebsd-sim";
-import { hostView, type Subject } from "./subjects.ts";
+import { bound, hostView, type Subject } from "./subjects.ts";
 
 // The fault suite's driver: for one resource type and one operation (create, update, delete), run the
 // operation once without faults to count its execs and tool invocations, then once per fault (the
@@ -84,7 +84,7 @@ export class SubjectRun {
 
   constructor(sim: SimHost, subject: Subject, config: Record<string, never>) {
     this.sim = sim;
-    this.subject = subject;
+    this.subject = bound(subject, sim);
     this.stack = new Stack(launcher, { config, stack: `faults-${subject.label.toLowerCase()}` });
   }
 
@@ -113,6 +113,7 @@ export class SubjectRun {
 
   /** The fault-free run: from the state before, the operation once, counting what it did. */
   async baseline(op: Op): Promise<Baseline> {
+    if (this.subject.rebuild && op !== "create") await this.stack.up(this.pre("create"), { skipPreview: true });
     await this.stack.up(this.pre(op), { skipPreview: true });
     await this.setup();
     const preView = await hostView(this.sim, this.subject);
@@ -129,6 +130,7 @@ export class SubjectRun {
   /** One fault case; returns what the faulted operation answered (for the figures). */
   async runCase(op: Op, fault: Fault, b: Baseline): Promise<"failed" | "succeeded"> {
     const s = this.stack;
+    if (this.subject.rebuild && op !== "create") await s.up(this.pre("create"), { skipPreview: true });
     await s.up(this.pre(op), { skipPreview: true });
     await this.setup();
     expect(await hostView(this.sim, this.subject), "the state before the operation").toBe(b.preView);

@@ -5,7 +5,7 @@ import { DeploymentError, ProviderError, secret, Stack, startProvider, type Prog
 import { startSimHost, type SimHost } from "freebsd-sim";
 import { mustRun, targetOnSim, type TestTarget } from "../lifecycle/target.ts";
 import { failureText, launcher } from "./driver.ts";
-import { hostView, JAIL_ROOT, PREFIX, subjects } from "./subjects.ts";
+import { bound, hostView, JAIL_ROOT, PREFIX, subjects } from "./subjects.ts";
 
 // Faults (issue 13): a Read against a host that refuses the connection, resets it, never answers or
 // rejects the key is an error for every resource type, never "gone"; a refresh through such a host
@@ -20,7 +20,7 @@ const PROVIDER_URN = "urn:pulumi:test::proj::pulumi:providers:freebsd::default";
 /** Every subject's v1 in one stack (and what they need). */
 function everyType(): Program {
   const p: Program = {};
-  for (const s of subjects) Object.assign(p, s.prereq, { [s.label.toLowerCase()]: s.v1 });
+  for (const s of subjects.map((x) => bound(x, sim))) Object.assign(p, s.prereq, { [s.label.toLowerCase()]: s.v1 });
   return p;
 }
 
@@ -28,6 +28,8 @@ beforeAll(async () => {
   sim = await startSimHost();
   target = targetOnSim(sim, PREFIX);
   await mustRun(target, `zfs create -p ${PREFIX}/jails/fj && tar -xf /usr/freebsd-dist/base.txz -C ${JAIL_ROOT}`);
+  // What the Replica replicates.
+  await mustRun(target, subjects.find((x) => x.label === "Replica")!.hostSetup!);
   await mustRun(target, "echo 'kern.racct.enable=1' >> /boot/loader.conf");
   sim.reboot();
   stack = new Stack(launcher, { config: target.config });

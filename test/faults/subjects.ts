@@ -1,4 +1,4 @@
-import type { Program, ResourceSpec } from "pulumi-engine-harness";
+import { secret, type Program, type ResourceSpec } from "pulumi-engine-harness";
 import type { SimHost } from "freebsd-sim";
 
 // The resource types the fault, reboot and concurrency suites drive: for each, what must exist first
@@ -29,7 +29,28 @@ export interface Subject {
    * had run (once more: an action is run at least once). Its cases check the host after the next up.
    */
   action?: boolean;
+  /**
+   * The state before an update or a delete depends on the way there (a replica made at s2 holds only
+   * s2; one that went from s1 to s2 holds both): it is made from none each time.
+   */
+  rebuild?: boolean;
+  /** The resources as they depend on the simulated host (a Replica's source is reached over SSH). */
+  bind?: (sim: SimHost) => Pick<Subject, "prereq" | "v1" | "v2">;
 }
+
+/** A subject with its resources bound to the simulated host it runs against. */
+export function bound(subject: Subject, sim: SimHost): Subject {
+  return subject.bind ? { ...subject, ...subject.bind(sim) } : subject;
+}
+
+const replicaOf = (sim: SimHost, snapshot: string): ResourceSpec => ({
+  type: "freebsd:zfs:Replica",
+  inputs: {
+    // The source is the same simulated host, reached over a connection of its own.
+    source: { host: sim.host, port: sim.port, user: sim.user, privateKey: secret(sim.privateKey), hostKey: sim.hostKeyFingerprint },
+    sourceDataset: `${PREFIX}/rsrc`, dataset: `${PREFIX}/rrep`, sourceSnapshot: snapshot, forceDestroy: true,
+  } as never,
+});
 
 export const subjects: Subject[] = [
   {
@@ -102,6 +123,24 @@ export const subjects: Subject[] = [
     view: `echo '# release'; ls /${PREFIX}/rel 2>/dev/null | head -5; zfs list -H -t snapshot -o name -r ${PREFIX} 2>/dev/null; true`,
     v1: { type: "freebsd:jail:Release", inputs: { version: "14.3-RELEASE", dataset: `${PREFIX}/rel`, source: { mirror: "/usr/freebsd-dist", sets: ["base"] } } },
     v2: { type: "freebsd:jail:Release", inputs: { version: "14.3-RELEASE", dataset: `${PREFIX}/rel`, source: { mirror: "/usr/freebsd-dist", sets: ["base"] }, forceDestroy: true } },
+  },
+  {
+    // A replica of a dataset with two snapshots: create sends s1 in full, update sends s2
+    // incrementally, delete destroys the replica (forceDestroy, so each case starts from none).
+    type: "freebsd:zfs:Replica",
+    label: "Replica",
+    rebuild: true,
+    prereq: {},
+    hostSetup: `zfs create ${PREFIX}/rsrc && echo v1 > /${PREFIX}/rsrc/data && zfs snapshot ${PREFIX}/rsrc@s1 && ` +
+      `echo v2 > /${PREFIX}/rsrc/data && zfs snapshot ${PREFIX}/rsrc@s2`,
+    // A replica does not go back to an older source snapshot: before each operation it is rolled back
+    // by hand to s1 (the newer one it may hold from the case before goes), so every update sends s2 again.
+    setup: `zfs rollback -r ${PREFIX}/rrep@s1 2>/dev/null; true`,
+    // The replica's snapshots by guid (the ones sent); its own guid is new with each receive.
+    view: `echo '# replica'; zfs list -H -o name ${PREFIX}/rrep 2>/dev/null; zfs list -H -t snapshot -o name,guid -r ${PREFIX}/rrep 2>/dev/null; true`,
+    v1: { type: "freebsd:zfs:Replica", inputs: {} },
+    v2: { type: "freebsd:zfs:Replica", inputs: {} },
+    bind: (sim) => ({ prereq: {}, v1: replicaOf(sim, "s1"), v2: replicaOf(sim, "s2") }),
   },
   {
     type: "freebsd:network:Epair",
