@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { DeploymentError, startProvider, Stack, type Program, type ResourceSpec } from "pulumi-engine-harness";
 import type { SimHost } from "freebsd-sim";
+import { diffReadSeconds } from "../../provider/src/protocol/provider.ts";
 import { bound, hostView, type Subject } from "./subjects.ts";
 
 // The fault suite's driver: for one resource type and one operation (create, update, delete), run the
@@ -148,10 +149,18 @@ export class SubjectRun {
     if (err !== undefined && !(err instanceof DeploymentError)) throw err;
     const text = err ? failureText(err as DeploymentError) : "";
 
-    if (fault.kind === "stall") {
+    const inDiff = op === "update" && fault.kind === "stall" && fault.n <= (this.subject.diffExecs ?? 0);
+    if (fault.kind === "stall" && !inDiff) {
       // The stalled exec is one of the operation's own: the deadline ends it, with time to spare.
       expect(text, "a stalled command fails the operation at its deadline").toMatch(/deadline passed/);
       expect(elapsed).toBeLessThan(STALL_TIMEOUT * 1000 + 10_000);
+    }
+    if (inDiff) {
+      // A stall in Diff's reads ends at the provider's bound for them. A replica's host that does not
+      // answer fails the update; a source that does not answer only goes uncompared, and the update
+      // itself (under its own deadline) reads it again.
+      if (err) expect(text, "a stalled Diff read fails at Diff's bound").toMatch(/deadline passed.*Diff reads the hosts for at most/s);
+      expect(elapsed).toBeLessThan((diffReadSeconds + STALL_TIMEOUT) * 1000 + 10_000);
     }
     if (err && fault.kind === "drop") {
       // A dropped connection is a transport failure, never a verdict about the resource.

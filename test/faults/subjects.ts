@@ -34,6 +34,12 @@ export interface Subject {
    * s2; one that went from s1 to s2 holds both): it is made from none each time.
    */
   rebuild?: boolean;
+  /**
+   * The execs an update's Diff makes before the Update itself (a replica reads both its hosts there).
+   * The engine gives Diff no timeout, so a stall there ends at the provider's own bound for Diff's
+   * reads, not at the update's customTimeouts.
+   */
+  diffExecs?: number;
   /** The resources as they depend on the simulated host (a Replica's source is reached over SSH). */
   bind?: (sim: SimHost) => Pick<Subject, "prereq" | "v1" | "v2">;
 }
@@ -130,6 +136,8 @@ export const subjects: Subject[] = [
     type: "freebsd:zfs:Replica",
     label: "Replica",
     rebuild: true,
+    // Diff reads the replica's host and then its source's (a connection of its own to the same host).
+    diffExecs: 2,
     prereq: {},
     hostSetup: `zfs create ${PREFIX}/rsrc && echo v1 > /${PREFIX}/rsrc/data && zfs snapshot ${PREFIX}/rsrc@s1 && ` +
       `echo v2 > /${PREFIX}/rsrc/data && zfs snapshot ${PREFIX}/rsrc@s2`,

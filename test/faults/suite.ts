@@ -9,7 +9,7 @@ import { JAIL_ROOT, PREFIX, subjects } from "./subjects.ts";
 // figures: cases per operation, how the faulted operation ended, all converged.
 
 export const everyFault = process.env["FREEBSD_FAULTS"] === "all";
-/** One fault case to rerun, as the suite names it (e.g. `fail tool 5`), with FREEBSD_FAULTS=all and `vitest -t`. */
+/** The fault cases to rerun, as the suite names them (`fail tool 5`, or a start: `stall`), with FREEBSD_FAULTS=all and `vitest -t`. */
 const onlyFault = process.env["FREEBSD_FAULT_ONLY"];
 
 export function faultSuite(index: number, env: () => { sim: SimHost; target: TestTarget }): void {
@@ -30,7 +30,7 @@ export function faultSuite(index: number, env: () => { sim: SimHost; target: Tes
         expect(b.postView).toBe(b.preView);
         return;
       }
-      const faults: Fault[] = (everyFault ? allFaults(b) : sampleFaults(b, op, index)).filter((f) => !onlyFault || describeFault(f) === onlyFault);
+      const faults: Fault[] = (everyFault ? allFaults(b) : sampleFaults(b, op, index)).filter((f) => !onlyFault || describeFault(f) === onlyFault || describeFault(f).startsWith(`${onlyFault} `));
       if (onlyFault) console.log(`${subject.label} ${op} fault-free tool runs:\n  ${b.tools.map((t) => t.join(" ")).join("\n  ")}`);
       const started = Date.now();
       const outcomes = { failed: 0, succeeded: 0 };

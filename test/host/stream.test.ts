@@ -4,6 +4,7 @@ import { providerConfigSchema } from "../../provider/src/core/config.ts";
 import { TimeoutError, TransportError } from "../../provider/src/core/errors.ts";
 import { SshConnection } from "../../provider/src/host/connection.ts";
 import { quoteArgv } from "../../provider/src/host/quote.ts";
+import { HostSession } from "../../provider/src/host/session.ts";
 import { pipeStream, type PipeEnd } from "../../provider/src/host/stream.ts";
 
 // The streaming exec between two hosts (host/stream.ts) against two simulated hosts: a stream piped
@@ -67,6 +68,33 @@ describe("pipeStream", () => {
     const run = pipeStream(send("tank/big@s"), recv("backup/d", "-s", "-u"), { deadline: Date.now() + 1500 });
     await expect(run).rejects.toThrow(TimeoutError);
     expect(await token("backup/d")).toMatch(/^1-/);
+  });
+
+  it("a receiver that never answers ends at the deadline, even when the whole stream was sent before it", async () => {
+    // Small enough to leave the sender at once (it fits the channel's window); the receiving exec hangs.
+    await src.exec("zfs create tank/small && zfs snapshot tank/small@s");
+    dst.faults.stallCommand(/'receive'/);
+    const started = Date.now();
+    const run = pipeStream(send("tank/small@s"), recv("backup/small", "-s", "-u"), { deadline: started + 1500 });
+    await expect(run).rejects.toThrow(TimeoutError);
+    await expect(run).rejects.toThrow(/the operation's deadline passed while the receiving command ran, after \d+ bytes; its channel was closed/);
+    // Not the minute a receiver otherwise gets to finish after its input ended.
+    expect(Date.now() - started).toBeLessThan(5000);
+    dst.faults.clear();
+  });
+
+  it("HostSession.pipeTo runs both sides under timeout(1): the host stops a receive that hangs, and says so", async () => {
+    const config = (sim: SimHost) => providerConfigSchema.parse({ host: sim.host, port: sim.port, privateKey: sim.privateKey, hostKey: sim.hostKeyFingerprint });
+    const [source, replica] = [new HostSession(config(src)), new HostSession(config(dst))];
+    dst.faults.stallTool(/^zfs receive/);
+    const started = Date.now();
+    const run = source.pipeTo(replica, { argv: ["zfs", "send", "tank/small@s"] }, { argv: ["zfs", "receive", "-s", "-u", "backup/small2"] }, { deadline: started + 2000 });
+    await expect(run).rejects.toThrow(TimeoutError);
+    await expect(run).rejects.toThrow(/the operation's deadline passed while `zfs receive -s -u backup\/small2` ran; it was stopped on the host/);
+    expect(Date.now() - started).toBeLessThan(5000);
+    dst.faults.clear();
+    source.close();
+    replica.close();
   });
 
   it("reports a sending connection lost mid-stream as that host's TransportError; the receiver still gets EOF", async () => {

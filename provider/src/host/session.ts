@@ -110,20 +110,31 @@ export class HostSession {
 
   /**
    * Runs `send` on this host and `receive` on `to`, the first's standard output piped into the second's
-   * standard input through this process (host/stream.ts); resolves with both exit statuses.
+   * standard input through this process (host/stream.ts); resolves with both exit statuses. Under a
+   * deadline each side runs under timeout(1), as a batch's commands do, so the host stops it when the
+   * deadline passes, and a side stopped so fails with TimeoutError.
    */
-  pipeTo(to: HostSession, send: Command, receive: Command, options: RunOptions & { onProgress?: (bytes: number) => void }): Promise<PipeOutcome> {
+  async pipeTo(to: HostSession, send: Command, receive: Command, options: RunOptions & { onProgress?: (bytes: number) => void }): Promise<PipeOutcome> {
     const redact = redactor(options.secrets);
+    const budget = budgetOf(options);
+    if (budget === 0) {
+      throw new TimeoutError(this.label, `the operation's deadline passed before \`${redact(describeCommand(send))}\` could run`);
+    }
     options.onCommand?.(redact(`${quoteArgv(send.argv)} (on ${this.label}) | ${quoteArgv(receive.argv)}`));
-    return pipeStream(
-      { connection: this.connection, line: this.commandLine(send) },
-      { connection: to.connection, line: to.commandLine(receive) },
+    const bounded = (cmd: Command): Command =>
+      budget === undefined ? cmd : { ...cmd, argv: ["timeout", "-k", "5", String(Math.max(1, Math.ceil(budget))), ...cmd.argv] };
+    const out = await pipeStream(
+      { connection: this.connection, line: this.commandLine(bounded(send)) },
+      { connection: to.connection, line: to.commandLine(bounded(receive)) },
       {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.deadline === undefined ? {} : { deadline: options.deadline }),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       },
     );
+    if (options.deadline !== undefined && out.source.code === timedOutStatus) throw commandFailure(this.label, send, out.source, options);
+    if (options.deadline !== undefined && out.sink.code === timedOutStatus) throw commandFailure(to.label, receive, out.sink, options);
+    return out;
   }
 
   /** Closes the connection. */

@@ -41,6 +41,9 @@ export interface PipeOptions {
   settleMs?: number;
 }
 
+/** How long past the deadline the receiver may take to end (ms). */
+const deadlineGraceMs = 2_000;
+
 /** Output kept of a command's stdout/stderr (the stream itself is never kept). */
 const keepBytes = 64 * 1024;
 
@@ -168,11 +171,19 @@ async function transfer(from: PipeEnd, to: PipeEnd, source: ClientChannel, sink:
   }
   // The receiver's input ends (EOF, never a killed channel): a `zfs receive -s` keeps what it got.
   if (!sink.writableEnded) sink.end();
-  const settle = options.settleMs ?? 60_000;
+  // The receiver gets time to finish what it received, but no more than the deadline leaves and a little
+  // past it: a receive whose input ended at the deadline records what it has (resumable), and the
+  // host's timeout(1) (session.ts runs both sides under it) reports a command it stopped.
+  const settle = Math.min(options.settleMs ?? 60_000,
+    options.deadline === undefined ? Infinity : Math.max(0, options.deadline - Date.now()) + deadlineGraceMs);
   const sinkCode = await within(sinkExit, settle);
   if (sinkCode === "late") {
     sink.close();
-    throw stopped ?? new TimeoutError(to.connection.label, `the receiving command did not finish within ${settle} ms of its input ending`);
+    if (stopped) throw stopped;
+    if (options.deadline !== undefined && Date.now() >= options.deadline) {
+      throw new TimeoutError(to.connection.label, `the operation's deadline passed while the receiving command ran, after ${bytes} bytes; its channel was closed`);
+    }
+    throw new TimeoutError(to.connection.label, `the receiving command did not finish within ${settle} ms of its input ending`);
   }
   const sourceCode = await within(sourceExit, stoppedSource ? 10_000 : settle);
   if (stopped) throw stopped;

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { providerConfigSchema, type ProviderConfig } from "../core/config.ts";
-import { RefusedError, ValidationError } from "../core/errors.ts";
+import { RefusedError, TimeoutError, ValidationError } from "../core/errors.ts";
 import { redactor } from "../host/secrets.ts";
 import { HostSession, type RunOptions } from "../host/session.ts";
 import { Host } from "../inventory/host.ts";
@@ -75,6 +75,13 @@ export interface DeleteRequest {
 /** What each kind of operation gets when the engine passes no timeout (seconds; customTimeouts override). */
 const defaultTimeouts = { read: 300, create: 1800, update: 1800, delete: 1800 } as const;
 type OperationKind = keyof typeof defaultTimeouts;
+
+/**
+ * Seconds a Diff may spend reading its hosts (a replica compares both at every preview and up). The
+ * engine gives Diff no timeout, and a resource's customTimeouts do not reach it: without a bound of
+ * its own, one hung host would hold the whole preview for a read's default five minutes.
+ */
+export const diffReadSeconds = 60;
 
 /** Why Configure could not produce a usable config. */
 export class ConfigureError extends Error {
@@ -167,9 +174,12 @@ export class Provider {
     const after = req.ignoreChanges.length > 0 ? applyIgnoreChanges(before, req.news, req.ignoreChanges) : req.news;
     const result = diffInputs(before, after, (p) => def.rule?.(p) ?? "update", def.deleteBeforeReplace ?? false);
     if (def.kind !== "executed" || !def.changes || !req.urn || !req.id || result.replaces.length > 0 || containsUnknown(after)) return result;
-    const op = this.operation("read", 0, req.urn, [req.olds, before, after]);
+    const op = this.operation("read", diffReadSeconds, req.urn, [req.olds, before, after]);
     const current = { id: req.id, state: revealSecrets(req.olds).plain as Bag, inputs: revealSecrets(before).plain as Bag };
-    const changes = await this.shielded(op, () => def.changes!(current, revealSecrets(after).plain as Bag, runnerOf(op), op.ctx));
+    const changes = await this.shielded(op, () => def.changes!(current, revealSecrets(after).plain as Bag, runnerOf(op), op.ctx).catch((err: unknown) => {
+      if (err instanceof TimeoutError) err.message += ` (Diff reads the hosts for at most ${diffReadSeconds} s: the engine gives it no timeout of its own)`;
+      throw err;
+    }));
     this.refusals.delete(req.urn);
     const redact = redactor(op.opts.secrets);
     for (const change of changes) {
