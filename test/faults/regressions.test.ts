@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Stack } from "pulumi-engine-harness";
+import { secret, Stack } from "pulumi-engine-harness";
 import { startSimHost, type SimHost } from "freebsd-sim";
 import { mustRun, targetOnSim, type TestTarget } from "../lifecycle/target.ts";
 import { failureText, launcher } from "./driver.ts";
@@ -164,4 +164,50 @@ describe("a release whose read-back fails after it was made", () => {
     await s.destroy({ skipPreview: true });
     expect((await target.exec("zfs list zroot/reg/rel2")).code).not.toBe(0);
   });
+});
+
+describe("a replica whose host hangs", () => {
+  const replica = (snapshot: string, options?: Record<string, unknown>) => ({
+    type: "freebsd:zfs:Replica",
+    inputs: {
+      source: { host: sim.host, port: sim.port, user: sim.user, privateKey: secret(sim.privateKey), hostKey: sim.hostKeyFingerprint },
+      sourceDataset: "zroot/reg/rsrc", dataset: "zroot/reg/rrep", sourceSnapshot: snapshot, forceDestroy: true,
+    },
+    ...(options ? { options } : {}),
+  });
+  const snapshots = async () => (await target.exec("zfs list -H -t snapshot -o name -r zroot/reg/rrep")).stdout;
+  let s: Stack;
+  beforeAll(async () => {
+    s = new Stack(launcher, { config: target.config, stack: "rrep" });
+    await mustRun(target, "zfs create zroot/reg/rsrc && zfs snapshot zroot/reg/rsrc@s1 && zfs snapshot zroot/reg/rsrc@s2");
+  });
+
+  it("in its transfer's receive: the create ends at its customTimeouts, not a minute later, and the next up makes it", async () => {
+    // The exec of the receive (the send's is a connection of its own): it never answers.
+    sim.faults.stallCommand(/'receive'/);
+    const started = Date.now();
+    const err = await s.up({ r: replica("s1", { customTimeouts: { create: 4 } }) } as never, { skipPreview: true }).then(() => undefined, (e: unknown) => e);
+    sim.faults.clear();
+    expect(failureText(err as never)).toMatch(/deadline passed while the receiving command ran/);
+    expect(Date.now() - started).toBeLessThan(14_000);
+    await s.up({ r: replica("s1") } as never, { skipPreview: true });
+    expect(await snapshots()).toBe("zroot/reg/rrep@s1\n");
+  });
+
+  it("when Diff reads it: the update fails at Diff's own bound (the engine gives Diff no timeout), the replica unchanged", async () => {
+    // Diff's two execs, the replica's host read and its source's (the same host here), never answer.
+    sim.faults.stallCommand(/./, { nth: 1 });
+    sim.faults.stallCommand(/./, { nth: 2 });
+    const started = Date.now();
+    const err = await s.up({ r: replica("s2") } as never, { skipPreview: true }).then(() => undefined, (e: unknown) => e);
+    sim.faults.clear();
+    const elapsed = Date.now() - started;
+    expect(failureText(err as never)).toMatch(/deadline passed.*\(Diff reads the hosts for at most 60 s/s);
+    expect(elapsed).toBeGreaterThan(59_000);
+    expect(elapsed).toBeLessThan(75_000);
+    expect(await snapshots()).toBe("zroot/reg/rrep@s1\n");
+    await s.up({ r: replica("s2") } as never, { skipPreview: true });
+    expect(await snapshots()).toBe("zroot/reg/rrep@s1\nzroot/reg/rrep@s2\n");
+    await s.destroy({ skipPreview: true });
+  }, 150_000);
 });
