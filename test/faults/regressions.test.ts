@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secret, Stack } from "pulumi-engine-harness";
 import { startSimHost, type SimHost } from "freebsd-sim";
+import { startLatencyProxy } from "freebsd-sim/transport";
 import { mustRun, targetOnSim, type TestTarget } from "../lifecycle/target.ts";
 import { failureText, launcher } from "./driver.ts";
 
@@ -166,11 +167,11 @@ describe("a release whose read-back fails after it was made", () => {
   });
 });
 
-describe("a replica whose host hangs", () => {
-  const replica = (snapshot: string, options?: Record<string, unknown>) => ({
+describe("a replica whose host hangs or drops the connection", () => {
+  const replica = (snapshot: string, options?: Record<string, unknown>, sourcePort = sim.port) => ({
     type: "freebsd:zfs:Replica",
     inputs: {
-      source: { host: sim.host, port: sim.port, user: sim.user, privateKey: secret(sim.privateKey), hostKey: sim.hostKeyFingerprint },
+      source: { host: sim.host, port: sourcePort, user: sim.user, privateKey: secret(sim.privateKey), hostKey: sim.hostKeyFingerprint },
       sourceDataset: "zroot/reg/rsrc", dataset: "zroot/reg/rrep", sourceSnapshot: snapshot, forceDestroy: true,
     },
     ...(options ? { options } : {}),
@@ -210,4 +211,26 @@ describe("a replica whose host hangs", () => {
     expect(await snapshots()).toBe("zroot/reg/rrep@s1\nzroot/reg/rrep@s2\n");
     await s.destroy({ skipPreview: true });
   }, 150_000);
+
+  it("when Diff's read of it fails while its source's is still running: the update fails with that error", async () => {
+    await s.up({ r: replica("s1") } as never, { skipPreview: true });
+    // The source is reached through a proxy 300 ms each way, so its read is still dialing when the
+    // replica's fails: its connection dropped before its first exec, and again before the read sent
+    // once more. (A read left rejected while the other was awaited crashed the provider: "Connection dropped".)
+    const slow = await startLatencyProxy(sim.port, 300);
+    try {
+      sim.faults.dropAfterExecs(1, { phase: "before" });
+      sim.faults.dropAfterExecs(2, { phase: "before" });
+      const err = await s.up({ r: replica("s2", undefined, slow.port) } as never, { skipPreview: true }).then(() => undefined, (e: unknown) => e);
+      sim.faults.clear();
+      expect(failureText(err as never)).not.toMatch(/Connection dropped/);
+      expect(failureText(err as never)).toMatch(/connection/i);
+      expect(await snapshots()).toBe("zroot/reg/rrep@s1\n");
+      await s.up({ r: replica("s2", undefined, slow.port) } as never, { skipPreview: true });
+      expect(await snapshots()).toBe("zroot/reg/rrep@s1\nzroot/reg/rrep@s2\n");
+      await s.destroy({ skipPreview: true });
+    } finally {
+      await slow.close();
+    }
+  }, 90_000);
 });

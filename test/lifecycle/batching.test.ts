@@ -114,6 +114,32 @@ describe("coalesced writes", () => {
     expect(await below("zroot/bt/c200")).toEqual([]);
   }, 600_000);
 
+  it("creates a bridge and 20 epairs joining it in one up with at most 6 exec channels, each epair its own unit", async () => {
+    const program: Program = {
+      br: { type: "freebsd:network:Bridge", inputs: { name: "bbr" } },
+      ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`e${i}`, {
+        type: "freebsd:network:Epair", inputs: { name: `be${i}`, bridge: "bbr" }, options: { dependsOn: ["br"] },
+      }])),
+    };
+    const s = newStack();
+    sim.resetStats();
+    await s.up(program, { skipPreview: true });
+    // The bridge's read and write, then the 20 epairs' reads and writes coalesced (planned from one read:
+    // each takes a cloned_interfaces unit of its own).
+    expect(sim.stats.execChannels).toBeLessThanOrEqual(6);
+    const cloned = (await mustRun(target, "sysrc -n cloned_interfaces")).trim().split(/\s+/);
+    expect(cloned.filter((w) => w.startsWith("epair"))).toHaveLength(20);
+    expect(new Set(cloned).size).toBe(cloned.length);
+    const members = (await mustRun(target, "sysrc -n ifconfig_bbr")).match(/addm be\d+a/g) ?? [];
+    expect(members.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `addm be${i}a`).sort());
+    expect((await mustRun(target, "ifconfig bbr")).match(/member: be\d+a/g)).toHaveLength(20);
+    sim.resetStats();
+    await s.destroy({ skipPreview: true });
+    expect(sim.stats.execChannels).toBeLessThanOrEqual(6);
+    expect((await mustRun(target, "sysrc -n cloned_interfaces")).trim()).toBe("");
+    expect((await mustRun(target, "ifconfig -l")).trim().split(/\s+/).filter((n) => /^(bbr|be\d+[ab]|epair|bridge)/.test(n))).toEqual([]);
+  }, 300_000);
+
   it("fails only the resource whose item failed; the others in the same script are created", async () => {
     await mustRun(target, "zfs create zroot/bt/one");
     const s = newStack();

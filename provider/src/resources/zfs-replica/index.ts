@@ -115,16 +115,21 @@ export const zfsReplica: ExecutedResource<ReplicaInputs, ReplicaOutputs> = {
   },
   async changes(_current, news, runner, ctx): Promise<LiveChange[]> {
     const pair = pairOf(runner, news);
-    const replicaRead = runner.read(sideReads(news.dataset));
+    // Both hosts at once, each read's failure its own (never one left rejected while the other is awaited).
+    const [replicaRead, sourceRead] = await Promise.allSettled([
+      runner.read(sideReads(news.dataset)), pair.source.read(sideReads(news.sourceDataset)),
+    ]);
     let source: Side | undefined;
     try {
-      source = sideOf(await pair.source.read(sideReads(news.sourceDataset)), news.sourceDataset);
+      if (sourceRead.status === "rejected") throw sourceRead.reason;
+      source = sideOf(sourceRead.value, news.sourceDataset);
     } catch (err) {
       // A source that cannot be read (unreachable, its pool gone) does not fail a preview or a refresh:
       // the replica is not compared with it this time, and an up says why if it still cannot read it.
       ctx.warn(`${news.dataset} is not compared with its source: ${(err as Error).message}`);
     }
-    const replica = sideOf(await replicaRead, news.dataset);
+    if (replicaRead.status === "rejected") throw replicaRead.reason;
+    const replica = sideOf(replicaRead.value, news.dataset);
     if (!source) return replica.token ? [{ property: "state", reason: describeStep({ kind: "resume", token: replica.token }, news) }] : [];
     const step = planStep(replica, source, news, { source: pair.source.label, replica: runner.label });
     if (step.kind === "none") return [];
