@@ -96,6 +96,26 @@ describe("a Read against a failing host is an error, never gone", () => {
     }
   });
 
+  it("a function (Invoke, no timeout from the engine) against a host that never answers fails at the provider's 60 s bound", async () => {
+    const p: ProviderClient = await startProvider({});
+    sim.faults.stallCommand(/./);
+    try {
+      await p.handshake();
+      const checked = await p.checkConfig({ urn: PROVIDER_URN, olds: {}, news: target.config as never, allowUnknowns: false });
+      await p.configure({ urn: PROVIDER_URN, id: "0", inputs: checked.inputs! });
+      const started = Date.now();
+      const outcome = await p.invoke({ tok: "freebsd:index:getHost", args: {} }).then((r) => r, (e: unknown) => e);
+      const elapsed = Date.now() - started;
+      expect(outcome).toBeInstanceOf(ProviderError);
+      expect((outcome as ProviderError).details).toMatch(/deadline passed.*\(freebsd:index:getHost reads the host for at most 60 s/s);
+      expect(elapsed).toBeGreaterThan(59_000);
+      expect(elapsed).toBeLessThan(75_000);
+    } finally {
+      sim.faults.clear();
+      await p.kill();
+    }
+  }, 120_000);
+
   it("the key rejected: a key the host does not know", async () => {
     const other = ssh2.utils.generateKeyPairSync("ed25519");
     expectErrorsNeverGone(await readAll({ ...target.config, privateKey: secret(other.private) }), /authenticat|login|permission|denied/i);

@@ -77,11 +77,20 @@ const defaultTimeouts = { read: 300, create: 1800, update: 1800, delete: 1800 } 
 type OperationKind = keyof typeof defaultTimeouts;
 
 /**
- * Seconds a Diff may spend reading its hosts (a replica compares both at every preview and up). The
- * engine gives Diff no timeout, and a resource's customTimeouts do not reach it: without a bound of
- * its own, one hung host would hold the whole preview for a read's default five minutes.
+ * Seconds a read the engine gives no timeout may take: a Diff's reads of its hosts (a replica compares
+ * both at every preview and up) and a function's (Invoke, while the program runs). customTimeouts do
+ * not reach them: without a bound of their own, one hung host would hold a preview, or the program,
+ * for a read's default five minutes.
  */
-export const diffReadSeconds = 60;
+export const untimedReadSeconds = 60;
+
+/** A timeout of such a read says which bound ended it. */
+function namingBound(what: string): (err: unknown) => never {
+  return (err) => {
+    if (err instanceof TimeoutError) err.message += ` (${what} for at most ${untimedReadSeconds} s: the engine gives it no timeout of its own)`;
+    throw err;
+  };
+}
 
 /** Why Configure could not produce a usable config. */
 export class ConfigureError extends Error {
@@ -174,12 +183,10 @@ export class Provider {
     const after = req.ignoreChanges.length > 0 ? applyIgnoreChanges(before, req.news, req.ignoreChanges) : req.news;
     const result = diffInputs(before, after, (p) => def.rule?.(p) ?? "update", def.deleteBeforeReplace ?? false);
     if (def.kind !== "executed" || !def.changes || !req.urn || !req.id || result.replaces.length > 0 || containsUnknown(after)) return result;
-    const op = this.operation("read", diffReadSeconds, req.urn, [req.olds, before, after]);
+    const op = this.operation("read", untimedReadSeconds, req.urn, [req.olds, before, after]);
     const current = { id: req.id, state: revealSecrets(req.olds).plain as Bag, inputs: revealSecrets(before).plain as Bag };
-    const changes = await this.shielded(op, () => def.changes!(current, revealSecrets(after).plain as Bag, runnerOf(op), op.ctx).catch((err: unknown) => {
-      if (err instanceof TimeoutError) err.message += ` (Diff reads the hosts for at most ${diffReadSeconds} s: the engine gives it no timeout of its own)`;
-      throw err;
-    }));
+    const changes = await this.shielded(op, () =>
+      def.changes!(current, revealSecrets(after).plain as Bag, runnerOf(op), op.ctx).catch(namingBound("Diff reads the hosts")));
     this.refusals.delete(req.urn);
     const redact = redactor(op.opts.secrets);
     for (const change of changes) {
@@ -243,10 +250,10 @@ export class Provider {
     if (!def) throw new ValidationError("tok", `unknown function ${token}`);
     const checked = checkInputs(def.inputs, args);
     if (checked.failures.length > 0) return { outputs: {}, failures: checked.failures };
-    const op = this.operation("read", 0, token, [args]);
+    const op = this.operation("read", untimedReadSeconds, token, [args]);
     const { plain } = revealSecrets(checked.inputs);
     return this.shielded(op, async () => {
-      const view = await op.host.read(def.reads(plain as Bag), op.opts);
+      const view = await op.host.read(def.reads(plain as Bag), op.opts).catch(namingBound(`${token} reads the host`));
       return { outputs: def.result(view, plain as Bag, op.ctx), failures: [] };
     });
   }
